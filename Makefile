@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a detail of those.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
+
+.PHONY: install run release test lint typecheck drain undrain
+
+# uv itself is bootstrapped into .bootstrap/ with pip when the machine has none.
+.bootstrap/bin/uv:
+	python3 -m venv .bootstrap
+	.bootstrap/bin/pip install -q uv
+
+# The stamp makes `make install` a no-op while pyproject.toml and uv.lock are unchanged.
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+install: .venv/.installed
+
+release: install
+	$(PY) manage.py release
+
+# scripts/serve.sh is the single start command shared with the Procfile, Dockerfile and compose.
+run: release
+	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	.venv/bin/ruff check src tests bench config
+	.venv/bin/mypy
+
+typecheck: install
+	.venv/bin/mypy
+
+# Rolling restart, step 1: /ready/ answers 503 so the load balancer stops sending new work (docs/deploy.md).
+drain: install
+	$(PY) manage.py drain on
+
+undrain: install
+	$(PY) manage.py drain off

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Before allauth's URLs: the atomic sign-up views override allauth's at the same paths.
+    path("", include("unse.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("unse.api.urls")),
+    path("", include("unse.core.urls")),
+    path("", include("unse.web.urls")),
+]
+
+# Errors raised outside views (unknown URL, disallowed host, ...) use the same error model.
+handler400 = "unse.core.responses.bad_request"
+handler403 = "unse.core.responses.permission_denied"
+handler404 = "unse.core.responses.page_not_found"
+handler500 = "unse.core.responses.server_error"

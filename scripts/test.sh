@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole suite: lint, types, then pytest twice -- on embedded defaults (SQLite, in-process cache)
+# and on the machine's PostgreSQL + Redis when they answer (always in CI). The second pass uses Redis
+# database 15 so a test that clears the cache never touches data of anything else on the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export UV_PYTHON_DOWNLOADS=never
+.venv/bin/ruff check src tests bench config
+.venv/bin/mypy
+bash scripts/lint_migrations.sh  # expand-then-contract policy of migrations (docs/operations.md)
+bash scripts/install-browser.sh  # Debian Chromium + Korean font for tests/browser (no-op when present)
+bash scripts/install-nginx.sh   # Debian nginx for tests/integration/test_nginx.py (no-op when present)
+bash scripts/install-promtool.sh  # promtool for tests/unse/ops/test_alerts.py (no-op when present)
+
+echo "== pytest on embedded defaults (SQLite, in-process cache) =="
+env -u DATABASE_URL -u REDIS_URL .venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser" "$@"
+
+# Browser tests in their own process: Playwright's sync API keeps an event loop marked as running in the
+# main thread, which made every later async test of the same process fail ("Runner.run() cannot be called
+# from a running event loop"). Exit status 5 = none selected (e.g. a path without browser tests was given).
+echo "== pytest: real-browser tests (SQLite) =="
+status=0
+env -u DATABASE_URL -u REDIS_URL .venv/bin/python -m pytest -q -p no:cacheprovider -m browser "$@" || status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then
+  exit "$status"
+fi
+
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "== pytest on PostgreSQL + Redis =="
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/unse" REDIS_URL="redis://127.0.0.1:6379/15" \
+    .venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not integration" "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL or Redis is not reachable in CI" >&2
+  exit 1
+else
+  echo "(PostgreSQL/Redis not reachable: the second pass is skipped on this machine)"
+fi

@@ -1,0 +1,44 @@
+"""Engine errors: a stable machine code plus a Korean message for people.
+
+The Django side maps any :class:`SajuError` to VALIDATION_ERROR with ``details={"engine_code": code}``;
+the CLI prints ``code: message`` on one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+INVALID_DATE: Final = "INVALID_DATE"
+INVALID_TIME: Final = "INVALID_TIME"
+NONEXISTENT_TIME: Final = "NONEXISTENT_TIME"
+AMBIGUOUS_TIME: Final = "AMBIGUOUS_TIME"
+INVALID_LUNAR_DATE: Final = "INVALID_LUNAR_DATE"
+OUT_OF_RANGE: Final = "OUT_OF_RANGE"
+INVALID_TIMEZONE: Final = "INVALID_TIMEZONE"
+INVALID_LONGITUDE: Final = "INVALID_LONGITUDE"
+MISSING_LONGITUDE: Final = "MISSING_LONGITUDE"
+INVALID_OPTION: Final = "INVALID_OPTION"
+INVALID_INPUT: Final = "INVALID_INPUT"
+
+
+class SajuError(ValueError):
+    """Base engine error with a stable ``code`` and a Korean ``message``."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+    def to_json(self) -> dict[str, object]:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class InvalidBirth(SajuError):
+    """Any bad birth input: malformed, impossible, ambiguous or outside 1900–2100."""
+
+
+class OutOfRange(InvalidBirth):
+    """A date or instant outside the engine's tables (code ``OUT_OF_RANGE``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(OUT_OF_RANGE, message)

@@ -1,0 +1,315 @@
+"""Reading sections about the natal chart: personality, elements, ten gods, relations, 신살.
+
+Each builder reads only the analysis facts its section is about, and passes exactly those facts to
+`pick`, so the wording of a section changes only when its own facts change.
+"""
+
+from __future__ import annotations
+
+from saju.analysis.balance import ELEMENTS
+from saju.analysis.model import Analysis, PillarAnalysis
+from saju.analysis.relations import Relation, RelationKind
+from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.core import Branch, Element
+from saju.reading.model import ReadingSection, join_ko, josa, pick
+from saju.reading.texts_elements import ELEMENT_NAME, EXCESS, LACK, REMEDY
+from saju.reading.texts_personality import (
+    DAY_MASTER,
+    SEASON_LINES,
+    SEASONS,
+    SEAT_LINES,
+    SEAT_STAGE_LINES,
+    STRENGTH_LINES,
+)
+from saju.reading.texts_tengods import (
+    GROUP_MANY,
+    GROUP_MEANING,
+    GROUP_NONE,
+    GYEOK,
+    PATTERNS,
+    POSITION_PAIR_MEANING,
+    RELATION_MEANING,
+    SHINSAL_TEXT,
+)
+
+MANY_THRESHOLD = 3
+MAX_PATTERNS = 3
+MAX_RELATIONS = 6
+SEASON_OF_BRANCH: dict[Branch, int] = {
+    Branch.IN: 0, Branch.MYO: 0, Branch.JIN: 0,
+    Branch.SA: 1, Branch.O: 1, Branch.MI: 1,
+    Branch.SHIN: 2, Branch.YU: 2, Branch.SUL: 2,
+    Branch.HAE: 3, Branch.JA: 3, Branch.CHUK: 3,
+}
+SLOT_MEANING: dict[str, str] = {
+    "년": "초년과 집안(년주)",
+    "월": "사회생활과 부모·형제(월주)",
+    "일": "자기 자신과 배우자 자리(일주)",
+    "시": "자녀와 말년(시주)",
+}
+
+
+def day_pillar(a: Analysis) -> PillarAnalysis:
+    found = a.pillar("일")
+    if found is None:  # every chart has a day pillar
+        raise ValueError("analysis without a day pillar")
+    return found
+
+
+def _month(a: Analysis) -> PillarAnalysis:
+    found = a.pillar("월")
+    if found is None:
+        raise ValueError("analysis without a month pillar")
+    return found
+
+
+def season_index(a: Analysis) -> int:
+    return SEASON_OF_BRANCH[_month(a).pillar.branch]
+
+
+def personality(a: Analysis) -> ReadingSection:
+    dm = a.day_master
+    image, nature, gift, trap = DAY_MASTER[dm]
+    day = day_pillar(a)
+    season = season_index(a)
+    st = a.strength
+    facts = (dm, season, day.branch_ten_god, day.stage, st.band, st.deukryeong, st.deukji, st.deukse)
+    opener = pick(
+        (
+            f"일간은 {dm.hangul}{dm.element.hangul}({dm.hanja}{dm.element.value}), {image}입니다.",
+            f"타고난 본바탕인 일간은 {dm.hanja}{dm.element.value} — {image}의 모습입니다.",
+            f"이 사주의 주인공은 {dm.hangul}{dm.element.hangul}({dm.hanja}), 곧 {image}입니다.",
+        ),
+        *facts,
+    )
+    tests = []
+    tests.append("월지에 뿌리를 두어 계절의 힘을 얻었고(득령)" if st.deukryeong else "태어난 달의 기운은 일간 편이 아니고(실령)")
+    seat_particle = "도" if st.deukryeong else "는"
+    tests.append(f"앉은 자리{seat_particle} 든든하며(득지)" if st.deukji else "앉은 자리의 도움은 적으며(실지)")
+    tests.append("주변 글자의 응원도 받습니다(득세)." if st.deukse else "주변 글자들은 대체로 다른 일을 합니다(실세).")
+    body = [
+        f"{opener} {nature}",
+        f"{SEASONS[season]}에 태어났습니다. {SEASON_LINES[dm][season]}",
+        f"{SEAT_LINES[day.branch_ten_god]} {SEAT_STAGE_LINES[day.stage]}",
+        f"{' '.join(tests)} {STRENGTH_LINES[st.band]}",
+        pick(
+            (
+                f"가장 큰 장점은 {gift}이고, 조심할 점은 {trap}입니다.",
+                f"{josa(gift, '은', '는')} 이 사람의 무기입니다. 다만 {josa(trap, '을', '를')} 기억해 두면 좋겠습니다.",
+                f"살면서 {josa(gift, '이', '가')} 여러 번 길을 열어 줄 것입니다. 반대로 {trap}에서 어려움이 생기기 쉽습니다.",
+            ),
+            *facts,
+        ),
+    ]
+    return ReadingSection("personality", "타고난 성품", "\n\n".join(body))
+
+
+def _element_table(a: Analysis) -> str:
+    head = "| 오행 | 드러난 글자 수 | 가중 비율 |\n|---|---|---|"
+    rows = [f"| {ELEMENT_NAME[e]} | {a.balance.count(e)} | {a.balance.share(e):.1f}% |" for e in ELEMENTS]
+    return "\n".join([head, *rows])
+
+
+def elements(a: Analysis) -> ReadingSection:
+    bal = a.balance
+    ys = a.yongsin
+    primary = ys.primary
+    facts = (bal.counts, bal.shares, tuple(c.element for c in ys.candidates), ys.heesin, ys.gisin)
+    parts = [_element_table(a)]
+    if bal.excess:
+        parts.append(" ".join(EXCESS[e] for e in bal.excess))
+    lacking = [e for e in ELEMENTS if e in bal.absent or e in bal.weak]
+    if lacking:
+        parts.append(" ".join(LACK[e] for e in lacking))
+    if not bal.excess and not lacking:
+        parts.append(
+            pick(
+                (
+                    "다섯 기운이 고르게 섞여 있어 어느 한쪽으로 크게 치우치지 않습니다. 큰 굴곡보다는 꾸준함으로 가는 구조입니다.",
+                    "오행이 비교적 고르게 분포해 있습니다. 특정 기운에 기대기보다 상황마다 필요한 힘을 꺼내 쓰는 유연함이 장점입니다.",
+                ),
+                *facts,
+            )
+        )
+    name = ELEMENT_NAME[primary.element]
+    yong = [
+        f"**용신(用神)**: {josa(name, '이', '가')} 첫 후보입니다({primary.method}) — {primary.reason}.",
+    ]
+    others: dict[Element, list[str]] = {}
+    for c in ys.candidates[1:]:
+        if c.element is not primary.element:
+            others.setdefault(c.element, []).append(f"{c.method}: {c.reason}")
+    for element, reasons in others.items():
+        yong.append(f"{ELEMENT_NAME[element]}도 함께 볼 후보입니다({'; '.join(reasons)}).")
+    yong.append(
+        f"{josa(ELEMENT_NAME[ys.heesin], '은', '는')} 용신을 돕는 희신, {josa(ELEMENT_NAME[ys.gisin], '은', '는')} 용신을 누르는 기신으로 봅니다."
+    )
+    yong.append(
+        pick(
+            (
+                f"생활에서 {josa(name, '을', '를')} 채우는 방법: {REMEDY[primary.element]}.",
+                f"{name} 기운을 가까이하려면 {josa(REMEDY[primary.element], '이', '가')} 도움이 됩니다.",
+            ),
+            *facts,
+        )
+    )
+    parts.append(" ".join(yong))
+    return ReadingSection("elements", "오행의 균형과 용신", "\n\n".join(parts))
+
+
+def _visible_gods(a: Analysis) -> list[TenGod]:
+    gods: list[TenGod] = []
+    for p in a.pillars:
+        if p.stem_ten_god is not None:
+            gods.append(p.stem_ten_god)
+        gods.append(p.branch_ten_god)
+    return gods
+
+
+def ten_god_patterns(a: Analysis) -> list[str]:
+    """Keys of PATTERNS present in the chart, in priority order."""
+    gods = _visible_gods(a)
+    group = a.group_count
+
+    def has(g: TenGod) -> bool:
+        return g in gods
+
+    checks = (
+        ("jaeda_sinyak", group(TenGodGroup.JAESEONG) >= MANY_THRESHOLD and a.strength.is_weak),
+        ("gungeop_jaengjae", group(TenGodGroup.BIGEOP) >= MANY_THRESHOLD and group(TenGodGroup.JAESEONG) >= 1),
+        ("sanggwan_gyeongwan", has(TenGod.SANGGWAN) and has(TenGod.JEONGGWAN)),
+        ("siksin_jesal", has(TenGod.SIKSIN) and has(TenGod.PYEONGWAN)),
+        ("salin_sangsaeng", has(TenGod.PYEONGWAN) and group(TenGodGroup.INSEONG) >= 1),
+        ("gwanin_sangsaeng", has(TenGod.JEONGGWAN) and group(TenGodGroup.INSEONG) >= 1),
+        ("siksang_saengjae", group(TenGodGroup.SIKSANG) >= 1 and group(TenGodGroup.JAESEONG) >= 1),
+        ("jae_saeng_gwan", group(TenGodGroup.JAESEONG) >= 1 and group(TenGodGroup.GWANSEONG) >= 1),
+        ("pyeonin_dosik", has(TenGod.PYEONIN) and has(TenGod.SIKSIN)),
+    )
+    return [key for key, ok in checks if ok][:MAX_PATTERNS]
+
+
+def gyeok_of(a: Analysis) -> tuple[str, str]:
+    return GYEOK[_month(a).branch_ten_god]
+
+
+def tengods(a: Analysis) -> ReadingSection:
+    gyeok_name, gyeok_text = gyeok_of(a)
+    patterns = ten_god_patterns(a)
+    facts = (a.ten_god_counts, _month(a).branch_ten_god, tuple(patterns), a.strength.is_weak)
+    stems = [f"{p.label}간 {p.pillar.stem.hanja} {p.stem_ten_god.value}" for p in a.pillars if p.stem_ten_god is not None]
+    branches = [f"{p.label}지 {p.pillar.branch.hanja} {p.branch_ten_god.value}" for p in a.pillars]
+    parts = [
+        f"천간: {join_ko(stems)}. 지지(정기 기준): {join_ko(branches)}.",
+        f"월지의 정기로 본 격은 **{gyeok_name}**입니다. {gyeok_text}",
+    ]
+    many = [g for g in TenGodGroup if a.group_count(g) >= MANY_THRESHOLD]
+    none = [g for g in TenGodGroup if a.group_count(g) == 0]
+    for g in many:
+        parts.append(f"{GROUP_MEANING[g]}인 {josa(g.value, '이', '가')} {a.group_count(g)}개로 많습니다. {GROUP_MANY[g]}")
+    for g in none:
+        parts.append(GROUP_NONE[g])
+    if not many and not none:
+        parts.append(
+            pick(
+                (
+                    "다섯 무리의 십신이 모두 한두 개씩 있어, 한 가지 역할에 갇히지 않고 여러 역할을 오가는 다재다능한 구조입니다.",
+                    "십신이 고르게 흩어져 있어 삶의 여러 영역을 두루 챙길 수 있습니다. 대신 선택과 집중이 성패를 가릅니다.",
+                ),
+                *facts,
+            )
+        )
+    for key in patterns:
+        name, meaning = PATTERNS[key]
+        parts.append(f"**{name}**: {meaning}")
+    return ReadingSection("tengods", "십신으로 본 삶의 구조", "\n\n".join(parts))
+
+
+def _slot_base(member: str) -> str:
+    return member[0]
+
+
+def relation_sentence(r: Relation) -> str:
+    bases = sorted({_slot_base(m) for m in r.members}, key="년월일시".index)
+    where = join_ko(r.members)
+    if len(bases) == 2:
+        context = POSITION_PAIR_MEANING[frozenset(bases)]
+        text = f"{context} 사이에 {RELATION_MEANING[r.kind]}"
+    else:
+        text = RELATION_MEANING[r.kind]
+    if r.kind in (RelationKind.THREE_COMBINE, RelationKind.DIRECTIONAL) and r.element is not None:
+        text += f". {ELEMENT_NAME[r.element]} 기운이 크게 강해집니다"
+    return f"- **{r.name}** ({where}): {text}."
+
+
+def _relation_priority(r: Relation) -> tuple[int, int]:
+    touches_day = any(m.startswith("일") for m in r.members)
+    return (0 if len(r.members) == 3 else 1, 0 if touches_day else 1)
+
+
+def relations(a: Analysis) -> ReadingSection:
+    rels = sorted(a.relations, key=_relation_priority)[:MAX_RELATIONS]
+    empty_slots = [p.label for p in a.pillars if p.in_gongmang]
+    facts = (tuple(r.name for r in a.relations), a.gongmang_day, tuple(empty_slots))
+    parts: list[str] = []
+    if rels:
+        harmonious = sum(1 for r in a.relations if r.kind.harmonious)
+        tense = len(a.relations) - harmonious
+        if harmonious > tense:
+            tone = "원국에 합이 충보다 많아 사람과 일을 엮어 내는 힘이 큽니다. 다만 정에 끌려 맺고 끊기가 어려울 수 있습니다."
+        elif tense > harmonious:
+            tone = "원국에 충·형 같은 긴장이 합보다 많아 변화와 이동이 잦은 역동적인 삶입니다. 부딪힘을 성장의 계기로 삼는 것이 관건입니다."
+        else:
+            tone = "합과 충이 비슷하게 섞여 있어 맺을 때와 끊을 때를 아는 균형 감각이 중요합니다."
+        parts.append(tone)
+        parts.append("\n".join(relation_sentence(r) for r in rels))
+    else:
+        parts.append(
+            pick(
+                (
+                    "원국 안에 뚜렷한 합·충·형이 없습니다. 큰 풍파 없이 자기 속도로 가는 구조이며, 변화는 주로 대운과 세운에서 들어옵니다.",
+                    "네 기둥 사이에 서로 묶거나 부딪히는 관계가 거의 없어 담백하고 독립적인 흐름입니다. 외부 운이 들어올 때 변화가 생깁니다.",
+                ),
+                *facts,
+            )
+        )
+    gm = "".join(b.hanja for b in a.gongmang_day)
+    if empty_slots:
+        where = join_ko([SLOT_MEANING[s] for s in empty_slots])
+        parts.append(
+            f"일주 기준 공망은 {gm}이며, {where}에 공망이 들었습니다. 그 자리의 일은 기대만큼 채워지지 않는 허전함이 있을 수 있으나, "
+            "물질보다 정신적인 가치로 채우면 오히려 자유로워집니다."
+        )
+    else:
+        parts.append(f"일주 기준 공망은 {gm}이며, 원국의 다른 지지에는 공망이 들지 않았습니다.")
+    return ReadingSection("relations", "합·충과 공망", "\n\n".join(parts))
+
+
+def shinsal(a: Analysis) -> ReadingSection:
+    hits = a.shinsal
+    facts = tuple((h.key, h.slots) for h in hits)
+    if not hits:
+        body = pick(
+            (
+                "두드러진 신살이 없습니다. 신살은 양념일 뿐이니, 오히려 오행과 십신의 흐름이 그대로 드러나는 담백한 사주입니다.",
+                "눈에 띄는 신살이 없는 편입니다. 특별한 변수보다 본인의 선택과 노력이 결과를 좌우하는 구조입니다.",
+            ),
+            *facts,
+        )
+        return ReadingSection("shinsal", "신살", body)
+    lines = []
+    for h in hits:
+        where = join_ko(list(h.slots))
+        bases = {s[0] for s in h.slots if s[0] in SLOT_MEANING}
+        area = join_ko([SLOT_MEANING[b] for b in "년월일시" if b in bases])
+        lines.append(f"- **{h.rule.name}**({h.rule.nature.value}, {where}): {SHINSAL_TEXT[h.key]}" + (f" 자리로는 {area}에 해당합니다." if area else ""))
+    good = sum(1 for h in hits if h.rule.nature.value == "길신")
+    intro = (
+        "귀인의 기운이 여럿 있어 어려울 때 손을 내밀어 주는 사람이 있습니다."
+        if good >= 2
+        else "신살은 사주의 양념과 같아 그 자체로 길흉을 정하지 않고, 오행과 십신의 흐름 위에서 색을 더합니다."
+    )
+    return ReadingSection("shinsal", "신살", intro + "\n\n" + "\n".join(lines))
+
+
+def element_phrase(e: Element) -> str:
+    return ELEMENT_NAME[e]

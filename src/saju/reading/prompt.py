@@ -1,0 +1,70 @@
+"""`facts_for_prompt`: the chart facts an LLM prompt may contain — never the birth date, time or name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from saju.analysis.analyze import ChartLike, analyze, is_male
+from saju.analysis.model import Analysis
+from saju.reading.natal import gyeok_of, ten_god_patterns
+from saju.reading.texts_tengods import PATTERNS
+
+PROMPT_FACTS_VERSION = 1
+
+
+def facts_for_prompt(chart: ChartLike, analysis: Analysis, *, reference: date | None = None) -> dict[str, object]:
+    """Plain JSON facts for an LLM: pillars, ten gods, elements, strength, 용신, relations, 신살, current luck.
+
+    Deliberately absent: the birth date and time, the birthplace, any name, and ages (which would reveal the
+    birth year together with the reference date). Deterministic for a chart and reference date.
+    """
+    a = analysis
+    if reference is not None and reference != analysis.reference:
+        a = analyze(chart, reference=reference)
+    male = is_male(chart)
+    current = a.daewoon.current if a.daewoon is not None else None
+    year = a.sewoon[0]
+    month = a.wolwoon[a.current_month - 1]
+    return {
+        "version": PROMPT_FACTS_VERSION,
+        "reference_date": a.reference.isoformat(),
+        "gender": None if male is None else ("male" if male else "female"),
+        "pillars": {p.key: p.pillar.hanja for p in a.pillars},
+        "hour_known": a.has_hour,
+        "day_master": f"{a.day_master.hanja}({a.day_master.hangul}, {a.day_master.polarity.hangul}{a.day_master.element.hangul})",
+        "ten_gods": {
+            p.key: {"stem": p.stem_ten_god.value if p.stem_ten_god else "일원", "branch": p.branch_ten_god.value}
+            for p in a.pillars
+        },
+        "twelve_stages": {p.key: p.stage.value for p in a.pillars},
+        "gyeok": gyeok_of(a)[0],
+        "patterns": [PATTERNS[k][0] for k in ten_god_patterns(a)],
+        "elements_percent": {e.hangul: a.balance.share(e) for e in type(a.day_master.element)},
+        "elements_excess": [e.hangul for e in a.balance.excess],
+        "elements_absent": [e.hangul for e in a.balance.absent],
+        "strength": {"band": a.strength.band.value, "score": a.strength.score},
+        "yongsin": [{"element": c.element.hangul, "method": c.method} for c in a.yongsin.candidates],
+        "heesin": a.yongsin.heesin.hangul,
+        "gisin": a.yongsin.gisin.hangul,
+        "relations": [r.name for r in a.relations],
+        "shinsal": [h.rule.name for h in a.shinsal],
+        "gongmang": "".join(b.hanja for b in a.gongmang_day),
+        "daewoon": None
+        if current is None
+        else {
+            "pillar": current.info.pillar.hanja,
+            "stem_ten_god": current.info.stem_ten_god.value,
+            "branch_ten_god": current.info.branch_ten_god.value,
+            "relations": [r.name for r in current.info.relations],
+        },
+        "daewoon_direction": None if a.daewoon is None else a.daewoon.direction.value,
+        "sewoon": {
+            "year": year.year,
+            "pillar": year.info.pillar.hanja,
+            "stem_ten_god": year.info.stem_ten_god.value,
+            "branch_ten_god": year.info.branch_ten_god.value,
+            "relations": [r.name for r in year.info.relations],
+            "shinsal": [s.name for s in year.info.shinsal],
+        },
+        "wolwoon": {"pillar": month.info.pillar.hanja, "stem_ten_god": month.info.stem_ten_god.value},
+    }

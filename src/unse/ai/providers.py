@@ -1,0 +1,463 @@
+"""One async client for every OpenAI-compatible chat API (OpenAI, DeepSeek, Gemini's OpenAI endpoint,
+vLLM, Ollama): aiohttp + our own bytes SSE parser (chosen by measurement, docs/decisions.md).
+
+Policy (docs/ai-infrastructure.md):
+- timeouts: connect, first token (per attempt), whole answer (across attempts);
+- retries with full-jitter exponential backoff, ONLY before the first token has been yielded;
+- provider 429: wait `Retry-After` if it is short, else fail at once with AI_BUSY + retry_after;
+- every attempt consults and feeds the provider's circuit breaker (open breaker = AI_UNAVAILABLE);
+- an empty answer or a chunk that is not JSON is AI_BAD_RESPONSE, never a result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+import weakref
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
+
+import aiohttp
+import orjson
+from django.conf import settings
+
+from unse.ai import metrics
+from unse.ai.breaker import breaker_allow, breaker_record
+from unse.ai.sse import SSEParser
+from unse.core.errors import ErrorCode
+
+logger = logging.getLogger(__name__)
+
+DONE = b"[DONE]"
+RETRYABLE = frozenset({ErrorCode.AI_UNAVAILABLE, ErrorCode.AI_TIMEOUT, ErrorCode.AI_BUSY})
+# Statuses that say "this request will never work" (bad key, unknown model, bad request): no retry.
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 422})
+
+
+class Message(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    prompt_tokens: int
+    completion_tokens: int
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    name: str
+    base_url: str
+    api_key: str
+    model: str
+    connect_timeout: float = 3.0
+    first_token_timeout: float = 15.0
+    total_timeout: float = 120.0
+    max_retries: int = 2
+    backoff_base: float = 0.25
+    backoff_max: float = 2.0
+    retry_after_max_wait: float = 2.0
+    # > 0: after the first token, text arriving within this many ms is handed over as one piece.
+    coalesce_ms: int = 0
+
+    @property
+    def completions_url(self) -> str:
+        return self.base_url.rstrip("/") + "/chat/completions"
+
+
+class ProviderError(Exception):
+    def __init__(
+        self,
+        code: ErrorCode,
+        *,
+        provider: str,
+        detail: str = "",
+        retry_after: float | None = None,
+        before_first_token: bool = True,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(f"{provider}: {code.name}: {detail}")
+        self.code = code
+        self.provider = provider
+        self.detail = detail
+        self.retry_after = retry_after
+        self.before_first_token = before_first_token
+        self.status = status
+
+
+@runtime_checkable
+class ProviderStream(Protocol):
+    def __aiter__(self) -> ProviderStream: ...
+
+    async def __anext__(self) -> str: ...
+
+    @property
+    def usage(self) -> Usage | None: ...
+
+    async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class ChatProvider(Protocol):
+    name: str
+    model: str
+    builtin: bool
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> ProviderStream: ...
+
+
+# --- HTTP session: one per event loop (aiohttp sessions are bound to the loop that made them) ----------
+_sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _session() -> aiohttp.ClientSession:
+    loop = asyncio.get_running_loop()
+    session = _sessions.get(loop)
+    if session is None or session.closed:
+        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
+        session = aiohttp.ClientSession(
+            connector=connector, timeout=aiohttp.ClientTimeout(total=None), auto_decompress=True
+        )
+        _sessions[loop] = session
+        weakref.finalize(loop, _discard_session, session)
+    return session
+
+
+def _discard_session(session: aiohttp.ClientSession) -> None:
+    """The session's loop is gone (e.g. `asyncio.run` in a management command that never called
+    `close_http_sessions`): drop it without the "Unclosed client session" error at garbage collection."""
+    if session.closed:
+        return
+    connector = session.connector
+    with contextlib.suppress(Exception):
+        if connector is not None:
+            connector._close()  # noqa: SLF001 - the sync part of close(); the loop cannot run it any more
+    session.detach()
+
+
+async def close_http_sessions() -> None:
+    """Close this loop's HTTP session (ASGI shutdown, test teardown)."""
+    session = _sessions.pop(asyncio.get_running_loop(), None)
+    if session is not None:
+        await session.close()
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class _ErrorFactory(Protocol):
+    def __call__(self, code: ErrorCode, detail: str, **extra: Any) -> ProviderError: ...
+
+
+class _Attempt:
+    """Mutable per-attempt facts the generator shares with its driver."""
+
+    __slots__ = ("yielded",)
+
+    def __init__(self) -> None:
+        self.yielded = False
+
+
+class OpenAIStream:
+    """Async iterator of text deltas; `usage` after exhaustion; `aclose()` drops the upstream at once."""
+
+    def __init__(self, provider: OpenAICompatibleProvider, messages: Sequence[Message], max_tokens: int) -> None:
+        self._provider = provider
+        self._config = provider.config
+        self._body = orjson.dumps(
+            {
+                "model": provider.model,
+                "messages": list(messages),
+                "max_tokens": max_tokens,
+                "stream": True,
+                "stream_options": {"include_usage": True},
+            }
+        )
+        self._usage: Usage | None = None
+        self._finish_seen = False
+        self._gen = self._run()
+
+    @property
+    def usage(self) -> Usage | None:
+        return self._usage
+
+    def __aiter__(self) -> OpenAIStream:
+        return self
+
+    async def __anext__(self) -> str:
+        return await self._gen.__anext__()
+
+    async def aclose(self) -> None:
+        await self._gen.aclose()
+
+    # --- driver: breaker gate, retries before the first token ---------------------------------------
+    async def _run(self) -> AsyncGenerator[str, None]:
+        config = self._config
+        name = config.name
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + config.total_timeout
+        attempt_no = 0
+        while True:
+            if not await breaker_allow(name):
+                metrics.AI_ERRORS.labels(name, ErrorCode.AI_UNAVAILABLE.name).inc()
+                raise ProviderError(ErrorCode.AI_UNAVAILABLE, provider=name, detail="circuit breaker open")
+            state = _Attempt()
+            inner = self._attempt(deadline, state)
+            try:
+                async for text in inner:
+                    yield text
+                await breaker_record(name, ok=True)
+                metrics.AI_CALLS.labels(name, "ok").inc()
+                return
+            except ProviderError as exc:
+                await breaker_record(name, ok=False)
+                metrics.AI_CALLS.labels(name, "error").inc()
+                metrics.AI_ERRORS.labels(name, exc.code.name).inc()
+                delay = self._retry_delay(exc, attempt_no)
+                if state.yielded or delay is None or loop.time() + delay >= deadline:
+                    raise
+                logger.info("retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay)
+                metrics.AI_RETRIES.labels(name, exc.code.name).inc()
+                attempt_no += 1
+            finally:
+                await inner.aclose()
+            await asyncio.sleep(delay)
+
+    def _retry_delay(self, exc: ProviderError, attempt_no: int) -> float | None:
+        config = self._config
+        if exc.code not in RETRYABLE or attempt_no >= config.max_retries or exc.status in PERMANENT_STATUSES:
+            return None
+        if exc.code is ErrorCode.AI_BUSY:
+            wait = exc.retry_after if exc.retry_after is not None else config.backoff_base * 2**attempt_no
+            return wait + random.uniform(0, config.backoff_base) if wait <= config.retry_after_max_wait else None  # noqa: S311
+        return random.uniform(0, min(config.backoff_max, config.backoff_base * 2**attempt_no))  # noqa: S311
+
+    # --- one HTTP attempt -------------------------------------------------------------------------------
+    async def _attempt(self, deadline: float, state: _Attempt) -> AsyncGenerator[str, None]:
+        config = self._config
+        name = config.name
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        first_deadline = min(started + config.first_token_timeout, deadline)
+
+        def error(code: ErrorCode, detail: str, **extra: Any) -> ProviderError:
+            return ProviderError(code, provider=name, detail=detail, before_first_token=not state.yielded, **extra)
+
+        headers = {
+            "Authorization": f"Bearer {config.api_key}",
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream",
+        }
+        timeout = aiohttp.ClientTimeout(total=None, connect=config.connect_timeout, sock_connect=config.connect_timeout)
+        response: aiohttp.ClientResponse | None = None
+        try:
+            try:
+                async with asyncio.timeout_at(first_deadline):
+                    response = await _session().post(
+                        config.completions_url, data=self._body, headers=headers, timeout=timeout
+                    )
+            except TimeoutError as exc:
+                raise error(ErrorCode.AI_TIMEOUT, "no response before the first-token timeout") from exc
+            except aiohttp.ServerTimeoutError as exc:
+                raise error(ErrorCode.AI_TIMEOUT, f"connect timeout: {exc}") from exc
+            except (aiohttp.ClientError, OSError) as exc:
+                raise error(ErrorCode.AI_UNAVAILABLE, f"connection failed: {exc!r}") from exc
+            if response.status != 200:
+                raise await self._status_error(response, error)
+            parser = SSEParser()
+            content = response.content
+            done = False
+            self._finish_seen = False
+            self._usage = None
+            # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at
+            # the deadline it closes the response, which wakes the pending read; the flag says why.
+            # Safe across `yield`: nothing is cancelled in the consumer's task.
+            expired = False
+
+            def expire(resp: aiohttp.ClientResponse = response) -> None:
+                nonlocal expired
+                expired = True
+                resp.close()
+
+            watchdog = loop.call_at(first_deadline, expire)
+            coalesce = config.coalesce_ms / 1000
+            last_yield = 0.0
+            try:
+                while not done:
+                    if coalesce and state.yielded:
+                        # Let the chunks of the next `coalesce` seconds pile up in aiohttp's buffer and
+                        # take them with one read: one wake-up and one piece per interval instead of
+                        # per token (the first token is never delayed).
+                        wait = last_yield + coalesce - loop.time()
+                        if wait > 0:
+                            await asyncio.sleep(wait)
+                    try:
+                        raw = await content.readany()
+                    except (aiohttp.ClientError, OSError) as exc:
+                        if expired:
+                            raise self._timeout(error, state) from exc
+                        raise error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
+                    if expired:
+                        raise self._timeout(error, state)
+                    if not raw:
+                        break
+                    texts: list[str] = []
+                    failure: ProviderError | None = None
+                    for data in parser.feed_data(raw):
+                        if data == DONE:
+                            done = True
+                            break
+                        try:
+                            self._collect(data, texts, error)
+                        except ProviderError as exc:
+                            failure = exc  # after yielding what came before it, as the stream would
+                            break
+                    if texts:
+                        if not state.yielded:
+                            state.yielded = True
+                            metrics.AI_FIRST_TOKEN_SECONDS.labels(name).observe(loop.time() - started)
+                            watchdog.cancel()
+                            watchdog = loop.call_at(deadline, expire)
+                        last_yield = loop.time()
+                        if coalesce:
+                            yield texts[0] if len(texts) == 1 else "".join(texts)
+                        else:
+                            for text in texts:
+                                yield text
+                    if failure is not None:
+                        failure.before_first_token = not state.yielded
+                        raise failure
+            finally:
+                watchdog.cancel()
+            # Some servers omit [DONE]; a finish_reason is as good. Neither means the stream was cut.
+            if not done and not self._finish_seen:
+                raise error(ErrorCode.AI_UNAVAILABLE, "stream ended before [DONE]")
+            if not state.yielded:
+                raise error(ErrorCode.AI_BAD_RESPONSE, "empty answer")
+            if self._usage is not None:
+                metrics.AI_TOKENS.labels(name, "prompt").inc(self._usage.prompt_tokens)
+                metrics.AI_TOKENS.labels(name, "completion").inc(self._usage.completion_tokens)
+        finally:
+            if response is not None:
+                # Drop the connection instead of draining it: after aclose() the provider must stop
+                # generating (and billing) at once.
+                response.close()
+
+    @staticmethod
+    def _timeout(error: _ErrorFactory, state: _Attempt) -> ProviderError:
+        return error(ErrorCode.AI_TIMEOUT, "whole-answer timeout" if state.yielded else "first-token timeout")
+
+    def _collect(self, data: bytes, texts: list[str], error: _ErrorFactory) -> None:
+        """Append the text of one chunk to `texts` (hot path: one orjson call, a few dict lookups)."""
+        try:
+            chunk = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise error(ErrorCode.AI_BAD_RESPONSE, f"chunk is not JSON: {data[:80]!r}") from exc
+        if type(chunk) is not dict:
+            raise error(ErrorCode.AI_BAD_RESPONSE, "chunk is not an object")
+        if "error" in chunk:
+            raise error(ErrorCode.AI_UNAVAILABLE, f"provider error in stream: {str(chunk['error'])[:200]}")
+        usage = chunk.get("usage")
+        if usage is not None and type(usage) is dict:
+            self._usage = Usage(
+                prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                completion_tokens=int(usage.get("completion_tokens") or 0),
+            )
+        choices = chunk.get("choices")
+        if not choices:
+            return
+        if type(choices) is not list:
+            raise error(ErrorCode.AI_BAD_RESPONSE, "choices is not a list")
+        for choice in choices:
+            if type(choice) is not dict:
+                raise error(ErrorCode.AI_BAD_RESPONSE, "choice is not an object")
+            delta = choice.get("delta")
+            if delta is not None and type(delta) is dict:
+                text = delta.get("content")
+                if text and type(text) is str:
+                    texts.append(text)
+            if choice.get("finish_reason"):
+                self._finish_seen = True
+
+    async def _status_error(self, response: aiohttp.ClientResponse, error: _ErrorFactory) -> ProviderError:
+        status = response.status
+        try:
+            async with asyncio.timeout(self._config.connect_timeout):
+                body = (await response.content.read(2048)).decode("utf-8", "replace")
+        except (TimeoutError, aiohttp.ClientError, OSError):
+            body = ""
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            return error(ErrorCode.AI_BUSY, f"429 from provider: {body[:200]}", retry_after=retry_after, status=429)
+        if status in PERMANENT_STATUSES:
+            logger.error("provider %s refused the request (%d): %s", self._config.name, status, body[:500])
+        return error(ErrorCode.AI_UNAVAILABLE, f"HTTP {status}: {body[:200]}", status=status)
+
+
+class OpenAICompatibleProvider:
+    builtin = False
+
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+        self.name = config.name
+        self.model = config.model
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> OpenAIStream:
+        return OpenAIStream(self, messages, max_tokens)
+
+    def __repr__(self) -> str:
+        return f"OpenAICompatibleProvider(name={self.name!r}, model={self.model!r}, base_url={self.config.base_url!r})"
+
+
+_CONFIG_FIELDS = frozenset(ProviderConfig.__dataclass_fields__)
+
+
+def provider_config(entry: Mapping[str, Any]) -> ProviderConfig:
+    """A ProviderConfig from one `LLM_PROVIDERS` entry (settings defaults fill the timeouts)."""
+    defaults = {
+        "connect_timeout": settings.LLM_CONNECT_TIMEOUT,
+        "first_token_timeout": settings.LLM_FIRST_TOKEN_TIMEOUT,
+        "total_timeout": settings.LLM_TOTAL_TIMEOUT,
+        "max_retries": settings.LLM_MAX_RETRIES,
+        "backoff_base": settings.LLM_BACKOFF_BASE,
+        "backoff_max": settings.LLM_BACKOFF_MAX,
+        "retry_after_max_wait": settings.LLM_RETRY_AFTER_MAX_WAIT,
+        "coalesce_ms": settings.LLM_STREAM_COALESCE_MS,
+    }
+    values = {**defaults, **{k: v for k, v in entry.items() if k in _CONFIG_FIELDS}}
+    return ProviderConfig(**values)
+
+
+def configured_providers() -> list[ChatProvider]:
+    """Remote providers in fallback order; empty when no provider has a key (the built-in one is then used)."""
+    from unse.ops.selectors import provider_entries_active  # order and on/off set in the operators' console
+
+    return [
+        OpenAICompatibleProvider(provider_config(entry))
+        for entry in provider_entries_active(settings.LLM_PROVIDERS)
+        if entry.get("api_key") and entry.get("base_url") and entry.get("model")
+    ]

@@ -1,0 +1,140 @@
+"""Counting outcomes of a batch and the summary shown on the terminal, in the webhook and stored."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+
+class Outcome(Enum):
+    GENERATED = "generated"
+    SKIPPED = "skipped"
+    WOULD_GENERATE = "would_generate"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class UserResult:
+    user_id: int
+    outcome: Outcome
+    cause: str = ""
+    message: str = ""
+    attempts: int = 1
+    tokens: int = 0
+
+
+@dataclass(slots=True)
+class BatchCounters:
+    """Mutable tally of one running batch (only the engine's event loop touches it)."""
+
+    done: int = 0
+    skipped: int = 0
+    would_generate: int = 0
+    failed: int = 0
+    tokens: int = 0
+    causes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.skipped + self.would_generate + self.failed
+
+    def add(self, result: UserResult) -> None:
+        self.tokens += result.tokens
+        if result.outcome is Outcome.GENERATED:
+            self.done += 1
+        elif result.outcome is Outcome.SKIPPED:
+            self.skipped += 1
+        elif result.outcome is Outcome.WOULD_GENERATE:
+            self.would_generate += 1
+        else:
+            self.failed += 1
+            self.causes[result.cause] += 1
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    target_date: date
+    dry_run: bool
+    targets: int
+    done: int
+    skipped: int
+    would_generate: int
+    failed: int
+    failures_by_cause: MappingProxyType[str, int]
+    tokens: int
+    elapsed_seconds: float
+    max_failure_share: float
+
+    @classmethod
+    def from_counters(
+        cls,
+        counters: BatchCounters,
+        *,
+        target_date: date,
+        dry_run: bool,
+        elapsed_seconds: float,
+        max_failure_share: float,
+    ) -> BatchSummary:
+        return cls(
+            target_date=target_date,
+            dry_run=dry_run,
+            targets=counters.processed,
+            done=counters.done,
+            skipped=counters.skipped,
+            would_generate=counters.would_generate,
+            failed=counters.failed,
+            failures_by_cause=MappingProxyType(dict(sorted(counters.causes.items()))),
+            tokens=counters.tokens,
+            elapsed_seconds=elapsed_seconds,
+            max_failure_share=max_failure_share,
+        )
+
+    @property
+    def rate_per_second(self) -> float:
+        return self.targets / self.elapsed_seconds if self.elapsed_seconds > 0 else 0.0
+
+    @property
+    def failure_share(self) -> float:
+        return self.failed / self.targets if self.targets else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.failure_share <= self.max_failure_share
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target_date": self.target_date.isoformat(),
+            "dry_run": self.dry_run,
+            "targets": self.targets,
+            "done": self.done,
+            "skipped": self.skipped,
+            "would_generate": self.would_generate,
+            "failed": self.failed,
+            "failures_by_cause": dict(self.failures_by_cause),
+            "tokens": self.tokens,
+            "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "rate_per_second": round(self.rate_per_second, 2),
+            "failure_share": round(self.failure_share, 4),
+            "ok": self.ok,
+        }
+
+    def to_text(self) -> str:
+        head = "[시험 실행] " if self.dry_run else ""
+        verdict = "정상" if self.ok else f"실패율 초과 (허용 {self.max_failure_share:.0%})"
+        lines = [
+            f"{head}{self.target_date.isoformat()} 운세 배치 — {verdict}",
+            f"대상 {self.targets:,}명 · 생성 {self.done:,} · 건너뜀 {self.skipped:,} · 실패 {self.failed:,}",
+        ]
+        if self.dry_run:
+            lines.append(f"생성 예정 {self.would_generate:,}명 (AI 호출과 저장은 하지 않았습니다)")
+        if self.failures_by_cause:
+            causes = ", ".join(f"{cause} {count:,}" for cause, count in self.failures_by_cause.items())
+            lines.append(f"실패 원인: {causes}")
+        lines.append(
+            f"처리율 {self.rate_per_second:,.1f}명/초 · 소요 {self.elapsed_seconds:,.1f}초 · 토큰 {self.tokens:,}"
+        )
+        return "\n".join(lines)

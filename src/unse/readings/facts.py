@@ -1,0 +1,71 @@
+"""What the provider may see: chart facts only (no name, birth date or time, e-mail, identifier).
+
+The core facts (일간, 사주 기둥, 오행 개수) are written with Korean keys and values in the exact form the
+grounding check reads ("庚金(경금)", "庚午(경오)", "2개"), so a model that repeats them is grounded; the
+engine's `facts_for_prompt` adds the rest (십신, 신강약, 대운, 세운, ...) under "분석".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from saju.analysis import Analysis
+from saju.chart import Chart
+from saju.core import Element, Pillar
+from saju.reading import daily_fortune, facts_for_prompt
+from unse.readings.grounding import GroundTruth
+from unse.readings.keys import Kind
+
+UNKNOWN_HOUR = "모름(태어난 시간을 알 수 없음)"
+# Keys of the engine's facts that depend on the day within the year (see prompt_facts).
+DATE_BOUND_FACTS = ("reference_date", "wolwoon")
+PILLAR_LABELS = (("year", "연주"), ("month", "월주"), ("day", "일주"), ("hour", "시주"))
+
+
+def _pillar_text(pillar: Pillar) -> str:
+    return f"{pillar.hanja}({pillar.hangul})"
+
+
+def chart_pillars(chart: Chart) -> dict[str, Pillar | None]:
+    year, month, day, hour = chart.pillars
+    return {"year": year, "month": month, "day": day, "hour": hour}
+
+
+def ground_truth(chart: Chart, analysis: Analysis) -> GroundTruth:
+    return GroundTruth(
+        day_master=chart.day_master,
+        pillars=chart_pillars(chart),
+        element_counts={element: analysis.balance.count(element) for element in Element},
+    )
+
+
+def prompt_facts(chart: Chart, analysis: Analysis, kind: Kind, reference: date) -> dict[str, Any]:
+    day_master = chart.day_master
+    pillars = chart_pillars(chart)
+    facts: dict[str, Any] = {
+        "일간": f"{day_master.hanja}{day_master.element.value}({day_master.hangul}{day_master.element.hangul})",
+        "사주": {
+            label: (_pillar_text(pillar) if pillar is not None else UNKNOWN_HOUR)
+            for key, label in PILLAR_LABELS
+            for pillar in [pillars[key]]
+        },
+        "오행 개수": {element.hangul: f"{analysis.balance.count(element)}개" for element in Element},
+        "기준 연도": reference.year,
+    }
+    engine_facts = facts_for_prompt(chart, analysis, reference=reference)
+    if kind is Kind.DAILY:
+        fortune = daily_fortune(chart, analysis, reference)
+        facts["오늘"] = {
+            "날짜": reference.isoformat(),
+            "일진": _pillar_text(fortune.pillar),
+            "천간 십신": fortune.stem_ten_god.value,
+            "지지 십신": fortune.branch_ten_god.value,
+            "관계와 신살": list(fortune.notes),
+        }
+    else:
+        # A `saju` reading is cached for the whole year: facts that change within the year stay out.
+        for key in DATE_BOUND_FACTS:
+            engine_facts.pop(key, None)
+    facts["분석"] = engine_facts
+    return facts

@@ -1,0 +1,331 @@
+"""Single flight: concurrent identical reading requests share one upstream generation.
+
+In one worker, a `Flight` keeps the (already encoded) events of one generation; every attached client
+replays the log from the start and then follows it. The generation runs in its own task, so the client
+that started it may leave without stopping it; the task is cancelled -- which closes the upstream HTTP
+response in the producer's `finally` -- only when the last attached client has gone.
+
+Across workers and hosts (when `REDIS_URL` is set) the leader holds `flight:<key>:lock` (SET NX PX,
+refreshed while it runs) and mirrors its events into the Redis stream `flight:<key>:events`; a client in
+another worker reads that stream (XREAD BLOCK) and keeps a heartbeat in the sorted set
+`flight:<key>:clients`, which the leader consults before cancelling. If Redis fails, the flight simply
+stays local to this worker (logged): never an error for the user.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import secrets
+import time
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from django.conf import settings
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from unse.readings.events import ReadingEvent
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 2.0
+HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
+STREAM_EXPIRE_SECONDS = 120
+STREAM_MAXLEN = 20_000
+REMOTE_BLOCK_MS = 1_000
+ORPHAN_GRACE_SECONDS = 10.0
+
+Producer = Callable[["Flight"], Awaitable[None]]
+
+_flights: dict[str, Flight] = {}
+
+
+class FlightAbandoned(Exception):
+    """The remote leader gave up before publishing anything (e.g. it was rate-limited)."""
+
+# Fire-and-forget cleanup tasks are kept referenced until they finish (asyncio holds only weak refs).
+_background: set[asyncio.Task[Any]] = set()
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Redis] = weakref.WeakKeyDictionary()
+
+
+def _spawn(coro: Awaitable[Any]) -> None:
+    task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+def redis_client() -> Redis | None:
+    """One async Redis client per event loop, or None when Redis is not configured."""
+    url: str = settings.REDIS_URL
+    if not url:
+        return None
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None:
+        client = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30)
+        _clients[loop] = client
+    return client
+
+
+def _redis_key(key: str, part: str) -> str:
+    return f"{settings.READINGS_REDIS_PREFIX}flight:{key}:{part}"
+
+
+class Flight:
+    """One generation running in this worker; see the module docstring."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.log: list[ReadingEvent] = []
+        self.finished = False
+        self.local_clients = 0
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._redis: Redis | None = None
+        self._lock_token = ""
+        self._monitor: asyncio.Task[None] | None = None
+        self._had_clients = False
+
+    # --- producer side ---------------------------------------------------------------------------
+    async def publish(self, event: ReadingEvent) -> None:
+        self.log.append(event)
+        if event.terminal:
+            # From now on a new request must not attach: the reading is stored (or it failed).
+            self.finished = True
+            _flights.pop(self.key, None)
+        wakeup, self._wakeup = self._wakeup, asyncio.Event()
+        wakeup.set()
+        if self._redis is not None:
+            try:
+                await self._redis.xadd(
+                    _redis_key(self.key, "events"),
+                    {"n": event.name, "d": event.raw_data},
+                    maxlen=STREAM_MAXLEN,
+                    approximate=True,
+                )
+            except RedisError:
+                logger.warning("single flight: mirroring to Redis failed; remote clients will time out")
+                self._redis = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task is not None and self._task.cancelled()
+
+    # --- client side -----------------------------------------------------------------------------
+    async def follow(self, *, keepalive: float) -> AsyncIterator[ReadingEvent | None]:
+        """Every event of the flight from the start; None is a keep-alive tick after `keepalive` idle seconds."""
+        self.local_clients += 1
+        self._had_clients = True
+        try:
+            index = 0
+            while True:
+                while index < len(self.log):
+                    event = self.log[index]
+                    index += 1
+                    yield event
+                    if event.terminal:
+                        return
+                if self.finished:
+                    return
+                wakeup = self._wakeup
+                try:
+                    async with asyncio.timeout(keepalive):
+                        await wakeup.wait()
+                except TimeoutError:
+                    yield None
+        finally:
+            self.local_clients -= 1
+            if self.local_clients == 0 and not self.finished:
+                self._last_client_left()
+
+    def _last_client_left(self) -> None:
+        if self._redis is None:
+            self._cancel("last client left")
+        else:
+            _spawn(self._cancel_unless_remote_clients())
+
+    async def _remote_clients(self) -> int:
+        if self._redis is None:
+            return 0
+        try:
+            return int(
+                await self._redis.zcount(_redis_key(self.key, "clients"), time.time() - HEARTBEAT_STALE_SECONDS, "+inf")
+            )
+        except RedisError:
+            return 0
+
+    async def _cancel_unless_remote_clients(self) -> None:
+        if self.local_clients == 0 and await self._remote_clients() == 0 and self.local_clients == 0:
+            self._cancel("last client left")
+
+    def _cancel(self, why: str) -> None:
+        if self._task is not None and not self._task.done():
+            logger.info("single flight %s: cancelling the generation (%s)", self.key[:12], why)
+            self._task.cancel()
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def _orphan_check(self) -> None:
+        # A leader whose client vanished before attaching (e.g. disconnected before the response
+        # started) must not generate for nobody.
+        if self.local_clients == 0 and not self.finished and not self._had_clients:
+            self._last_client_left()
+
+    @property
+    def started(self) -> bool:
+        return self._task is not None
+
+    def start(self, producer: Producer) -> None:
+        asyncio.get_running_loop().call_later(ORPHAN_GRACE_SECONDS, self._orphan_check)
+        # A fresh context: the generation must not inherit the request's thread-sensitive executor,
+        # which is shut down when the request that started the flight ends.
+        self._task = asyncio.get_running_loop().create_task(self._run(producer), context=contextvars.Context())
+        if self._redis is not None:
+            self._monitor = asyncio.get_running_loop().create_task(
+                self._keep_lock(self._redis), context=contextvars.Context()
+            )
+
+    async def abandon(self) -> None:
+        """Give up the leadership without generating (the reading turned out to be stored already)."""
+        if self.finished:
+            return
+        self.finished = True
+        self._wakeup.set()
+        _flights.pop(self.key, None)
+        if self._redis is not None:
+            await self._release_remote(self._redis)
+
+    async def _run(self, producer: Producer) -> None:
+        try:
+            if self._redis is not None:
+                # Only now, when a new generation really starts, is the previous generation's stream stale.
+                # Deleting it when the lock is taken would cut followers still reading it if this leader then
+                # finds the reading stored and abandons (they would wait until the idle timeout: AI_TIMEOUT).
+                try:
+                    await self._redis.delete(_redis_key(self.key, "events"), _redis_key(self.key, "clients"))
+                except RedisError:
+                    logger.warning("single flight %s: clearing the previous stream failed", self.key[:12])
+            await producer(self)
+        except asyncio.CancelledError:
+            logger.info("single flight %s: generation cancelled", self.key[:12])
+        except Exception:
+            logger.exception("single flight %s: generation crashed", self.key[:12])
+        finally:
+            self.finished = True
+            self._wakeup.set()
+            _flights.pop(self.key, None)
+            if self._monitor is not None:
+                self._monitor.cancel()
+            if self._redis is not None:
+                await self._release_remote(self._redis)
+
+    async def _keep_lock(self, client: Redis) -> None:
+        ttl_ms = int(settings.READINGS_FLIGHT_LOCK_TTL_SECONDS * 1000)
+        with contextlib.suppress(asyncio.CancelledError):
+            while not self.finished:
+                await asyncio.sleep(min(ttl_ms / 3000, HEARTBEAT_SECONDS))
+                try:
+                    await client.pexpire(_redis_key(self.key, "lock"), ttl_ms)
+                except RedisError:
+                    logger.warning("single flight %s: lock refresh failed", self.key[:12])
+                if self.local_clients == 0 and await self._remote_clients() == 0 and self.local_clients == 0:
+                    self._cancel("no client left (local or remote)")
+
+    async def _release_remote(self, client: Redis) -> None:
+        try:
+            events_key = _redis_key(self.key, "events")
+            await client.expire(events_key, STREAM_EXPIRE_SECONDS)
+            lock_key = _redis_key(self.key, "lock")
+            if await client.get(lock_key) == self._lock_token.encode():
+                await client.delete(lock_key)
+        except RedisError:
+            logger.warning("single flight %s: releasing the Redis lock failed", self.key[:12])
+
+
+def local_flight(key: str) -> Flight | None:
+    flight = _flights.get(key)
+    return flight if flight is not None and not flight.finished else None
+
+
+async def flight_lead(key: str) -> Flight | None:
+    """Become the leader of `key` (None when another worker leads: follow it with `remote_follow`)."""
+    existing = local_flight(key)
+    if existing is not None:
+        return None
+    flight = Flight(key)
+    # Registered before any await, so concurrent requests of this worker attach locally at once.
+    _flights[key] = flight
+    client = redis_client()
+    if client is None:
+        return flight
+    token = secrets.token_hex(8)
+    try:
+        acquired = await client.set(
+            _redis_key(key, "lock"), token, nx=True, px=int(settings.READINGS_FLIGHT_LOCK_TTL_SECONDS * 1000)
+        )
+    except RedisError:
+        logger.warning("single flight: Redis unreachable, the flight stays local to this worker")
+        return flight
+    if not acquired:
+        # Another worker leads: local clients that attached meanwhile see an empty flight and start over.
+        await flight.abandon()
+        return None
+    flight._redis = client
+    flight._lock_token = token
+    return flight
+
+
+async def _lock_held(client: Redis, key: str) -> bool:
+    try:
+        return bool(await client.exists(_redis_key(key, "lock")))
+    except RedisError:
+        return False
+
+
+async def remote_follow(
+    client: Redis, key: str, *, keepalive: float, idle_timeout: float
+) -> AsyncIterator[ReadingEvent | None]:
+    """Follow a generation led by another worker through its Redis stream (see module docstring).
+
+    Ends after a terminal event; yields None as keep-alive ticks; raises TimeoutError when nothing
+    arrives for `idle_timeout` seconds and the leader's lock is gone (the leader died).
+    """
+    member = secrets.token_hex(8)
+    clients_key = _redis_key(key, "clients")
+    events_key = _redis_key(key, "events")
+    last_id = "0-0"
+    last_event = last_tick = time.monotonic()
+    try:
+        await client.zadd(clients_key, {member: time.time()})
+        while True:
+            now = time.monotonic()
+            response = await client.xread({events_key: last_id}, block=REMOTE_BLOCK_MS, count=100)
+            now = time.monotonic()
+            await client.zadd(clients_key, {member: time.time()})
+            if not response:
+                if last_id == "0-0" and not await _lock_held(client, key):
+                    raise FlightAbandoned
+                if now - last_event > idle_timeout and not await _lock_held(client, key):
+                    raise TimeoutError
+                if now - last_tick >= keepalive:
+                    last_tick = now
+                    yield None
+                continue
+            for _stream, entries in response:
+                for entry_id, fields in entries:
+                    last_id = entry_id
+                    event = ReadingEvent.from_wire(fields[b"n"].decode(), fields[b"d"])
+                    last_event = last_tick = now
+                    yield event
+                    if event.terminal:
+                        return
+    finally:
+        _spawn(_forget_member(client, clients_key, member))
+
+
+async def _forget_member(client: Redis, clients_key: str, member: str) -> None:
+    with contextlib.suppress(RedisError):
+        await client.zrem(clients_key, member)

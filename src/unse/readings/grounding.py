@@ -1,0 +1,109 @@
+"""Grounding check: the day master, pillars and element counts a finished AI reading names must be real.
+
+The check is deliberately conservative: it only reads statements it can parse without doubt ("일간은
+庚金", "경금 일간", "일주는 경오(庚午)", "목 2개") and compares them with the computed chart. A statement
+it cannot parse is not a contradiction. A contradiction is logged, counted in metrics, and the reading is
+delivered with a `notice` but never cached (docs/ai-pipeline.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from saju.core import BRANCHES, PILLARS, STEMS, Element, Pillar, Stem
+
+POSITIONS: dict[str, str] = {"연주": "year", "년주": "year", "월주": "month", "일주": "day", "시주": "hour"}
+POSITION_HANGUL: dict[str, str] = {"year": "연주", "month": "월주", "day": "일주", "hour": "시주"}
+
+_STEM_HANJA = "".join(stem.hanja for stem in STEMS)
+_BRANCH_HANJA = "".join(branch.hanja for branch in BRANCHES)
+_STEM_BY_NAME: dict[str, Stem] = {}
+for _stem in STEMS:
+    _STEM_BY_NAME[_stem.hanja] = _stem
+    _STEM_BY_NAME[_stem.hangul + _stem.element.hangul] = _stem
+    _STEM_BY_NAME[_stem.hanja + _stem.element.value] = _stem
+_PILLAR_BY_NAME: dict[str, Pillar] = {}
+for _pillar in PILLARS:
+    _PILLAR_BY_NAME[_pillar.hanja] = _pillar
+    _PILLAR_BY_NAME[_pillar.hangul] = _pillar
+_ELEMENT_BY_NAME: dict[str, Element] = {}
+for _element in Element:
+    _ELEMENT_BY_NAME[_element.value] = _element
+    _ELEMENT_BY_NAME[_element.hangul] = _element
+
+_STEM_WITH_ELEMENT = "|".join(sorted((name for name in _STEM_BY_NAME if len(name) == 2), key=len, reverse=True))
+_STEM_TOKEN = rf"(?:{_STEM_WITH_ELEMENT}|[{_STEM_HANJA}])"
+_DAY_MASTER_RES = (
+    # "庚金 일간", "경금 일간", "庚(경금) 일간"
+    re.compile(rf"({_STEM_TOKEN})\s*(?:\([^()]{{1,6}}\))?\s*일간"),
+    # "일간은 庚金", "일간: 경금", "일간인 庚"
+    re.compile(rf"일간(?:[은는이인]|\s|[:：]|이에요|입니다)*\s*({_STEM_TOKEN})"),
+)
+_PILLAR_HANJA = "|".join(pillar.hanja for pillar in PILLARS)
+_PILLAR_HANGUL = "|".join(pillar.hangul for pillar in PILLARS)
+# A hangul pillar name must end the word or be followed by a particle ("경오(庚午)", "갑자이고"), so
+# ordinary words that happen to start with the same syllables are not read as pillars.
+_PILLAR_RE = re.compile(
+    rf"(연주|년주|월주|일주(?!일)|시주)(?:[은는이가의]|\s|[:：]|\(.{{1,4}}\))*\s*"
+    rf"({_PILLAR_HANJA}|(?:{_PILLAR_HANGUL})(?:(?![가-힣])|(?=[이은는가의와과로입예])))"
+)
+_ELEMENT_COUNT_RE = re.compile(
+    r"(?:([木火土金水])|(?<![가-힣])(목|화|토|금|수))(?:\s*\([^()]{1,3}\))?\s*(?:기운|오행)?\s*(?:[이가은는:：]\s*)?(\d{1,2})\s*개"
+)
+_ = _BRANCH_HANJA  # branch hanja are part of the pillar names above
+
+
+@dataclass(frozen=True, slots=True)
+class GroundTruth:
+    day_master: Stem
+    pillars: Mapping[str, Pillar | None]  # year/month/day/hour; hour None when the birth time is unknown
+    element_counts: Mapping[Element, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One contradiction between the text and the chart (stable `kind`, Korean description)."""
+
+    kind: str
+    said: str
+    actual: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "said": self.said, "actual": self.actual}
+
+
+def element_counts_of(pillars: Mapping[str, Pillar | None]) -> dict[Element, int]:
+    """Counts of the eight (six without the hour) characters by element: stems and branches' own element."""
+    counts = dict.fromkeys(Element, 0)
+    for pillar in pillars.values():
+        if pillar is None:
+            continue
+        counts[pillar.stem.element] += 1
+        counts[pillar.branch.element] += 1
+    return counts
+
+
+def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
+    findings: list[Finding] = []
+    for pattern in _DAY_MASTER_RES:
+        for match in pattern.finditer(text):
+            stem = _STEM_BY_NAME.get(match.group(1))
+            if stem is not None and stem is not truth.day_master:
+                findings.append(Finding("day_master", match.group(1), truth.day_master.hanja))
+    for match in _PILLAR_RE.finditer(text):
+        position = POSITIONS[match.group(1)]
+        said = _PILLAR_BY_NAME[match.group(2)]
+        actual = truth.pillars.get(position)
+        if actual is None or said != actual:
+            findings.append(
+                Finding(f"pillar_{position}", match.group(2), actual.hanja if actual is not None else "(없음)")
+            )
+    for match in _ELEMENT_COUNT_RE.finditer(text):
+        element = _ELEMENT_BY_NAME[match.group(1) or match.group(2)]
+        said_count = int(match.group(3))
+        actual_count = truth.element_counts.get(element, 0)
+        if said_count != actual_count:
+            findings.append(Finding(f"element_{element.name.lower()}", str(said_count), str(actual_count)))
+    return findings

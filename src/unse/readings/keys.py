@@ -1,0 +1,96 @@
+"""Chart fingerprints, reading kinds and the cache key of a stored reading.
+
+The cache key is (chart fingerprint, kind, topic, mode, prompt version, model, period). The fingerprint is
+an HMAC of the engine's normalized birth mapping, so the same chart always finds the same reading while the
+raw birth data of an anonymous visitor is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+import orjson
+from django.conf import settings
+
+FINGERPRINT_CONTEXT = b"unse.readings.fingerprint.v1"
+
+
+class PeriodRule(Enum):
+    """What a kind of reading depends on in time (so the cache never serves last year's 세운)."""
+
+    YEAR = "year"
+    DATE = "date"
+
+
+class Kind(Enum):
+    SAJU = "saju"  # the full natal reading; speaks of the current 대운 and this year's 세운
+    DAILY = "daily"  # the fortune of one KST day (일진 against the natal chart)
+
+    @property
+    def period_rule(self) -> PeriodRule:
+        return PeriodRule.DATE if self is Kind.DAILY else PeriodRule.YEAR
+
+
+class Topic(Enum):
+    GENERAL = "general"
+    PERSONALITY = "personality"
+    CAREER = "career"
+    LOVE = "love"
+    WEALTH = "wealth"
+    HEALTH = "health"
+    STUDY = "study"
+
+
+class Mode(Enum):
+    PLAIN = "plain"  # neutral, concise
+    WARM = "warm"  # warm tone addressing the user as 선생님
+
+
+def _fingerprint_secret() -> bytes:
+    configured: str = settings.READINGS_FINGERPRINT_SECRET
+    if configured:
+        return configured.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), FINGERPRINT_CONTEXT, hashlib.sha256).digest()
+
+
+def chart_fingerprint(normalized_birth: Mapping[str, object]) -> str:
+    """HMAC-SHA256 (hex) of the normalized birth mapping (`BirthInput.to_mapping()`), keys sorted."""
+    payload = orjson.dumps(dict(normalized_birth), option=orjson.OPT_SORT_KEYS)
+    return hmac.new(_fingerprint_secret(), payload, hashlib.sha256).hexdigest()
+
+
+def period_of(kind: Kind, reference: date) -> str:
+    """The period the text depends on: the KST date for a daily reading, the year otherwise."""
+    if kind.period_rule is PeriodRule.DATE:
+        return reference.isoformat()
+    return str(reference.year)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    fingerprint: str
+    kind: Kind
+    topic: Topic
+    mode: Mode
+    prompt_version: str
+    model: str
+    period: str
+
+    @property
+    def digest(self) -> str:
+        """Stable 64-hex id of the key; unique in the readings table and the single-flight key."""
+        parts = (
+            self.fingerprint,
+            self.kind.value,
+            self.topic.value,
+            self.mode.value,
+            self.prompt_version,
+            self.model,
+            self.period,
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

@@ -1,0 +1,172 @@
+"""Reads for the pages: the chart and analysis of a birth, shaped for the templates.
+
+The templates consume the engine's stable JSON documents (`chart_to_json`, `analysis_to_json`), the same
+ones the API returns, so the page and the API never disagree about a chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from saju.analysis import analysis_to_json, analyze, iljin, luck_to_json
+from saju.birth import BirthInput
+from saju.chart import chart_from_birth, chart_to_json
+
+ELEMENT_ORDER: tuple[str, ...] = ("木", "火", "土", "金", "水")
+ELEMENT_HANGUL: dict[str, str] = {"木": "목", "火": "화", "土": "토", "金": "금", "水": "수"}
+# Columns read right to left in Korean 명식: 시주 일주 월주 년주.
+DISPLAY_ORDER: tuple[str, ...] = ("hour", "day", "month", "year")
+POSITION_TITLES: dict[str, str] = {"hour": "시주", "day": "일주", "month": "월주", "year": "년주"}
+# SVG geometry of the element-balance chart (viewBox units).
+BAR_LABEL_WIDTH = 64
+BAR_TRACK_WIDTH = 220
+BAR_HEIGHT = 22
+BAR_GAP = 10
+BAR_VALUE_GAP = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PillarColumn:
+    key: str
+    title: str
+    known: bool
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ElementBar:
+    element: str
+    hangul: str
+    count: int
+    share: float
+    y: int
+    width: float
+    text_y: int
+    value_x: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPage:
+    birth: dict[str, object]
+    chart: dict[str, Any]
+    analysis: dict[str, Any]
+    columns: tuple[PillarColumn, ...]
+    bars: tuple[ElementBar, ...]
+    chart_height: int
+    daewoon: Mapping[str, Any]
+    sewoon: tuple[Mapping[str, Any], ...]
+    element_note: str
+
+
+@cache
+def birth_defaults() -> dict[str, str]:
+    """The engine's default conventions (what `from_mapping` fills in when a key is missing)."""
+    normalized = BirthInput.from_mapping({"datetime": "2000-01-01T12:00"}).to_mapping()
+    return {key: str(normalized[key]) for key in ("time_basis", "day_change") if key in normalized}
+
+
+def _bars(analysis: Mapping[str, Any]) -> tuple[ElementBar, ...]:
+    counts = analysis["elements"]["counts"]
+    shares = analysis["elements"]["shares"]
+    bars = []
+    for i, element in enumerate(ELEMENT_ORDER):
+        share = float(shares.get(element, 0.0))
+        width = round(BAR_TRACK_WIDTH * share / 100.0, 1)
+        y = i * (BAR_HEIGHT + BAR_GAP)
+        bars.append(
+            ElementBar(
+                element=element,
+                hangul=ELEMENT_HANGUL[element],
+                count=int(counts.get(element, 0)),
+                share=round(share, 1),
+                y=y,
+                width=width,
+                text_y=y + BAR_HEIGHT // 2 + 5,
+                value_x=BAR_LABEL_WIDTH + width + BAR_VALUE_GAP,
+            )
+        )
+    return tuple(bars)
+
+
+def _element_note(analysis: Mapping[str, Any]) -> str:
+    elements = analysis["elements"]
+
+    def names(keys: list[str]) -> str:
+        return ", ".join(f"{ELEMENT_HANGUL[k]}({k})" for k in keys)
+
+    parts = []
+    if elements["excess"]:
+        parts.append(f"많은 기운: {names(elements['excess'])}")
+    if elements["weak"]:
+        parts.append(f"약한 기운: {names(elements['weak'])}")
+    if elements["absent"]:
+        parts.append(f"드러나지 않은 기운: {names(elements['absent'])}")
+    return " · ".join(parts) or "다섯 기운이 고르게 퍼져 있습니다."
+
+
+def chart_page_build(*, birth: Mapping[str, object], reference: date) -> ChartPage:
+    """Compute the chart of a birth mapping; raises `saju.errors.SajuError` (InvalidBirth) on bad input."""
+    birth_input = BirthInput.from_mapping(birth)
+    chart = chart_from_birth(birth_input)
+    analysis_doc = analysis_to_json(analyze(chart, reference=reference))
+    chart_doc = chart_to_json(chart)
+    pillars = analysis_doc["pillars"]
+    columns = tuple(
+        PillarColumn(key=key, title=POSITION_TITLES[key], known=key in pillars, data=pillars.get(key, {}))
+        for key in DISPLAY_ORDER
+    )
+    bars = _bars(analysis_doc)
+    sewoon = tuple(analysis_doc["sewoon"])  # the reference year and the next
+    return ChartPage(
+        birth=dict(birth_input.to_mapping()),
+        chart=chart_doc,
+        analysis=analysis_doc,
+        columns=columns,
+        bars=bars,
+        chart_height=len(bars) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP,
+        daewoon=analysis_doc["daewoon"],
+        sewoon=sewoon,
+        element_note=_element_note(analysis_doc),
+    )
+
+
+UPCOMING_DAYS = 7  # today and the six days after it
+
+
+@dataclass(frozen=True, slots=True)
+class TodayPage:
+    birth: dict[str, object]
+    chart: dict[str, Any]
+    day_master: Mapping[str, Any]
+    days: tuple[Mapping[str, Any], ...]  # 일진 of today and the next days, each with "date" and "weekday"
+
+
+WEEKDAYS_KO = ("월", "화", "수", "목", "금", "토", "일")
+
+
+def today_page_build(*, birth: Mapping[str, object], day: date) -> TodayPage:
+    """The natal chart and the 일진 of `day` and the following days against it (raises SajuError)."""
+    chart = chart_from_birth(BirthInput.from_mapping(birth))
+    days = []
+    for offset in range(UPCOMING_DAYS):
+        current = day + timedelta(days=offset)
+        days.append(
+            {
+                "date": current,
+                "weekday": WEEKDAYS_KO[current.weekday()],
+                "is_today": offset == 0,
+                **luck_to_json(iljin(chart, current).info),
+            }
+        )
+    chart_doc = chart_to_json(chart)
+    stem = chart.day.stem
+    return TodayPage(
+        birth=dict(chart.birth.to_mapping()),
+        chart=chart_doc,
+        day_master={"hanja": stem.hanja, "hangul": stem.hangul, "element": stem.element.value},
+        days=tuple(days),
+    )

@@ -1,0 +1,13 @@
+from django.urls import URLPattern, URLResolver, path
+
+from unse.web import views
+
+app_name = "web"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.home, name="home"),
+    path("saju/", views.chart, name="chart"),
+    path("today/", views.today, name="today"),
+    path("chat/", views.chat_list, name="chat"),
+    path("chat/<str:chat_id>/", views.chat_room, name="chat_room"),
+]

@@ -1,0 +1,115 @@
+"""사주 입력 → 결과 → streamed reading in a real browser (anonymous visitor, built-in interpreter)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import allow_failure, screenshot
+from tests.browser.helpers import fill_birth, submit, wait_for_reading
+
+pytestmark = pytest.mark.browser
+
+
+def test_anonymous_chart_and_streamed_reading(page):
+    fill_birth(page, year="1990", month="5", day="15", time="14:30", name="홍길동")
+    submit(page)
+    assert page.locator("h1").inner_text() == "홍길동님의 사주"
+    table = page.locator("table.pillars")
+    for glyph in ["庚", "午", "辛", "巳", "辰", "未"]:
+        assert glyph in table.inner_text()
+    assert page.locator(".balance svg rect").count() == 10
+    assert page.locator(".timeline li[aria-current]").count() == 1
+    reading = page.locator("#reading")
+    wait_for_reading(page)
+    screenshot(page, "result-360")
+    assert reading.get_attribute("data-state") == "done", reading.locator("[data-reading-error]").inner_text()
+    assert reading.locator("[data-reading-label]").is_visible()
+    body = reading.locator("[data-reading-body]")
+    assert len(body.inner_text()) > 200
+    assert body.locator("h3, p").count() > 1, "Markdown is rendered, not shown raw"
+    assert "##" not in body.inner_text()
+    assert reading.locator("[data-reading-error]").is_hidden()
+
+
+def test_lunar_leap_month(page):
+    fill_birth(page, year="2020", month="4", day="1", time="09:00", lunar=True, leap=True)
+    submit(page)
+    assert re.search(r"음력\(윤달\) 2020-04-01", page.locator("#birth-summary").inner_text())
+    assert page.locator("table.pillars").is_visible()
+
+
+def test_time_unknown(page):
+    fill_birth(page, year="1985", month="12", day="3", time=None, gender="남성")
+    submit(page)
+    assert "시간 모름" in page.locator("table.pillars").inner_text()
+    screenshot(page, "result-time-unknown-360")
+
+
+def test_repeated_dst_wall_time_asks_which(page):
+    fill_birth(page, year="1988", month="10", day="9", time="02:30")
+    submit(page)
+    question = page.locator("#fold-question")
+    assert question.is_visible()
+    assert "두 번" in question.inner_text()
+    screenshot(page, "fold-question-360")
+    question.get_by_label("두 번째 (바뀐 뒤 시각)").check()
+    submit(page)
+    assert page.locator("table.pillars").is_visible()
+
+
+def test_nonexistent_wall_time_says_so(page):
+    fill_birth(page, year="1987", month="5", day="10", time="02:30")
+    submit(page)
+    assert "실제로 없었습니다" in page.locator("#time-error").inner_text()
+
+
+def _route_stream(page, *, status: int, body: str, content_type: str) -> None:
+    page.route(
+        "**/api/v1/readings/stream",
+        lambda route: route.fulfill(status=status, body=body, headers={"Content-Type": content_type}),
+    )
+
+
+def test_rate_limited_answer_gets_its_own_message(page):
+    # The server's 429 JSON error object, as the readings API sends it before any stream starts.
+    _route_stream(
+        page,
+        status=429,
+        content_type="application/json",
+        body='{"error": {"code": "RATE_LIMITED", "message": "x", "request_id": "req-1", "details": {}}}',
+    )
+    allow_failure(page, "/api/v1/readings/stream")
+    fill_birth(page, year="1991", month="1", day="2", time="03:04")
+    submit(page)
+    wait_for_reading(page)
+    box = page.locator("[data-reading-error]")
+    assert "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요." in box.inner_text()
+    assert "RATE_LIMITED" in box.inner_text() and "req-1" in box.inner_text()
+    assert page.get_by_role("button", name="다시 시도").is_visible()
+    page.unroute("**/api/v1/readings/stream")
+
+
+def test_error_event_mid_stream_keeps_the_text_and_names_the_code(page):
+    stream = (
+        ": stream open\n\n"
+        'event: meta\ndata: {"cached": false, "request_id": "req-2"}\n\n'
+        'event: delta\ndata: {"text": "## 성품\\n\\n단단한 무쇠입니다."}\n\n'
+        'event: error\ndata: {"error": {"code": "AI_TIMEOUT", "message": "x", "request_id": "req-2", "details": {}}}\n\n'
+    )
+    _route_stream(page, status=200, content_type="text/event-stream", body=stream)
+    fill_birth(page, year="1991", month="1", day="2", time="03:04")
+    submit(page)
+    wait_for_reading(page)
+    assert "단단한 무쇠입니다." in page.locator("[data-reading-body]").inner_text()
+    assert "AI 응답이 너무 늦어 중단했습니다." in page.locator("[data-reading-error]").inner_text()
+
+
+def test_stream_cut_without_done_is_reported(page):
+    stream = 'event: meta\ndata: {"cached": false}\n\nevent: delta\ndata: {"text": "시작"}\n\n'
+    _route_stream(page, status=200, content_type="text/event-stream", body=stream)
+    fill_birth(page, year="1991", month="1", day="2", time="03:04")
+    submit(page)
+    wait_for_reading(page)
+    assert "풀이를 받는 도중 연결이 끊겼습니다." in page.locator("[data-reading-error]").inner_text()

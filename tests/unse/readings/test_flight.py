@@ -1,0 +1,188 @@
+"""Single flight: one generation, many attached clients; cancelled only when the last client leaves."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import pytest
+import redis as sync_redis
+from django.test import override_settings
+
+from unse.readings import flight as flight_module
+from unse.readings.events import EventName, ReadingEvent
+from unse.readings.flight import Flight, flight_lead, local_flight, remote_follow
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+class Producer:
+    """Publishes `count` deltas, one per `gap` seconds, then done; records whether it was cancelled."""
+
+    def __init__(self, count: int, gap: float = 0.01) -> None:
+        self.count = count
+        self.gap = gap
+        self.started = 0
+        self.cancelled = asyncio.Event()
+        self.closed = False
+
+    async def __call__(self, flight: Flight) -> None:
+        self.started += 1
+        try:
+            for index in range(self.count):
+                await flight.publish(ReadingEvent.make(EventName.DELTA, {"text": f"t{index} "}))
+                await asyncio.sleep(self.gap)
+            await flight.publish(ReadingEvent.make(EventName.DONE, {"reading_id": "r"}))
+        except asyncio.CancelledError:
+            self.cancelled.set()
+            raise
+        finally:
+            self.closed = True
+
+
+async def _collect(flight: Flight) -> list[ReadingEvent]:
+    return [event async for event in flight.follow(keepalive=5) if event is not None]
+
+
+async def test_concurrent_clients_share_one_generation_and_each_gets_every_event() -> None:
+    key = secrets.token_hex(8)
+    producer = Producer(count=20)
+    leader = await flight_lead(key)
+    assert leader is not None
+    leader.start(producer)
+    assert await flight_lead(key) is None  # a second request cannot lead the same key
+    joiner = local_flight(key)
+    assert joiner is leader
+    results = await asyncio.gather(*(_collect(leader) for _ in range(5)))
+    assert producer.started == 1
+    for events in results:
+        assert [e.name for e in events] == [EventName.DELTA] * 20 + [EventName.DONE]
+    assert local_flight(key) is None  # finished flights are forgotten
+
+
+async def test_a_late_joiner_replays_from_the_start() -> None:
+    key = secrets.token_hex(8)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(Producer(count=10, gap=0.02))
+    first = asyncio.ensure_future(_collect(flight))
+    await asyncio.sleep(0.1)
+    late = await _collect(flight)
+    assert [e.data for e in late] == [e.data for e in await first]
+
+
+async def test_one_client_leaving_does_not_cancel_while_others_remain_but_the_last_one_does() -> None:
+    key = secrets.token_hex(8)
+    producer = Producer(count=1000, gap=0.01)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(producer)
+
+    first = flight.follow(keepalive=5)
+    second = flight.follow(keepalive=5)
+    await anext(first)
+    await anext(second)
+    await first.aclose()  # one client leaves
+    await asyncio.sleep(0.05)
+    assert not producer.cancelled.is_set()
+    assert flight.local_clients == 1
+    await anext(second)  # the other still receives events
+    await second.aclose()  # the last client leaves: the upstream is closed
+    await asyncio.wait_for(producer.cancelled.wait(), timeout=2)
+    assert producer.closed
+    assert local_flight(key) is None
+
+
+async def test_cancelling_a_client_task_detaches_it_at_once() -> None:
+    key = secrets.token_hex(8)
+    producer = Producer(count=1000, gap=0.01)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(producer)
+    task = asyncio.ensure_future(_collect(flight))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.wait_for(producer.cancelled.wait(), timeout=2)
+    assert flight.local_clients == 0
+
+
+async def test_keepalive_ticks_while_the_generation_is_silent() -> None:
+    key = secrets.token_hex(8)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(Producer(count=2, gap=0.25))
+    ticks = 0
+    async for event in flight.follow(keepalive=0.05):
+        if event is None:
+            ticks += 1
+    assert ticks >= 2
+
+
+def _redis_or_skip() -> sync_redis.Redis:
+    client = sync_redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except sync_redis.RedisError:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    return client
+
+
+@pytest.fixture
+def redis_flights():
+    client = _redis_or_skip()
+    prefix = f"test:{secrets.token_hex(4)}:"
+    with override_settings(REDIS_URL=REDIS_URL, READINGS_REDIS_PREFIX=prefix):
+        yield client
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.mark.redis
+async def test_another_worker_follows_through_redis_and_keeps_the_generation_alive(redis_flights) -> None:
+    key = secrets.token_hex(8)
+    producer = Producer(count=30, gap=0.02)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(producer)
+    # "Another worker": the lock is taken, so it cannot lead, and it follows the Redis stream.
+    flight_module._flights.pop(key)
+    assert await flight_lead(key) is None
+    flight_module._flights[key] = flight
+    remote = [e async for e in remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5) if e is not None]
+    assert [e.name for e in remote] == [EventName.DELTA] * 30 + [EventName.DONE]
+    assert producer.started == 1
+
+
+@pytest.mark.redis
+async def test_the_leader_is_cancelled_only_after_the_remote_client_leaves(redis_flights) -> None:
+    key = secrets.token_hex(8)
+    producer = Producer(count=10_000, gap=0.01)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(producer)
+    remote = remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5)
+    await anext(remote)
+    local = flight.follow(keepalive=5)
+    await anext(local)
+    await local.aclose()  # the last *local* client leaves; the remote one is still reading
+    await asyncio.sleep(0.3)
+    assert not producer.cancelled.is_set()
+    await remote.aclose()
+    await asyncio.sleep(0.1)
+    redis_flights.delete(f"{flight_module.settings.READINGS_REDIS_PREFIX}flight:{key}:clients")
+    await asyncio.wait_for(producer.cancelled.wait(), timeout=flight_module.HEARTBEAT_SECONDS * 3)
+    assert producer.closed
+
+
+@pytest.mark.redis
+async def test_redis_down_keeps_the_flight_local() -> None:
+    with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
+        key = secrets.token_hex(8)
+        flight = await flight_lead(key)
+        assert flight is not None
+        flight.start(Producer(count=3))
+        events = await _collect(flight)
+    assert events[-1].name == EventName.DONE

@@ -1,0 +1,100 @@
+"""Cache keys, fingerprints and versioned prompts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import override_settings
+
+from unse.readings import prompting
+from unse.readings.keys import CacheKey, Kind, Mode, Topic, chart_fingerprint, period_of
+from unse.readings.prompting import FACTS_MARKER, build_messages, prompt_template
+
+BIRTH = {"datetime": "1990-05-17T14:30", "timezone": "Asia/Seoul", "calendar": "solar", "gender": "female"}
+
+
+def test_fingerprint_is_hmac_independent_of_key_order_and_never_contains_the_birth() -> None:
+    reordered = dict(reversed(list(BIRTH.items())))
+    assert chart_fingerprint(BIRTH) == chart_fingerprint(reordered)
+    assert len(chart_fingerprint(BIRTH)) == 64
+    assert "1990" not in chart_fingerprint(BIRTH)
+    assert chart_fingerprint(BIRTH) != chart_fingerprint({**BIRTH, "gender": "male"})
+
+
+def test_fingerprint_depends_on_the_server_secret() -> None:
+    with override_settings(READINGS_FINGERPRINT_SECRET="one"):
+        first = chart_fingerprint(BIRTH)
+    with override_settings(READINGS_FINGERPRINT_SECRET="two"):
+        second = chart_fingerprint(BIRTH)
+    assert first != second
+
+
+def test_period_is_the_kst_date_for_daily_and_the_year_otherwise() -> None:
+    assert period_of(Kind.DAILY, date(2026, 11, 24)) == "2026-11-24"
+    assert period_of(Kind.SAJU, date(2026, 11, 24)) == "2026"
+
+
+def _key(**changes: object) -> CacheKey:
+    fields: dict[str, object] = {
+        "fingerprint": "f" * 64,
+        "kind": Kind.SAJU,
+        "topic": Topic.GENERAL,
+        "mode": Mode.PLAIN,
+        "prompt_version": "p1-x",
+        "model": "m",
+        "period": "2026",
+    }
+    fields.update(changes)
+    return CacheKey(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"fingerprint": "e" * 64},
+        {"kind": Kind.DAILY},
+        {"topic": Topic.LOVE},
+        {"mode": Mode.WARM},
+        {"prompt_version": "p1-y"},
+        {"model": "other"},
+        {"period": "2027"},
+    ],
+)
+def test_every_component_changes_the_cache_key(change: dict[str, object]) -> None:
+    assert _key().digest != _key(**change).digest
+
+
+def test_each_mode_and_topic_has_its_own_template_file_and_version() -> None:
+    versions = {
+        prompt_template(Kind.SAJU, topic, mode).version for topic in Topic for mode in Mode
+    } | {prompt_template(Kind.DAILY, Topic.GENERAL, mode).version for mode in Mode}
+    assert len(versions) == len(Topic) * len(Mode) + len(Mode)
+    warm = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.WARM)
+    assert "선생님" in warm.system
+    assert "선생님" not in prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN).system
+
+
+def test_editing_a_template_file_changes_the_prompt_version(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    copy = tmp_path / "prompts"
+    shutil.copytree(prompting.PROMPTS_DIR, copy)
+    monkeypatch.setattr(prompting, "PROMPTS_DIR", copy)
+    prompt_template.cache_clear()
+    before = prompt_template(Kind.SAJU, Topic.CAREER, Mode.PLAIN).version
+    (copy / "topics" / "career.md").write_text("직업운을 한 문단으로 써 주세요.\n", encoding="utf-8")
+    prompt_template.cache_clear()
+    after = prompt_template(Kind.SAJU, Topic.CAREER, Mode.PLAIN).version
+    prompt_template.cache_clear()
+    assert before != after
+    assert after.startswith("p1-saju-career-plain-")
+
+
+def test_messages_are_the_system_prompt_and_one_question_with_the_facts_block() -> None:
+    template = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN)
+    messages = build_messages(template, {"일간": "庚金(경금)"})
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert messages[1]["content"].startswith(template.question)
+    assert FACTS_MARKER in messages[1]["content"]
+    assert "庚金(경금)" in messages[1]["content"]

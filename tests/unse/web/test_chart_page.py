@@ -1,0 +1,187 @@
+"""The 사주 입력 and 결과 pages through Django's test client (the browser tests drive the same pages)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+BASE = {
+    "calendar": "solar",
+    "year": "1990",
+    "month": "5",
+    "day": "15",
+    "time": "14:30",
+    "place": "seoul",
+    "gender": "female",
+    "mode": "plain",
+    "time_basis": "lmt",
+    "day_change": "23h",
+}
+
+
+def _reading_request(html: str) -> dict:
+    match = re.search(r'<script id="reading-request" type="application/json">(.*?)</script>', html, re.S)
+    assert match, "the result page embeds the reading request as JSON data"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.django_db
+def test_home_has_every_field_labelled(client):
+    html = client.get("/").content.decode()
+    for label in [
+        "이름 (선택)",
+        "양력",
+        "음력",
+        "윤달",
+        "태어난 시각",
+        "시간 모름",
+        "태어난 곳",
+        "여성",
+        "남성",
+        "고급 설정",
+        "시각 기준",
+        "자시(子時) 처리",
+    ]:
+        assert label in html
+    # The defaults are the engine's (지방평균시, 조자시) and each convention is explained in one line.
+    assert "<strong>지방평균시 (경도 보정)</strong> (기본)" in html
+    assert "<strong>조자시 (23시 기준)</strong> (기본)" in html
+    # The name input has no name attribute, so the form can never submit it.
+    assert re.search(r'<input type="text" id="id_name" data-local-name', html)
+
+
+@pytest.mark.django_db
+def test_chart_page_shows_the_four_pillars_and_never_the_name(client):
+    response = client.get("/saju/", {**BASE, "name": "홍길동"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # 1990-05-15 14:30 KST Seoul: 庚午년 辛巳월 庚辰일; 지방평균시 13:58 → 未시 (癸未).
+    for glyph in ["庚", "午", "辛", "巳", "辰", "未"]:
+        assert glyph in html
+    assert "시주" in html and "지장간" in html and "대운" in html and "세운" in html
+    request = _reading_request(html)
+    assert request["mode"] == "plain"
+    assert request["birth"]["datetime"].startswith("1990-05-15T14:30")
+    assert "홍길동" not in json.dumps(request, ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_time_unknown_gives_three_pillars(client):
+    params = {**BASE, "time_unknown": "on"}
+    params.pop("time")
+    response = client.get("/saju/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "시간 모름" in html
+    assert _reading_request(html)["birth"]["time_unknown"] is True
+
+
+@pytest.mark.django_db
+def test_lunar_leap_month_is_converted(client):
+    # 2020 had a leap 4th lunar month: 윤4월 1일 = 2020-05-23 (solar).
+    response = client.get(
+        "/saju/", {**BASE, "calendar": "lunar", "leap": "on", "year": "2020", "month": "4", "day": "1"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "음력(윤달) 2020-04-01" in html
+    birth = _reading_request(html)["birth"]
+    assert birth["calendar"] == "lunar" and birth["leap"] is True
+
+
+@pytest.mark.django_db
+def test_a_leap_month_that_did_not_exist_is_explained(client):
+    response = client.get(
+        "/saju/", {**BASE, "calendar": "lunar", "leap": "on", "year": "2021", "month": "4", "day": "1"}
+    )
+    assert response.status_code == 400
+    assert "윤달 여부와 날짜를 확인해 주세요" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_wall_time_asks_which_one(client):
+    # 1988-10-09 03:00 KDT → 02:00 KST: 02:30 happened twice.
+    params = {**BASE, "year": "1988", "month": "10", "day": "9", "time": "02:30"}
+    response = client.get("/saju/", params)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "이 시각은 두 번 있었습니다" in html
+    assert 'name="fold"' in html
+    answered = client.get("/saju/", {**params, "fold": "1"})
+    assert answered.status_code == 200
+    assert _reading_request(answered.content.decode())["birth"]["fold"] == 1
+
+
+@pytest.mark.django_db
+def test_nonexistent_wall_time_says_so(client):
+    # 1987-05-10 02:00 KST → 03:00 KDT: 02:30 never happened.
+    response = client.get("/saju/", {**BASE, "year": "1987", "month": "5", "day": "10", "time": "02:30"})
+    assert response.status_code == 400
+    assert "이 시각은 실제로 없었습니다" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_missing_fields_get_specific_korean_messages(client):
+    response = client.get(
+        "/saju/", {"calendar": "solar", "year": "", "month": "5", "day": "15", "place": "seoul"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "태어난 해를 입력해 주세요." in html
+    assert "태어난 시각을 입력하거나 &#x27;시간 모름&#x27;을 선택해 주세요." in html
+    assert "대운 방향을 정하려면 성별이 필요합니다" in html
+
+
+@pytest.mark.django_db
+def test_result_embeds_a_message_for_every_error_code(client):
+    from unse.core.errors import ErrorCode
+
+    html = client.get("/saju/", BASE).content.decode()
+    match = re.search(r'<script id="error-messages" type="application/json">(.*?)</script>', html, re.S)
+    messages = json.loads(match.group(1))
+    for code in ErrorCode:
+        assert messages[code.name] == code.message
+    assert len(set(messages.values())) == len(messages), "no two codes share one catch-all message"
+
+
+@pytest.mark.django_db
+def test_no_inline_script_or_style(client):
+    for html in (client.get("/").content.decode(), client.get("/saju/", BASE).content.decode()):
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert 'type="module"' in tag or 'type="application/json"' in tag
+        assert " style=" not in html
+        assert not re.search(r"<[^>]+\son[a-z]+=", html), "no inline event handlers"
+
+
+def test_empty_query_goes_back_to_the_form(client):
+    response = client.get("/saju/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_a_link_without_the_advanced_settings_uses_the_engine_defaults(client):
+    params = {k: v for k, v in BASE.items() if k not in ("time_basis", "day_change", "mode")}
+    response = client.get("/saju/", params)
+    assert response.status_code == 200
+    request = _reading_request(response.content.decode())
+    assert request["birth"]["time_basis"] == "lmt" and request["birth"]["day_change"] == "23h"
+    assert request["mode"] == "plain"
+
+
+@pytest.mark.django_db
+def test_the_1954_switch_to_utc_0830_also_asks_which(client):
+    # 1954-03-21 00:00 KST became 1954-03-20 23:30 (+8:30): 23:30–24:00 that evening happened twice.
+    response = client.get("/saju/", {**BASE, "year": "1954", "month": "3", "day": "20", "time": "23:45"})
+    assert response.status_code == 400
+    assert "이 시각은 두 번 있었습니다" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_1961_jump_says_the_time_never_happened(client):
+    # 1961-08-10 00:00 (+8:30) became 00:30 (+9:00): 00:00–00:30 never happened.
+    response = client.get("/saju/", {**BASE, "year": "1961", "month": "8", "day": "10", "time": "00:15"})
+    assert response.status_code == 400
+    assert "이 시각은 실제로 없었습니다" in response.content.decode()
