@@ -1,6 +1,8 @@
 """Scenario 4, Redis dies mid-load: a real server on a private Redis keeps answering while the Redis process
 is killed (no 5xx), /ready/ says `degraded` naming Redis, rate limits fail open with a logged and counted
-error, and once Redis is back the shared limiter state is used (and enforced) again, without a restart."""
+error, single flight and the circuit breaker fall back to this worker's own state (identical requests still
+cause one provider call; a failing provider still opens the breaker, which still closes after recovery), and
+once Redis is back the shared limiter state is used (and enforced) again, without a restart."""
 
 from __future__ import annotations
 
@@ -50,6 +52,50 @@ def _ready(app: AppServer) -> dict[str, Any]:
     return dict(response.json())
 
 
+async def _single_flight_and_breaker_work_locally(
+    app: AppServer, fake_llm: FakeLLMHandle, statuses: Counter[int]
+) -> None:
+    # Single flight: eight clients ask for the same uncached reading while the first answer is still
+    # streaming (1 s to the first token) -> one provider call, one stored reading, nobody charged twice.
+    fake_llm.control(tokens=10, tps=0, ttft=1.0)
+    calls = fake_llm.stats()["requests"]
+    same = await asyncio.gather(*(
+        post_many(app, "/api/v1/readings", [{"birth": birth(7000)}], client_ip=f"203.0.113.{i + 1}")
+        for i in range(8)
+    ))
+    outcomes = [batch[0] for batch in same]
+    statuses.update(o.status for o in outcomes)
+    assert [o.status for o in outcomes] == [200] * 8
+    assert fake_llm.stats()["requests"] - calls == 1
+    assert len({o.body["reading_id"] for o in outcomes}) == 1
+    assert metric_value(app, "unse_ai_breaker_backend_fallbacks_total") >= 1
+
+    # Breaker: the provider fails every call -> after AI_BREAKER_CONSECUTIVE_FAILURES the local breaker
+    # opens, users get the marked built-in reading without the provider being called, and once the provider
+    # is healthy again a probe after AI_BREAKER_OPEN_SECONDS closes it.
+    fake_llm.control(tokens=10, tps=0, ttft=0, fault="500", fault_rate=1.0)
+    for i in range(3):
+        [failed] = await post_many(app, "/api/v1/readings", [{"birth": birth(7100 + i)}],
+                                   client_ip=f"203.0.113.{20 + i}")
+        statuses[failed.status] += 1
+        assert failed.status == 200 and failed.body["generated_by"]["provider"] == "builtin"  # marked fallback
+        assert "AI_UNAVAILABLE" in {n["code"] for n in failed.body["notices"]}
+    calls = fake_llm.stats()["requests"]
+    [skipped] = await post_many(app, "/api/v1/readings", [{"birth": birth(7110)}], client_ip="203.0.113.30")
+    statuses[skipped.status] += 1
+    assert skipped.status == 200 and skipped.body["generated_by"]["provider"] == "builtin"
+    assert "AI_UNAVAILABLE" in {n["code"] for n in skipped.body["notices"]}
+    assert fake_llm.stats()["requests"] == calls  # open: the provider was not called
+    assert _ready(app)["checks"]["ai_breaker"]["status"] != "ok"
+
+    fake_llm.control(tokens=10, tps=0, ttft=0, fault="none")
+    await asyncio.sleep(2.5)  # past AI_BREAKER_OPEN_SECONDS
+    [probe] = await post_many(app, "/api/v1/readings", [{"birth": birth(7120)}], client_ip="203.0.113.31")
+    statuses[probe.status] += 1
+    assert probe.status == 200 and probe.body["generated_by"]["type"] == "ai" and not probe.body["notices"]
+    assert _ready(app)["checks"]["ai_breaker"]["status"] == "ok"
+
+
 def _redis_keys(redis: PrivateRedis) -> int:
     out = subprocess.run(["redis-cli", "-p", str(redis.port), "dbsize"], capture_output=True, text=True, check=True)
     return int(out.stdout.strip())
@@ -62,7 +108,8 @@ async def test_redis_crash_under_load_is_survived_and_shared_state_resumes(
     app = start_app(
         tmp_path, database_url=sqlite_url, REDIS_URL=private_redis.url,
         **ai_env(fake_llm, RATE_LIMIT_ANON=f"{LIMIT}/hour;100/day", AI_REDIS_RETRY_SECONDS="1",
-                 READY_CHECK_TIMEOUT_SECONDS="2"),
+                 READY_CHECK_TIMEOUT_SECONDS="2", AI_BREAKER_CONSECUTIVE_FAILURES="3",
+                 AI_BREAKER_OPEN_SECONDS="2", LLM_MAX_RETRIES="0"),
     )
     app_servers.append(app)
     statuses: Counter[int] = Counter()
@@ -86,6 +133,8 @@ async def test_redis_crash_under_load_is_survived_and_shared_state_resumes(
     assert all(outcome.status == 200 for outcome in over)
     assert metric_value(app, "unse_ai_ratelimit_fail_open_total") >= 1
     assert "rate limiter backend failed" in app.log_text()
+
+    await _single_flight_and_breaker_work_locally(app, fake_llm, statuses)
 
     private_redis.start()  # same port, empty: a crashed Redis comes back without its data
     for _ in range(int(_RECOVERY_SECONDS / 0.5)):

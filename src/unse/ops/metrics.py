@@ -1,7 +1,7 @@
 """Gauges for the alert rules (deploy/prometheus/alerts.yml) that no other part exports: the budget limit
 as set in the console, Celery queue lengths, the last batch run.
 
-They are refreshed by the optional readiness check `ops_metrics` (the load balancer polls /ready/ every
+They are refreshed in the background, started by the optional readiness check `ops_metrics` (the load balancer polls /ready/ every
 few seconds; the values are re-read at most every OPS_METRICS_REFRESH_SECONDS per process), so no
 background thread is needed. The check always answers "ok": a broker that cannot be reached shows as
 `unse_ops_celery_broker_up 0` (and its alert), not as a degraded web instance.
@@ -10,7 +10,6 @@ background thread is needed. The check always answers "ok": a broker that cannot
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
@@ -41,6 +40,7 @@ BATCH_LAST_FINISHED = Gauge(
 )
 
 _next_refresh = 0.0
+_refresh_task: asyncio.Future[None] | None = None
 
 
 def _refresh_sync() -> None:
@@ -74,15 +74,13 @@ def _refresh_sync() -> None:
 
 
 async def check_ops_metrics() -> str | None:
-    global _next_refresh
+    global _next_refresh, _refresh_task
     now = time.monotonic()
-    if now >= _next_refresh:
+    running = _refresh_task is not None and not _refresh_task.done()
+    if now >= _next_refresh and not running:
         _next_refresh = now + float(settings.OPS_METRICS_REFRESH_SECONDS)
-        refresh = asyncio.ensure_future(sync_to_async(_refresh_sync, thread_sensitive=False)())
-        # A slow broker must not slow /ready/ down (nor time this optional check out): the refresh goes on
-        # in its thread (its database work is already done and its connection closed) and the gauges
-        # update when it finishes.
-        budget = min(1.0, float(settings.READY_CHECK_TIMEOUT_SECONDS) / 3)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(refresh), timeout=budget)
+        # The probe only triggers the refresh and never waits for it: a slow broker or a cold database
+        # connection must not add latency to /ready/ (load balancers probe it every few seconds). The gauges
+        # update when the thread finishes; the module keeps the task so it is not garbage-collected.
+        _refresh_task = asyncio.ensure_future(sync_to_async(_refresh_sync, thread_sensitive=False)())
     return None
