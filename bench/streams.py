@@ -335,7 +335,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--targets", type=lambda s: s.split(","), default=["naive", "readings"])
     parser.add_argument("--fixed", type=int, default=300, help="open streams of the CPU/memory measurement")
-    parser.add_argument("--ladder", type=lambda s: [int(x) for x in s.split(",")], default=[100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200])
+    parser.add_argument("--ladder", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200])
     parser.add_argument("--tokens", type=int, default=600)
     parser.add_argument("--tps", type=float, default=30.0)
     parser.add_argument("--ttft", type=float, default=0.2)

@@ -2,7 +2,9 @@
 # The one way the web process starts: `make run`, the Procfile, the Dockerfile and compose all call this.
 #   HOST / PORT            where to listen (default 127.0.0.1:8000)
 #   WEB_CONCURRENCY        uvicorn worker processes (default 1)
-#   GRACEFUL_TIMEOUT       seconds in-flight requests (streams) get to finish after SIGTERM (default 120)
+#   GRACEFUL_TIMEOUT       seconds in-flight requests (streams) get to finish after SIGTERM (default 120);
+#                          new connections are refused from the SIGTERM on, with any number of workers
+#                          (unse.core.drain, installed by config/asgi.py; docs/deploy.md "Rolling restart")
 #   KEEPALIVE_TIMEOUT      idle keep-alive seconds; above nginx's upstream keepalive_timeout (60 s)
 #   FORWARDED_ALLOW_IPS    proxies whose X-Forwarded-* are trusted (default 127.0.0.1,::1)
 #   PROMETHEUS_MULTIPROC_DIR  emptied here at start; set automatically when WEB_CONCURRENCY > 1

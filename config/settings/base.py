@@ -49,18 +49,20 @@ INSTALLED_APPS = [
     "unse.ops",
 ]
 
+# Django's own middleware, subclassed so that async requests do not hop to a thread for each hook
+# (unse/core/inline_middleware.py).
 MIDDLEWARE = [
     "unse.core.middleware.request_context_middleware",
     "unse.core.middleware.health_middleware",
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "unse.core.inline_middleware.InlineSecurityMiddleware",
+    "unse.core.inline_middleware.StaticFilesMiddleware",
+    "unse.core.inline_middleware.InlineCSPMiddleware",
+    "unse.core.inline_middleware.InlineSessionMiddleware",
+    "unse.core.inline_middleware.InlineCommonMiddleware",
+    "unse.core.inline_middleware.InlineCsrfViewMiddleware",
+    "unse.core.inline_middleware.InlineAuthenticationMiddleware",
+    "unse.core.inline_middleware.InlineMessageMiddleware",
+    "unse.core.inline_middleware.InlineXFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "unse.accounts.middleware.PersonalSpaceMiddleware",
     "unse.core.middleware.maintenance_middleware",

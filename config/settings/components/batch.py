@@ -16,6 +16,13 @@ DAILY_FORTUNE_ACTIVE_DAYS = env_int("DAILY_FORTUNE_ACTIVE_DAYS", 30)
 
 # --- the batch engine -------------------------------------------------------------------------------
 DAILY_FORTUNE_WORKERS = env_int("DAILY_FORTUNE_WORKERS", 20)
+# Processes of one command run (`--processes`): the target id range is split between them and each runs
+# the async engine with workers/N coroutines, so one run can use more than one core.
+DAILY_FORTUNE_PROCESSES = env_int("DAILY_FORTUNE_PROCESSES", 1)
+# A running command writes a heartbeat into its BatchRun row this often; a RUNNING row without one for
+# DAILY_FORTUNE_STALE_SECONDS (kill -9, lost machine) is marked "interrupted" when the next run starts.
+DAILY_FORTUNE_HEARTBEAT_SECONDS = env_float("DAILY_FORTUNE_HEARTBEAT_SECONDS", 15.0)
+DAILY_FORTUNE_STALE_SECONDS = env_int("DAILY_FORTUNE_STALE_SECONDS", 300)
 # Rows per keyset page when reading targets; memory is bounded by this, not by the user count.
 DAILY_FORTUNE_PAGE_SIZE = env_int("DAILY_FORTUNE_PAGE_SIZE", 500)
 # Threads for the pipeline's database calls inside one batch process; keep it <= DB_POOL_MAX.

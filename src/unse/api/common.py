@@ -35,7 +35,7 @@ def reading_result_json(request_id: str, result: ReadingResult) -> dict[str, Any
         "reading_id": result.reading_id,
         "cached": result.cached,
         "text": result.text,
-        "html": render_markdown(result.text),
+        "html": result.html if result.html is not None else render_markdown(result.text),
         "notices": list(result.notices),
         "generated_by": result.generated_by,
         "usage": result.usage,

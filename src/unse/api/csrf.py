@@ -23,5 +23,7 @@ def csrf_require(request: HttpRequest) -> None:
 
 
 async def acsrf_require(request: HttpRequest) -> None:
+    if request.method in SAFE_METHODS:
+        return  # nothing to check: no thread hop on a logged-in GET (e.g. /api/v1/fortunes/today)
     # The check may read a form-encoded body for the token: a blocking call, off the event loop.
     await sync_to_async(csrf_require)(request)

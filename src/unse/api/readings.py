@@ -19,12 +19,9 @@ from unse.api.schemas import (
 )
 from unse.api.sse import sse_response
 from unse.core.request import get_request_id
-from unse.readings.db import db_call
 from unse.readings.models import GeneratedBy
 from unse.readings.pipeline import generated_by
-from unse.readings.sanitize import render_markdown
-from unse.readings.selectors import reading_get
-from unse.readings.services import chart_compute, reading_get_or_create, reading_open
+from unse.readings.services import chart_compute, reading_get_or_create, reading_open, reading_stored_get
 
 router = Router(tags=["readings"])
 
@@ -66,7 +63,7 @@ async def reading_stream_create(request: HttpRequest, payload: ReadingIn) -> Str
 
 @router.get("/readings/{reading_id}", response={200: StoredReadingOut, 404: ErrorOut}, summary="저장된 풀이")
 async def reading_detail(request: HttpRequest, reading_id: str) -> HttpResponse:
-    reading = await db_call(reading_get, public_id=reading_id)
+    reading = await reading_stored_get(public_id=reading_id)
     by = generated_by(GeneratedBy(reading.generated_by), provider=reading.provider, model=reading.model)
     return json_response(
         {
@@ -76,7 +73,7 @@ async def reading_detail(request: HttpRequest, reading_id: str) -> HttpResponse:
             "mode": reading.mode,
             "period": reading.period,
             "text": reading.text,
-            "html": render_markdown(reading.text),
+            "html": reading.html,
             "generated_by": by,
             "created_at": reading.created_at.isoformat(),
         }

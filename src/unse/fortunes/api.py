@@ -49,7 +49,7 @@ def _fortune_json(request_id: str, fortune: DailyFortune) -> dict[str, Any]:
         "reading_id": fortune.reading_id,
         "cached": fortune.cached,
         "text": fortune.text,
-        "html": render_markdown(fortune.text),
+        "html": fortune.html if fortune.html is not None else render_markdown(fortune.text),
         "notices": list(fortune.notices),
         "generated_by": fortune.generated_by,
         "usage": {},

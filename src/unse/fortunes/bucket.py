@@ -48,6 +48,11 @@ class BucketSpec:
         rate = limit * share / SECONDS_PER_MINUTE
         return cls(rate_per_second=rate, capacity=max(1.0, rate * BURST_SECONDS))
 
+    def divided(self, parts: int) -> BucketSpec:
+        """One process's share when `parts` processes each keep their own bucket."""
+        rate = self.rate_per_second / parts
+        return BucketSpec(rate_per_second=rate, capacity=max(1.0, rate * BURST_SECONDS))
+
 
 class LocalBucket:
     """In-process bucket; every coroutine of one event loop shares it."""
@@ -187,12 +192,17 @@ class ProviderLimiter:
                 await close()
 
 
-def limiter_from_settings(*, shared: bool | None = None) -> ProviderLimiter:
+def limiter_from_settings(*, shared: bool | None = None, divide: int = 1) -> ProviderLimiter:
+    """The batch's limiter. In Redis every process shares one bucket of the batch's whole share; without
+    Redis a process of a run with `divide` processes (`--processes`) gets 1/divide of it."""
     reserve = settings.DAILY_FORTUNE_WEB_RESERVE
     rpm = BucketSpec.per_minute(settings.LLM_PROVIDER_RPM, reserve_share=reserve)
     tpm = BucketSpec.per_minute(settings.LLM_PROVIDER_TPM, reserve_share=reserve)
     use_redis = settings.DAILY_FORTUNE_BUCKET_SHARED if shared is None else shared
     url = getattr(settings, "REDIS_URL", "")
+    if not (use_redis and url) and divide > 1:
+        rpm = rpm.divided(divide) if rpm is not None else None
+        tpm = tpm.divided(divide) if tpm is not None else None
 
     def make(spec: BucketSpec | None, name: str) -> Bucket | None:
         if spec is None:

@@ -7,6 +7,8 @@ its own token bucket instead of the per-visitor rate limit) and `user=None` (the
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -95,6 +97,8 @@ class DailyFortuneWork:
         self._providers = [provider.name for provider in configured_providers()]
         self._next_probe = 0.0
         self._clock = clock
+        # Request ids for logs without a uuid per call: the process id (--processes forks) and a counter.
+        self._calls = itertools.count(1)
 
     async def prepare(self, user_id: int) -> PreparedFortune:
         return await db_call(self._prepare, user_id)
@@ -165,19 +169,14 @@ class DailyFortuneWork:
             mode=DAILY_MODE.value,
             user=None,
             client_subject=BATCH_SUBJECT,
-            request_id=f"batch-{prepared.user_id}-{uuid.uuid4().hex[:8]}",
+            request_id=f"batch-{os.getpid()}-{prepared.user_id}-{next(self._calls)}",
             reference_date=self.target_date,
             charge=False,
         )
+        # `reading_id` is only set once the row is in the table (the pipeline's INSERT, or the existing
+        # row read back under the same unique key), so no extra query per user is needed to confirm it.
         _require_stored(result, ai_expected=bool(self._providers))
-        # Trust the table, not the event: only a row under the key makes the user's fortune exist.
-        if not await db_call(_readings_exist, cache_keys=prepared.cache_keys):
-            raise FortuneNotGenerated(ErrorCode.AI_BAD_RESPONSE, "NOT_STORED")
         return int(result.usage.get("prompt_tokens", 0)) + int(result.usage.get("completion_tokens", 0))
-
-
-def _readings_exist(*, cache_keys: tuple[str, ...]) -> bool:
-    return Reading.objects.filter(cache_key__in=cache_keys).exists()
 
 
 def _readings_delete(*, cache_keys: tuple[str, ...]) -> None:
@@ -213,6 +212,7 @@ class DailyFortune:
     generated_by: dict[str, Any]
     notices: tuple[dict[str, Any], ...]
     meta: dict[str, Any]
+    html: str | None = None  # the stored reading's rendered HTML when known (a cache hit)
 
     @classmethod
     def from_result(cls, result: ReadingResult, *, day: date) -> DailyFortune:
@@ -224,6 +224,7 @@ class DailyFortune:
             generated_by=result.generated_by,
             notices=result.notices,
             meta=result.meta,
+            html=result.html,
         )
 
 

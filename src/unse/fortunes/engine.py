@@ -47,6 +47,7 @@ TRANSIENT_CODES = frozenset(
 )
 # Causes that no other user can escape either: the batch stops calling the pipeline once one is seen.
 HALTING_CAUSES = frozenset({ErrorCode.AI_QUOTA.name})
+HALTED_MESSAGE = "하루 AI 토큰 예산(AI_DAILY_TOKEN_BUDGET)이 소진되어 AI를 호출하지 않았습니다. 예산을 늘린 뒤 다시 실행하세요."
 MAX_MESSAGE_CHARS = 500
 # Longest single wait for an open breaker before trying again (the breaker decides; we only poll).
 BREAKER_POLL_SECONDS = 5.0
@@ -214,13 +215,16 @@ async def run_engine(
             if halted:
                 # The daily token budget is spent: every further call would only produce a fallback.
                 result = UserResult(
-                    user_id=user_id, outcome=Outcome.FAILED, cause=halted[0], message=halted[0]
+                    user_id=user_id, outcome=Outcome.FAILED, cause=halted[0], message=HALTED_MESSAGE
                 )
             else:
                 result = await process_user(user_id, work=work, limiter=limiter, options=options, first=first)
                 if result.outcome is Outcome.FAILED and result.cause in HALTING_CAUSES and not halted:
                     logger.error(
-                        "daily fortunes: %s, the remaining users are recorded as failed", result.cause
+                        "daily fortunes: %s - the daily token budget (AI_DAILY_TOKEN_BUDGET) is spent; the "
+                        "remaining users of this process are recorded as failed without calling the AI. "
+                        "Raise the budget (targets x tokens per fortune + the web's use) and rerun.",
+                        result.cause,
                     )
                     halted.append(result.cause)
             counters.add(result)

@@ -20,6 +20,8 @@ class BatchStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "성공"
     FAILED = "failed", "실패율 초과"
     CRASHED = "crashed", "중단됨"
+    # No heartbeat for DAILY_FORTUNE_STALE_SECONDS (kill -9, lost machine): marked by the next run.
+    INTERRUPTED = "interrupted", "중단됨(응답 없음)"
 
 
 class BatchRun(models.Model):
@@ -32,6 +34,9 @@ class BatchRun(models.Model):
     options = models.JSONField("옵션", default=dict, blank=True)
     started_at = models.DateTimeField("시작", auto_now_add=True)
     finished_at = models.DateTimeField("종료", null=True, blank=True)
+    # Written every DAILY_FORTUNE_HEARTBEAT_SECONDS by a running command (and per Celery chunk); a
+    # running row whose heartbeat is too old belongs to a process that died without a word.
+    heartbeat_at = models.DateTimeField("마지막 신호", null=True, blank=True)
     targets = models.PositiveIntegerField("대상", default=0)
     done = models.PositiveIntegerField("생성", default=0)
     skipped = models.PositiveIntegerField("건너뜀", default=0)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from unse.fortunes.models import BatchChunk, BatchFailure, BatchRun, BatchSource, BatchStatus
@@ -24,14 +26,65 @@ def batch_run_create(
     force: bool,
     options: dict[str, Any],
 ) -> BatchRun:
+    """A new RUNNING row; first marks the runs that stopped sending heartbeats as interrupted (their ids
+    are kept in the new row's options as `interrupted_runs`, and shown in its summary)."""
+    interrupted = batch_runs_mark_stale()
     return BatchRun.objects.create(
         source=source,
         base_date=base_date,
         target_date=target_date,
         dry_run=dry_run,
         force=force,
-        options=options,
+        options=options | ({"interrupted_runs": interrupted} if interrupted else {}),
+        heartbeat_at=timezone.now(),
     )
+
+
+def stale_after(source: str) -> timedelta:
+    """How long a RUNNING row may go without a heartbeat. A command beats every few seconds; a Celery run
+    only when a chunk starts or ends, and a chunk lost with its worker returns after the broker's
+    visibility timeout and may then run up to the hard time limit."""
+    seconds = settings.DAILY_FORTUNE_STALE_SECONDS
+    if source == BatchSource.CELERY:
+        seconds = max(seconds, settings.CELERY_VISIBILITY_TIMEOUT + settings.CELERY_TASK_TIME_LIMIT)
+    return timedelta(seconds=seconds)
+
+
+def batch_runs_mark_stale(*, now: datetime | None = None) -> list[int]:
+    """RUNNING rows without a heartbeat for too long → INTERRUPTED (e.g. the command was `kill -9`-ed).
+
+    Nothing else can close such a row: the process that owned it is gone. Returns the marked ids.
+    """
+    now = now or timezone.now()
+    last_sign = Coalesce("heartbeat_at", "started_at")
+    stale = Q()
+    for source in BatchSource:
+        stale |= Q(source=source, last_sign__lt=now - stale_after(source))
+    ids = list(
+        BatchRun.objects.filter(status=BatchStatus.RUNNING, finished_at__isnull=True)
+        .annotate(last_sign=last_sign)
+        .filter(stale)
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        BatchRun.objects.filter(pk__in=ids, status=BatchStatus.RUNNING, finished_at__isnull=True).update(
+            status=BatchStatus.INTERRUPTED, finished_at=now
+        )
+    return ids
+
+
+def batch_run_heartbeat(*, run_id: int, counters: BatchCounters | None = None) -> None:
+    """The run is alive; with `counters`, the row also shows the progress so far (admin, monitoring)."""
+    values: dict[str, Any] = {"heartbeat_at": timezone.now()}
+    if counters is not None:
+        values |= {
+            "targets": counters.processed,
+            "done": counters.done,
+            "skipped": counters.skipped,
+            "failed": counters.failed,
+            "tokens_used": counters.tokens,
+        }
+    BatchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(**values)
 
 
 def _failure_record(*, run_id: int, result: UserResult) -> None:
@@ -97,6 +150,7 @@ def batch_run_add_chunk(*, run_id: int, first_id: int, counters: BatchCounters) 
         ).update(finished_at=timezone.now())
         if claimed:
             BatchRun.objects.filter(pk=run_id).update(
+                heartbeat_at=timezone.now(),
                 done=F("done") + counters.done,
                 skipped=F("skipped") + counters.skipped,
                 tokens_used=F("tokens_used") + counters.tokens,
@@ -129,7 +183,16 @@ def batch_run_finalize_chunks(*, run_id: int, max_failure_share: float) -> Batch
     return summary if _finish(run_id=run_id, summary=summary) else None
 
 
-def batch_run_mark_crashed(*, run_id: int) -> None:
-    BatchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
-        status=BatchStatus.CRASHED, finished_at=timezone.now()
-    )
+def batch_run_mark_crashed(*, run_id: int, counters: BatchCounters | None = None) -> None:
+    """The command failed (an exception, or one of its worker processes died); keeps the tally so far."""
+    values: dict[str, Any] = {"status": BatchStatus.CRASHED, "finished_at": timezone.now()}
+    if counters is not None:
+        values |= {
+            "targets": counters.processed,
+            "done": counters.done,
+            "skipped": counters.skipped,
+            "failed": counters.failed,
+            "failures_by_cause": dict(counters.causes),
+            "tokens_used": counters.tokens,
+        }
+    BatchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(**values)

@@ -30,6 +30,7 @@ from unse.fortunes.runs import (
     batch_run_add_chunk,
     batch_run_create,
     batch_run_finalize_chunks,
+    batch_run_heartbeat,
 )
 from unse.fortunes.selectors import (
     daily_target_id_pages,
@@ -120,6 +121,7 @@ def batch_chunk_run(*, run_id: int, first_id: int, last_id: int) -> dict[str, in
     from unse.fortunes.models import BatchRun
 
     run = BatchRun.objects.get(pk=run_id)
+    batch_run_heartbeat(run_id=run_id)
     plan = BatchPlan(base_date=run.base_date, workers=settings.DAILY_FORTUNE_TASK_WORKERS, force=run.force)
 
     async def on_result(result: UserResult, counters: BatchCounters) -> None:

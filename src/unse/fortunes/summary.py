@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
+
+QUOTA_CAUSE = "AI_QUOTA"
+
+
+def quota_message(users: int) -> str:
+    """What the operator reads when the daily token budget stopped the batch (summary, webhook, failure rows)."""
+    return (
+        f"하루 AI 토큰 예산(AI_DAILY_TOKEN_BUDGET)이 소진되어 {users:,}명의 운세를 만들지 못했습니다. "
+        "예산은 대상 수 × 1인당 토큰(요약의 토큰 ÷ 생성 수) + 웹 사용량보다 커야 합니다. "
+        "예산을 늘린 뒤 다시 실행하면 남은 사용자만 생성합니다."
+    )
 
 
 class Outcome(Enum):
@@ -42,6 +54,31 @@ class BatchCounters:
     def processed(self) -> int:
         return self.done + self.skipped + self.would_generate + self.failed
 
+    def snapshot(self) -> dict[str, Any]:
+        """Plain data (sent between the processes of one run)."""
+        return {
+            "done": self.done,
+            "skipped": self.skipped,
+            "would_generate": self.would_generate,
+            "failed": self.failed,
+            "tokens": self.tokens,
+            "causes": dict(self.causes),
+        }
+
+    @classmethod
+    def merged(cls, parts: Iterable[BatchCounters | dict[str, Any]]) -> BatchCounters:
+        """One tally of several processes' tallies (counters or their snapshots)."""
+        total = cls()
+        for part in parts:
+            data = part.snapshot() if isinstance(part, BatchCounters) else part
+            total.done += data["done"]
+            total.skipped += data["skipped"]
+            total.would_generate += data["would_generate"]
+            total.failed += data["failed"]
+            total.tokens += data["tokens"]
+            total.causes.update(data["causes"])
+        return total
+
     def add(self, result: UserResult) -> None:
         self.tokens += result.tokens
         if result.outcome is Outcome.GENERATED:
@@ -68,6 +105,8 @@ class BatchSummary:
     tokens: int
     elapsed_seconds: float
     max_failure_share: float
+    # Earlier runs this run found without a heartbeat and marked INTERRUPTED (runs.batch_runs_mark_stale).
+    interrupted_runs: tuple[int, ...] = ()
 
     @classmethod
     def from_counters(
@@ -78,6 +117,7 @@ class BatchSummary:
         dry_run: bool,
         elapsed_seconds: float,
         max_failure_share: float,
+        interrupted_runs: tuple[int, ...] = (),
     ) -> BatchSummary:
         return cls(
             target_date=target_date,
@@ -91,6 +131,7 @@ class BatchSummary:
             tokens=counters.tokens,
             elapsed_seconds=elapsed_seconds,
             max_failure_share=max_failure_share,
+            interrupted_runs=interrupted_runs,
         )
 
     @property
@@ -120,6 +161,7 @@ class BatchSummary:
             "rate_per_second": round(self.rate_per_second, 2),
             "failure_share": round(self.failure_share, 4),
             "ok": self.ok,
+            "interrupted_runs": list(self.interrupted_runs),
         }
 
     def to_text(self) -> str:
@@ -134,6 +176,11 @@ class BatchSummary:
         if self.failures_by_cause:
             causes = ", ".join(f"{cause} {count:,}" for cause, count in self.failures_by_cause.items())
             lines.append(f"실패 원인: {causes}")
+        if quota := self.failures_by_cause.get(QUOTA_CAUSE):
+            lines.append(quota_message(quota))
+        if self.interrupted_runs:
+            ids = ", ".join(f"#{run_id}" for run_id in self.interrupted_runs)
+            lines.append(f"신호가 끊긴 이전 실행 {ids} 을(를) '중단됨(응답 없음)'으로 표시했습니다.")
         lines.append(
             f"처리율 {self.rate_per_second:,.1f}명/초 · 소요 {self.elapsed_seconds:,.1f}초 · 토큰 {self.tokens:,}"
         )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -54,6 +55,17 @@ _snapshot = Snapshot()
 _breaker_resets_seen: dict[str, str] = {}
 _breaker_resets_loaded = False
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ops-switches")
+
+
+def _new_refresher_in_child() -> None:
+    # A forked child (`generate_daily_fortunes --processes N`) has none of the parent's threads: with the
+    # inherited executor its first refresh would wait forever for a thread that does not exist.
+    global _executor, _lock
+    _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ops-switches")
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_refresher_in_child)
 
 
 def _cache_is_shared() -> bool:

@@ -22,6 +22,7 @@ from unse.ai import metrics
 from unse.ai.budget import token_budget_remaining, token_budget_spend
 from unse.ai.providers import ChatProvider, Message, ProviderError
 from unse.core.errors import ErrorCode
+from unse.readings.cached import html_fields
 from unse.readings.db import db_call
 from unse.readings.events import EventName, ReadingEvent
 from unse.readings.flight import Flight
@@ -224,6 +225,8 @@ def _store_sync(
             period=key.period,
             generated_by=generated,
             text=text,
+            # Rendered once here (off the event loop), so that every cache hit serves it as stored.
+            **html_fields(text),
             facts=facts,
             prompt_tokens=prompt_tokens,
             completion_tokens=completion_tokens,

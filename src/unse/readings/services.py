@@ -24,7 +24,7 @@ import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,6 +43,7 @@ from unse.ai.streamcap import open_streams, stream_slot
 from unse.core.errors import ErrorCode, ServiceError
 from unse.ops.prompts import aprompt_override
 from unse.readings import builtin
+from unse.readings.cached import chart_document_get, chart_document_put, html_fields, html_is_current
 from unse.readings.db import db_call, release_request_connection
 from unse.readings.events import SSE_KEEPALIVE, EventName, ReadingEvent
 from unse.readings.facts import ground_truth, prompt_facts
@@ -58,11 +59,12 @@ from unse.readings.keys import CacheKey, Kind, Mode, Topic, chart_fingerprint, p
 from unse.readings.models import GeneratedBy, Reading
 from unse.readings.pipeline import Job, generate, generated_by
 from unse.readings.prompting import build_messages, prompt_template
-from unse.readings.selectors import reading_find_cached
+from unse.readings.selectors import reading_find_cached, reading_get
 
 logger = logging.getLogger(__name__)
 
 KST = ZoneInfo("Asia/Seoul")
+T = TypeVar("T")
 _ = SSE_KEEPALIVE  # re-exported for the API layer
 
 
@@ -95,24 +97,27 @@ class ChartResult:
 
 
 def birth_parse(*, birth: Mapping[str, object]) -> BirthInput:
-    try:
-        return BirthInput.from_mapping(birth)
-    except SajuError as error:
-        raise ServiceError(
-            ErrorCode.VALIDATION_ERROR, message=error.message, details={"engine_code": error.code, "field": "birth"}
-        ) from error
+    return _engine_call(lambda: BirthInput.from_mapping(birth))
 
 
 def chart_compute(*, birth: Mapping[str, object], reference_date: date | None = None) -> ChartResult:
     """Validate the birth input and compute chart and analysis (pure CPU, no I/O, no AI)."""
-    parsed = birth_parse(birth=birth)
+    return _computed(birth_parse(birth=birth), reference_date or kst_today())
+
+
+def _engine_call(fn: Callable[[], T]) -> T:
+    """`fn()`, the engine's validation errors as VALIDATION_ERROR."""
     try:
-        chart = chart_from_birth(parsed)
-        analysis = analyze(chart, reference=reference_date or kst_today())
+        return fn()
     except SajuError as error:
         raise ServiceError(
             ErrorCode.VALIDATION_ERROR, message=error.message, details={"engine_code": error.code, "field": "birth"}
         ) from error
+
+
+def _computed(parsed: BirthInput, reference: date) -> ChartResult:
+    chart = _engine_call(lambda: chart_from_birth(parsed))
+    analysis = _engine_call(lambda: analyze(chart, reference=reference))
     return ChartResult(birth=parsed, chart=chart, analysis=analysis)
 
 
@@ -232,15 +237,33 @@ def _with_request_id(event: ReadingEvent, request_id: str) -> ReadingEvent:
 
 async def _cached_events(reading: Reading) -> AsyncIterator[ReadingEvent]:
     yield ReadingEvent.make(EventName.DELTA, {"text": reading.text})
+    yield ReadingEvent.make(EventName.DONE, _cached_done(reading))
+
+
+def _cached_done(reading: Reading) -> dict[str, Any]:
     by = generated_by(GeneratedBy(reading.generated_by), provider=reading.provider, model=reading.model)
-    yield ReadingEvent.make(
-        EventName.DONE,
-        {
-            "reading_id": reading.public_id,
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0},
-            "generated_by": by,
-            "stored": True,
-        },
+    return {
+        "reading_id": reading.public_id,
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+        "generated_by": by,
+        "stored": True,
+    }
+
+
+def _cached_result(session: ReadingSession, reading: Reading) -> ReadingResult:
+    """What collecting `_cached_events` would give, without the event round trip (the hot path)."""
+    done = _cached_done(reading)
+    return ReadingResult(
+        text=reading.text,
+        reading_id=done["reading_id"],
+        cached=True,
+        joined=session.joined,
+        notices=(),
+        generated_by=done["generated_by"],
+        usage=done["usage"],
+        meta=session.meta,
+        rate=session.rate,
+        html=reading.html,
     )
 
 
@@ -324,8 +347,15 @@ async def _session_open(
 ) -> ReadingSession:
     kind_enum, topic_enum, mode_enum = _parse_choices(kind, topic, mode)
     reference = reference_date or kst_today()
-    computed = chart_compute(birth=birth, reference_date=reference)
-    fingerprint = chart_fingerprint(computed.birth.to_mapping())
+    parsed = birth_parse(birth=birth)
+    # The key needs only the normalized input; the chart document comes from this worker's cache when it
+    # has it (a chart computed before under the same engine version, so it validated then), else the
+    # engine computes and validates it here, before any I/O (bad input never reaches the database).
+    fingerprint = chart_fingerprint(parsed.to_mapping())
+    chart_document = chart_document_get(fingerprint)
+    if chart_document is None:
+        chart = _engine_call(lambda: chart_from_birth(parsed))
+        chart_document = chart_document_put(fingerprint, chart)
     period = period_of(kind_enum, reference)
     # The operators' console may pin a prompt version; this also refreshes the runtime switches.
     template = await aprompt_override(kind_enum, topic_enum, mode_enum) or prompt_template(
@@ -349,7 +379,7 @@ async def _session_open(
         "topic": topic_enum.value,
         "mode": mode_enum.value,
         "period": period,
-        "chart": chart_to_json(computed.chart),
+        "chart": chart_document,
     }
     session = ReadingSession(request_id=request_id, meta=meta, _keepalive=settings.READINGS_KEEPALIVE_SECONDS)
 
@@ -379,9 +409,12 @@ async def _session_open(
         if cached is not None:
             metrics.CACHE_LOOKUPS.labels("hit").inc()
             meta["cached"] = True
-            session.cached = cached
+            session.cached = await _with_current_html(cached)
             return session
         metrics.CACHE_LOOKUPS.labels("miss").inc()
+        # Only a miss needs the analysis (and the chart objects again: cheap, the engine keeps its own
+        # caches); computed before the stream cap and the limiter, so bad input is never charged.
+        computed = _computed(parsed, reference)
         if open_streams() >= int(settings.AI_MAX_STREAMS_PER_WORKER):
             # Refused before the response starts, so the client gets a real 503 + Retry-After; the slot
             # itself is taken in `events()` (which re-checks, for the rare race with another request).
@@ -434,7 +467,7 @@ async def _lead(
     if cached is not None:
         await flight.abandon()
         session.meta["cached"] = True
-        session.cached = cached
+        session.cached = await _with_current_html(cached)
         return session
     job = job_for()
     # Before the generation starts writing: SQLite (tests, dev) allows one writer at a time.
@@ -442,6 +475,29 @@ async def _lead(
     flight.start(lambda running: generate(running, job))
     session.flight = flight
     return session
+
+
+async def _with_current_html(reading: Reading) -> Reading:
+    """The reading with its stored HTML rendered by the running code (rendered and written back once when
+    it was stored before the column existed or by another sanitizer version; see unse.readings.cached)."""
+    if not html_is_current(reading):
+        for name, value in html_fields(reading.text).items():
+            setattr(reading, name, value)
+        try:
+            await db_call(reading_html_store, reading=reading)
+        except DatabaseError:
+            # The answer is right either way; the next hit renders again.
+            logger.warning("reading_html_store_failed", exc_info=True)
+    return reading
+
+
+async def reading_stored_get(*, public_id: str) -> Reading:
+    """A stored reading by its public id (NOT_FOUND otherwise), with its current HTML."""
+    return await _with_current_html(await db_call(reading_get, public_id=public_id))
+
+
+def reading_html_store(*, reading: Reading) -> None:
+    Reading.objects.filter(pk=reading.pk).update(html=reading.html, html_version=reading.html_version)
 
 
 def _join(session: ReadingSession, flight_key: str) -> bool:
@@ -503,11 +559,15 @@ class ReadingResult:
     usage: dict[str, int]
     meta: dict[str, Any]
     rate: RateDecision | None
+    # `render_markdown(text)` when known without rendering (a stored reading's HTML), else None.
+    html: str | None = None
 
 
 async def reading_get_or_create(**kwargs: Any) -> ReadingResult:
     """The whole reading (cached or generated); an `error` event becomes a raised ServiceError."""
     session = await reading_open(**kwargs)
+    if session.cached is not None:
+        return _cached_result(session, session.cached)
     parts: list[str] = []
     notices: list[dict[str, Any]] = []
     done: dict[str, Any] | None = None

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from unse.fortunes.batch import BatchPlan, batch_execute, kst_today
+from unse.fortunes.batch import BatchPlan, BatchProcessDied, batch_execute, kst_today
 from unse.fortunes.daily import DailyFortuneWork
 
 USAGE_EXIT = 2
@@ -34,6 +34,12 @@ class Command(BaseCommand):
             help="기준일 YYYY-MM-DD (기본: 오늘, 한국 시간). 다음 날 운세를 만듭니다.",
         )
         parser.add_argument("--workers", type=str, default=None, help="동시에 처리할 사용자 수")
+        parser.add_argument(
+            "--processes",
+            type=str,
+            default=None,
+            help="프로세스 수 (기본 DAILY_FORTUNE_PROCESSES): 대상을 나눠 여러 코어에서 처리합니다",
+        )
         parser.add_argument("--user-id", dest="user_id", type=str, default=None, help="이 사용자만 처리")
         parser.add_argument(
             "--dry-run", action="store_true", help="AI 호출과 저장 없이 무엇을 할지만 알려 줍니다"
@@ -70,20 +76,29 @@ class Command(BaseCommand):
             dry_run=bool(options.get("dry_run")),
             limit=self._positive("--limit", options.get("limit")),
             force=bool(options.get("force")),
+            processes=self._positive("--processes", options.get("processes"))
+            or settings.DAILY_FORTUNE_PROCESSES,
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         plan = self._plan(options)
         self.stdout.write(
             f"기준일 {plan.base_date.isoformat()} → {plan.target_date.isoformat()} 운세"
-            f" (동시 처리 {plan.workers}{', 시험 실행' if plan.dry_run else ''}{', 강제 재생성' if plan.force else ''})"
+            f" (동시 처리 {plan.workers}{f', 프로세스 {plan.processes}개' if plan.processes > 1 else ''}"
+            f"{', 시험 실행' if plan.dry_run else ''}{', 강제 재생성' if plan.force else ''})"
         )
-        summary, run = batch_execute(
-            plan=plan,
-            work=DailyFortuneWork(target_date=plan.target_date, validate_chart=plan.dry_run),
-            stream=self.stdout,
-            emit=self.stdout.write,
-        )
+        try:
+            summary, run = batch_execute(
+                plan=plan,
+                work=DailyFortuneWork(target_date=plan.target_date, validate_chart=plan.dry_run),
+                stream=self.stdout,
+                emit=self.stdout.write,
+            )
+        except BatchProcessDied as error:
+            raise CommandError(
+                f"작업 프로세스가 비정상 종료했습니다 ({error}). 다시 실행하면 남은 사용자만 처리합니다.",
+                returncode=FAILURE_EXIT,
+            ) from error
         self.stdout.write(summary.to_text())
         self.stdout.write(f"배치 기록 #{run.pk}")
         if not summary.ok:

@@ -1,0 +1,97 @@
+"""What a cache hit serves without recomputing: the chart document and the stored reading's HTML.
+
+* Chart documents (`chart_to_json`) are kept in a bounded per-process LRU keyed by (chart fingerprint,
+  engine version), as orjson bytes. A document holds the normalized birth input, so it is never written
+  to the database or Redis (anonymous birth data is never stored, docs/privacy.md); it lives only in the
+  worker's memory, like the request that computed it. Each caller gets its own parsed copy, so nobody can
+  change another request's document. A chart is a pure function of the normalized input and the engine's
+  code and tables, so a hit is the document the engine would compute now; the engine version is part of
+  the key anyway, so the same cache stays right if it is ever shared between processes.
+* The HTML of a stored reading is rendered once, when it is written, and stored with its render version
+  (a hash of the sanitizer's source and the versions of markdown-it-py and nh3). A row whose version
+  differs (rows written before the column existed, a changed sanitizer) is rendered again on read and
+  written back once, so the stored HTML is always exactly `render_markdown(text)` of the running code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+import saju
+from saju.chart import Chart, chart_to_json
+from unse.readings import sanitize
+from unse.readings.models import Reading
+
+VERSION_HASH_CHARS = 16
+CHART_CACHE_SIZE = 4096  # ≈ 1.3 KB per document: a few MB per worker
+
+_charts: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_charts_lock = threading.Lock()
+
+
+@cache
+def engine_version() -> str:
+    """A hash of the engine's code and data tables (everything a chart document depends on)."""
+    root = Path(saju.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".bin"}):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:VERSION_HASH_CHARS]
+
+
+@cache
+def render_version() -> str:
+    """A hash of what `render_markdown` depends on: the sanitizer's source and the two libraries."""
+    digest = hashlib.sha256(Path(sanitize.__file__).read_bytes())
+    for package in ("markdown-it-py", "nh3"):
+        digest.update(f"\x00{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()[:VERSION_HASH_CHARS]
+
+
+def chart_document_get(fingerprint: str) -> dict[str, Any] | None:
+    """The cached chart document of this fingerprint under the running engine (a fresh copy), or None."""
+    key = (fingerprint, engine_version())
+    with _charts_lock:
+        raw = _charts.get(key)
+        if raw is None:
+            return None
+        _charts.move_to_end(key)
+    loaded: dict[str, Any] = orjson.loads(raw)
+    return loaded
+
+
+def chart_document_put(fingerprint: str, chart: Chart) -> dict[str, Any]:
+    """`chart_to_json(chart)`, remembered for the fingerprint (the caller owns the returned dict)."""
+    document = chart_to_json(chart)
+    raw = orjson.dumps(document)
+    key = (fingerprint, engine_version())
+    with _charts_lock:
+        _charts[key] = raw
+        _charts.move_to_end(key)
+        while len(_charts) > CHART_CACHE_SIZE:
+            _charts.popitem(last=False)
+    return document
+
+
+def chart_documents_clear() -> None:
+    """Forget every cached chart document (tests)."""
+    with _charts_lock:
+        _charts.clear()
+
+
+def html_fields(text: str) -> dict[str, str]:
+    """The stored-HTML columns of a reading whose text is `text`."""
+    return {"html": sanitize.render_markdown(text), "html_version": render_version()}
+
+
+def html_is_current(reading: Reading) -> bool:
+    return reading.html_version == render_version()
