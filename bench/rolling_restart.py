@@ -1,8 +1,8 @@
 """Rolling restart under steady load (issue 10, scenario 3): two instances behind the repo's nginx config.
 
     flock /tmp/bench.lock .venv/bin/python bench/rolling_restart.py              # full: 2 rolls of A and B
-    flock /tmp/bench.lock .venv/bin/python bench/rolling_restart.py --baseline   # + the old nginx directives
-    .venv/bin/python bench/rolling_restart.py --rolls 1 --json-clients 3 --stream-clients 2   # quick
+    flock /tmp/bench.lock .venv/bin/python bench/rolling_restart.py --baseline   # + the setup as it was before
+    flock /tmp/bench.lock .venv/bin/python bench/rolling_restart.py --rolls 1 --json-clients 3 --stream-clients 2   # quick
 
 It starts on loopback: the fake LLM (`python -m unse.fakellm`), a private redis-server, two service
 instances A and B (`scripts/serve.sh`: uvicorn, `WEB_CONCURRENCY` workers each, production settings) on one
@@ -17,8 +17,9 @@ again, wait for /ready/ 200 and for nginx to send it traffic again; A, then B, `
 Counted: failed requests (transport errors and any non-2xx except 429), cut streams (a 200 stream that
 ended without its `done` event), streams that ended with an `error` event, totals and latency per kind,
 and how many upstream connection failures nginx absorbed (its error log). Every child runs in its own
-process group and is killed in `finally`. `--baseline` first runs the same rolls with the nginx directive
-the repo had before (`proxy_next_upstream error timeout;`) to show what the current one fixes.
+process group and is killed in `finally`. `--baseline` first runs the same rolls as the repo was before
+(nginx `proxy_next_upstream error timeout;`, and `SIGTERM_REFUSE_CONNECTIONS=false`: a stopping 2-worker
+instance kept accepting connections) to show what the current setup fixes.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class Instance:
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
     restarts: list[dict[str, Any]] = field(default_factory=list)
+    epoch: float = field(default_factory=time.monotonic)
 
     @property
     def drain_file(self) -> Path:
@@ -171,6 +173,7 @@ class Instance:
         self.restarts.append(
             {
                 "instance": self.name,
+                "began_s": round(began - self.epoch, 1),
                 "exit_code": code,
                 "sigterm_to_exit_s": round(stopped - stop_at, 2),
                 "start_to_ready_s": round(ready_at - stopped, 2),
@@ -403,7 +406,7 @@ class Config:
     warmup: float = 3.0
     graceful_timeout: float = 60.0
     database_url: str | None = None
-    old_directive: bool = False
+    baseline: bool = False  # the repo before issue 10 scenario 3: old nginx directive, old SIGTERM
 
 
 @contextlib.contextmanager
@@ -493,6 +496,7 @@ def app_env(
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
+        DB_POOL_MIN="2",  # warm before traffic (docs/reliability.md scenario 5, finding 2)
         DB_POOL_MAX="4",  # 2 instances x workers x 4 connections on a shared server
         WEB_CONCURRENCY=str(workers),
         GRACEFUL_TIMEOUT=str(int(graceful)),
@@ -543,6 +547,8 @@ def run(config: Config, workdir: Path | None = None) -> dict[str, Any]:
             fake_llm(config.tokens, config.tps) as llm_port,
         ):
             env = app_env(database_url, redis_url, llm_port, config.workers, config.graceful_timeout)
+            if config.baseline:
+                env["SIGTERM_REFUSE_CONNECTIONS"] = "false"  # uvicorn's own SIGTERM (unse.core.drain)
             migrate = subprocess.run(
                 [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
                 cwd=ROOT,
@@ -555,18 +561,20 @@ def run(config: Config, workdir: Path | None = None) -> dict[str, Any]:
             instances = [Instance("A", env, work), Instance("B", env, work)]
             for instance in instances:
                 instance.start()
-            nginx = Nginx(
-                work, [f"127.0.0.1:{i.port}" for i in instances], old_directive=config.old_directive
-            )
+            nginx = Nginx(work, [f"127.0.0.1:{i.port}" for i in instances], old_directive=config.baseline)
             nginx.start()
             began = time.monotonic()
             load = asyncio.run(_scenario(instances, nginx, config))
             report = load.summary()
             report.update(
                 seconds=round(time.monotonic() - began, 1),
-                restarts=[r for i in instances for r in i.restarts],
+                restarts=sorted((r for i in instances for r in i.restarts), key=lambda r: r["began_s"]),
                 nginx_errors=nginx.error_counts(),
-                nginx_directive="old: " + OLD_NEXT_UPSTREAM if config.old_directive else "deploy/nginx.conf",
+                variant=(
+                    f"baseline: nginx `{OLD_NEXT_UPSTREAM}`, SIGTERM_REFUSE_CONNECTIONS=false"
+                    if config.baseline
+                    else "deploy/nginx.conf, scripts/serve.sh as they are"
+                ),
             )
             return report
     finally:
@@ -593,7 +601,9 @@ def main() -> int:
         "--drain-wait", type=float, default=defaults.drain_wait, help="seconds from drain to SIGTERM"
     )
     parser.add_argument("--database-url", default=None, help="default: unse_bench_restart on 127.0.0.1:5432")
-    parser.add_argument("--baseline", action="store_true", help="first run with the old proxy_next_upstream")
+    parser.add_argument(
+        "--baseline", action="store_true", help="first run the setup as it was before (see above)"
+    )
     parser.add_argument("--keep-workdir", action="store_true", help="keep logs (printed path)")
     args = parser.parse_args()
     config = Config(
@@ -606,7 +616,7 @@ def main() -> int:
         drain_wait=args.drain_wait,
         database_url=args.database_url,
     )
-    runs = [Config(**{**config.__dict__, "old_directive": True})] if args.baseline else []
+    runs = [Config(**{**config.__dict__, "baseline": True})] if args.baseline else []
     runs.append(config)
     failed = 0
     for one in runs:
@@ -615,7 +625,7 @@ def main() -> int:
         if workdir is not None:
             report["workdir"] = str(workdir)
         print(json.dumps(report, ensure_ascii=False, indent=2), flush=True)
-        if not one.old_directive:
+        if not one.baseline:
             failed = report["failed"] + report["streams"]["cut"] + report["streams"]["error_event"]
     return 1 if failed else 0
 

@@ -42,7 +42,7 @@ LLM_BACKOFF_MAX = _ai_env_float("LLM_BACKOFF_MAX", 2.0)
 LLM_RETRY_AFTER_MAX_WAIT = _ai_env_float("LLM_RETRY_AFTER_MAX_WAIT", 2.0)
 # After the first token, hand the text of this many ms to the pipeline as one piece (one wake-up per
 # interval instead of per upstream chunk: most of the relay's CPU). 0 = every chunk as it comes.
-LLM_STREAM_COALESCE_MS = _ai_env_int("LLM_STREAM_COALESCE_MS", 50)
+LLM_STREAM_COALESCE_MS = _ai_env_int("LLM_STREAM_COALESCE_MS", 100)
 
 
 def _ai_providers() -> list[dict[str, object]]:

@@ -13,6 +13,7 @@ and each such request hung until the supervisor exited and then got a reset. `in
 therefore also chains a SIGTERM handler that shuts the shared listening socket down in the kernel
 (`shutdown(SHUT_RD)` on a listening socket stops it for every process holding it), so connects are
 refused from the first SIGTERM on and nginx passes them to another instance (`deploy/nginx.conf`).
+`SIGTERM_REFUSE_CONNECTIONS=false` leaves uvicorn's own behaviour (bench/rolling_restart.py --baseline).
 """
 
 from __future__ import annotations
@@ -44,7 +45,13 @@ def install_signal_handler() -> bool:
     if threading.current_thread() is not threading.main_thread():
         return False
     signal.signal(DRAIN_SIGNAL, _on_signal)
-    _chain_stop_handler()
+    if os.environ.get("SIGTERM_REFUSE_CONNECTIONS", "true").strip().lower() not in {
+        "0",
+        "false",
+        "no",
+        "off",
+    }:
+        _chain_stop_handler()
     return True
 
 

@@ -26,7 +26,7 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.security import SecurityMiddleware
-from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]
 
 
 class _InlineHooks:
@@ -38,7 +38,7 @@ class _InlineHooks:
         return False
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        response = None
+        response: HttpResponseBase | None = None
         process_request = getattr(self, "process_request", None)
         if process_request is not None:
             response = process_request(request)
@@ -80,7 +80,7 @@ class InlineCsrfViewMiddleware(_InlineHooks, CsrfViewMiddleware):
     def __init__(self, get_response: Any) -> None:
         super().__init__(get_response)
         if iscoroutinefunction(get_response) and not settings.CSRF_USE_SESSIONS:
-            self.process_view = self.aprocess_view  # type: ignore[method-assign]
+            self.process_view = self.aprocess_view  # type: ignore[method-assign,assignment]
 
 
 class InlineAuthenticationMiddleware(_InlineHooks, AuthenticationMiddleware):
@@ -99,7 +99,7 @@ class InlineXFrameOptionsMiddleware(_InlineHooks, XFrameOptionsMiddleware):
     pass
 
 
-class StaticFilesMiddleware(WhiteNoiseMiddleware):
+class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]
     """WhiteNoise, async-capable: a request that is not for a static file costs one dict lookup."""
 
     sync_capable = True
@@ -122,6 +122,9 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         else:
             static_file = self.files.get(request.path_info)
         if static_file is not None:
-            return await sync_to_async(self.serve, thread_sensitive=False)(static_file, request)
+            served: HttpResponseBase = await sync_to_async(self.serve, thread_sensitive=False)(
+                static_file, request
+            )
+            return served
         response: HttpResponseBase = await self.get_response(request)
         return response

@@ -177,7 +177,7 @@ async def process_user(
             user_id=user_id,
             outcome=Outcome.FAILED,
             cause=cause,
-            message=str(exc)[:MAX_MESSAGE_CHARS] or cause,
+            message=HALTED_MESSAGE if cause in HALTING_CAUSES else (str(exc)[:MAX_MESSAGE_CHARS] or cause),
             attempts=max(attempts, 1),
         )
 

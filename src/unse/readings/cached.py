@@ -94,4 +94,4 @@ def html_fields(text: str) -> dict[str, str]:
 
 
 def html_is_current(reading: Reading) -> bool:
-    return reading.html_version == render_version()
+    return str(reading.html_version) == render_version()

@@ -37,9 +37,10 @@ class Reading(models.Model):
     generated_by = models.CharField("생성 방식", max_length=8, choices=GeneratedBy.choices)
     text = models.TextField("풀이(Markdown, 정제됨)")
     # `render_markdown(text)`, rendered when the row is written (unse.readings.cached): a cache hit serves it
-    # as is. Rows written before the column existed have an empty version and are rendered on first read.
-    html = models.TextField("렌더링된 HTML(정제됨)", blank=True, default="", db_default="")
-    html_version = models.CharField("HTML 렌더 버전", max_length=40, blank=True, default="", db_default="")
+    # as is. Nullable (expand step of a rolling deploy: the previous release inserts rows without them);
+    # rows without a current version are rendered on their first read and written back.
+    html = models.TextField("렌더링된 HTML(정제됨)", null=True, blank=True)
+    html_version = models.CharField("HTML 렌더 버전", max_length=40, null=True, blank=True)
     facts = models.JSONField("명식 사실(개인정보 없음)", default=dict)
     prompt_tokens = models.PositiveIntegerField("입력 토큰", default=0)
     completion_tokens = models.PositiveIntegerField("출력 토큰", default=0)

@@ -13,12 +13,8 @@ from unse.readings.models import Reading
 # What serving a stored reading reads: not the facts document, whose JSON would be decoded on every hit
 # for nothing. Any other column is loaded on access (Django's deferred fields).
 # (In the model's field order: `Model.from_db` maps a partial row by that order.)
-SERVED_FIELDS = tuple(
-    field.attname
-    for field in Reading._meta.concrete_fields
-    if field.attname
-    in {"id", "public_id", "cache_key", "generated_by", "provider", "model", "text", "html", "html_version"}
-)
+_SERVED = frozenset({"id", "public_id", "cache_key", "generated_by", "provider", "model", "text", "html", "html_version"})
+SERVED_FIELDS = tuple(field.attname for field in Reading._meta.concrete_fields if field.attname in _SERVED)
 
 
 @cache
@@ -26,11 +22,12 @@ def _served_sql(keys: int) -> str:
     # A cache hit is the hottest query of the service: written once as SQL (portable, quoted by the backend)
     # it costs ~0.07 ms instead of ~0.4 ms of ORM query building per request (BENCHMARKS.md "Cached path").
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(Reading._meta.get_field(name).column) for name in SERVED_FIELDS)
+    column_of = {field.attname: str(field.column) for field in Reading._meta.concrete_fields}
+    columns = ", ".join(quote(column_of[name]) for name in SERVED_FIELDS)
     placeholders = ", ".join(["%s"] * keys)
-    column = quote(Reading._meta.get_field("cache_key").column)
     table = quote(Reading._meta.db_table)
-    return f"SELECT {columns} FROM {table} WHERE {column} IN ({placeholders})"  # noqa: S608 - names from _meta
+    key = quote(column_of["cache_key"])
+    return f"SELECT {columns} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608 - names from _meta
 
 
 def reading_find_cached(*, cache_keys: Sequence[str]) -> Reading | None:
