@@ -211,29 +211,40 @@ def _start_fake_llm(latency: float, tokens: int) -> tuple[subprocess.Popen[str],
 
 
 class RssSampler(threading.Thread):
-    """Peak resident memory of a process and its children, sampled every 200 ms."""
+    """Peak resident memory of a process tree (sum, and the largest single process) and the CPU time of
+    the whole tree (the command and its --processes workers), sampled every 200 ms."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.process = psutil.Process(pid)
         self.peak = 0
+        self.peak_single = 0
         self.cpu_seconds = 0.0
         self.running = True
 
     def run(self) -> None:
         while self.running:
             try:
-                rss = self.process.memory_info().rss + sum(
-                    child.memory_info().rss for child in self.process.children(recursive=True)
-                )
-            except psutil.Error:
-                return
-            self.peak = max(self.peak, rss)
-            try:
+                children = self.process.children(recursive=True)
+                sizes = [self.process.memory_info().rss]
+                live_cpu = 0.0
+                for child in children:
+                    try:
+                        sizes.append(child.memory_info().rss)
+                        child_times = child.cpu_times()
+                        live_cpu += child_times.user + child_times.system
+                    except psutil.Error:
+                        continue
                 times = self.process.cpu_times()
-                self.cpu_seconds = times.user + times.system
             except psutil.Error:
                 return
+            self.peak = max(self.peak, sum(sizes))
+            self.peak_single = max(self.peak_single, max(sizes))
+            # Reaped workers are in the parent's children_* times, live ones are sampled directly.
+            self.cpu_seconds = max(
+                self.cpu_seconds,
+                times.user + times.system + times.children_user + times.children_system + live_cpu,
+            )
             time.sleep(0.2)
 
 
@@ -247,6 +258,8 @@ def _command(args: argparse.Namespace, port: int, base: date, log: Path) -> subp
             base.isoformat(),
             "--workers",
             str(args.concurrency),
+            "--processes",
+            str(args.processes),
         ],
         cwd=ROOT,
         env=_env(args, port),
@@ -255,9 +268,15 @@ def _command(args: argparse.Namespace, port: int, base: date, log: Path) -> subp
     )
 
 
-def _full_run(args: argparse.Namespace, port: int, log: Path) -> dict[str, Any]:
+def _cpu_of(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
+def _full_run(args: argparse.Namespace, port: int, log: Path, fake_pid: int) -> dict[str, Any]:
     target = FULL_BASE + timedelta(days=1)
     _clear_day(target)
+    fake_cpu = _cpu_of(fake_pid)
     started = time.monotonic()
     proc = _command(args, port, FULL_BASE, log)
     sampler = RssSampler(proc.pid)
@@ -272,8 +291,11 @@ def _full_run(args: argparse.Namespace, port: int, log: Path) -> dict[str, Any]:
         "wall_seconds": round(elapsed, 1),
         "users_per_second_wall": round(rows / elapsed, 1),
         "peak_rss_mb": round(sampler.peak / 2**20, 1),
+        "peak_rss_single_process_mb": round(sampler.peak_single / 2**20, 1),
         "cpu_seconds": round(sampler.cpu_seconds, 1),
         "cpu_ms_per_user": round(1000 * sampler.cpu_seconds / max(rows, 1), 1),
+        # The fake LLM shares the 2 cores: its CPU is not the batch's but competes with it.
+        "fake_llm_cpu_seconds": round(_cpu_of(fake_pid) - fake_cpu, 1),
         "load_average_1m_after": round(os.getloadavg()[0], 1),
         "daily_rows": rows,
         "summary_tail": log.read_text(errors="replace").strip().splitlines()[-5:],
@@ -316,6 +338,7 @@ def _kill_and_rerun(args: argparse.Namespace, port: int, log: Path) -> dict[str,
         "rerun_generated": generated_by_rerun,
         "rerun_users_per_second": round(generated_by_rerun / rerun_seconds, 1),
         "rerun_peak_rss_mb": round(rerun_sampler.peak / 2**20, 1),
+        "rerun_peak_rss_single_process_mb": round(rerun_sampler.peak_single / 2**20, 1),
         "cpu_ms_per_user": round(
             1000 * (sampler.cpu_seconds + rerun_sampler.cpu_seconds) / max(_daily_rows(target), 1), 1
         ),
@@ -331,6 +354,7 @@ def main() -> int:
     )
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=2, help="the command's --processes")
     parser.add_argument("--latency", type=float, default=1.0, help="fake LLM seconds per answer")
     parser.add_argument("--tokens", type=int, default=40, help="fake LLM chunks per answer")
     parser.add_argument("--db", default="unse_bench_batch")
@@ -359,11 +383,12 @@ def main() -> int:
         results: dict[str, Any] = {
             "users": args.users,
             "concurrency": args.concurrency,
+            "processes": args.processes,
             "llm_latency_seconds": args.latency,
             "seed_seconds": round(seed_seconds, 1),
         }
         if not args.skip_full:
-            results["full_run"] = _full_run(args, port, logs / f"batch-{args.users}.log")
+            results["full_run"] = _full_run(args, port, logs / f"batch-{args.users}.log", fake.pid)
         if not args.skip_kill:
             results["kill_at_half"] = _kill_and_rerun(args, port, logs / f"batch-{args.users}-kill.log")
     finally:

@@ -29,6 +29,7 @@ class BatchRunAdmin(admin.ModelAdmin):
         "rate_per_second",
         "elapsed_seconds",
         "started_at",
+        "heartbeat_at",
     )
     list_filter = ("status", "source", "dry_run")
     date_hierarchy = "target_date"

@@ -30,6 +30,7 @@ from unse.fortunes.parallel import (
     ProgressBoard,
     exit_with_parent,
     fork_children,
+    reset_after_fork,
     split_targets,
     stop_children,
 )
@@ -187,6 +188,7 @@ def _child(
     *, run_id: int, plan: BatchPlan, work: DailyWork[Any], shares: list[IdRange], parent_pid: int
 ) -> Callable[[int, Queue[Message]], None]:
     def target(index: int, messages: Queue[Message]) -> None:
+        reset_after_fork()
         channel = ChildChannel(index, messages)
 
         async def on_result(result: UserResult, counters: BatchCounters) -> None:

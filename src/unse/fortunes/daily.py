@@ -173,10 +173,19 @@ class DailyFortuneWork:
             reference_date=self.target_date,
             charge=False,
         )
-        # `reading_id` is only set once the row is in the table (the pipeline's INSERT, or the existing
-        # row read back under the same unique key), so no extra query per user is needed to confirm it.
         _require_stored(result, ai_expected=bool(self._providers))
+        # When this call led the generation, `reading_id` comes from the pipeline's own INSERT (or the row
+        # read back under the same unique key): the row exists, no extra query. A joined or cached answer
+        # may come from another flight's replay whose row is gone (e.g. deleted by --force): check the table.
+        if (result.joined or result.cached) and not await db_call(
+            _readings_exist, cache_keys=prepared.cache_keys
+        ):
+            raise FortuneNotGenerated(ErrorCode.AI_BAD_RESPONSE, "NOT_STORED")
         return int(result.usage.get("prompt_tokens", 0)) + int(result.usage.get("completion_tokens", 0))
+
+
+def _readings_exist(*, cache_keys: tuple[str, ...]) -> bool:
+    return Reading.objects.filter(cache_key__in=cache_keys).exists()
 
 
 def _readings_delete(*, cache_keys: tuple[str, ...]) -> None:

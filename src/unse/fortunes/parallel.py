@@ -24,11 +24,13 @@ import queue as queue_module
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.context import ForkProcess
 from multiprocessing.queues import Queue
 from typing import Any
 
+from asgiref.sync import SyncToAsync
 from django.db import DatabaseError, connections
 
 from unse.fortunes.progress import ProgressReporter
@@ -171,6 +173,16 @@ def release_database_for_fork() -> None:
         close_pool = getattr(connection, "close_pool", None)
         if pools is not None and connection.alias in pools and close_pool is not None:
             close_pool()
+
+
+def reset_after_fork() -> None:
+    """First thing in a child: executors whose threads stayed behind in the parent must be new.
+
+    asgiref runs thread-sensitive calls (`sync_to_async(thread_sensitive=True)`, e.g. releasing the
+    request connection) in one class-wide executor; if the parent used it, the child would wait forever
+    for its thread. (The ops switches' refresher resets itself with `os.register_at_fork`.)
+    """
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
 
 
 def fork_children(

@@ -25,9 +25,9 @@ from typing import Any
 
 import orjson
 
-import saju
 from saju.chart import Chart, chart_to_json
 from unse.readings import sanitize
+from unse.readings.keys import engine_version
 from unse.readings.models import Reading
 
 VERSION_HASH_CHARS = 16
@@ -35,17 +35,6 @@ CHART_CACHE_SIZE = 4096  # ≈ 1.3 KB per document: a few MB per worker
 
 _charts: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 _charts_lock = threading.Lock()
-
-
-@cache
-def engine_version() -> str:
-    """A hash of the engine's code and data tables (everything a chart document depends on)."""
-    root = Path(saju.__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".bin"}):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:VERSION_HASH_CHARS]
 
 
 @cache

@@ -13,11 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import cache
+from pathlib import Path
 
 import orjson
 from django.conf import settings
 
+import saju
+
 FINGERPRINT_CONTEXT = b"unse.readings.fingerprint.v1"
+ENGINE_HASH_CHARS = 16
 
 
 class PeriodRule(Enum):
@@ -62,6 +67,19 @@ def chart_fingerprint(normalized_birth: Mapping[str, object]) -> str:
     """HMAC-SHA256 (hex) of the normalized birth mapping (`BirthInput.to_mapping()`), keys sorted."""
     payload = orjson.dumps(dict(normalized_birth), option=orjson.OPT_SORT_KEYS)
     return hmac.new(_fingerprint_secret(), payload, hashlib.sha256).hexdigest()
+
+
+@cache
+def engine_version() -> str:
+    """A hash of the engine's code and data tables: everything a chart, its analysis and the facts a
+    prompt carries depend on. Part of the AI prompt version, so an engine fix never serves text written
+    from the old chart (and of the worker's chart-document cache key)."""
+    root = Path(saju.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".bin"}):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:ENGINE_HASH_CHARS]
 
 
 def period_of(kind: Kind, reference: date) -> str:

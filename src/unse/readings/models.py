@@ -39,8 +39,9 @@ class Reading(models.Model):
     # `render_markdown(text)`, rendered when the row is written (unse.readings.cached): a cache hit serves it
     # as is. Nullable (expand step of a rolling deploy: the previous release inserts rows without them);
     # rows without a current version are rendered on their first read and written back.
-    html = models.TextField("렌더링된 HTML(정제됨)", null=True, blank=True)
-    html_version = models.CharField("HTML 렌더 버전", max_length=40, null=True, blank=True)
+    # NULL means "not rendered by this release" (an empty string would be a rendering), hence DJ001 is waived.
+    html = models.TextField("렌더링된 HTML(정제됨)", null=True, blank=True)  # noqa: DJ001
+    html_version = models.CharField("HTML 렌더 버전", max_length=40, null=True, blank=True)  # noqa: DJ001
     facts = models.JSONField("명식 사실(개인정보 없음)", default=dict)
     prompt_tokens = models.PositiveIntegerField("입력 토큰", default=0)
     completion_tokens = models.PositiveIntegerField("출력 토큰", default=0)

@@ -2,8 +2,9 @@
 
 A prompt is three files under `prompts/`: `system.md`, `modes/<mode>.md` and `topics/<topic>.md` (or
 `kinds/<kind>.md` for kinds other than the full reading). Its version is `PROMPT_SCHEMA` plus a hash of
-those files' bytes, so editing any template changes every affected cache key: a prompt change can never
-be answered from a stale cache (seed 003). The provider sees the system prompt, the question and the
+those files' bytes, of the facts builder (`facts.py`) and of the engine (`keys.engine_version`), so editing
+any template, or a change in what the facts say about a chart, changes every affected cache key: a prompt
+change can never be answered from a stale cache (seed 003). The provider sees the system prompt, the question and the
 chart facts only -- never a name, birth date or time, e-mail or any identifier.
 """
 
@@ -18,9 +19,10 @@ from typing import Any
 
 import orjson
 
-from unse.readings.keys import Kind, Mode, Topic
+from unse.readings.keys import Kind, Mode, Topic, engine_version
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+FACTS_SOURCE = Path(__file__).resolve().parent / "facts.py"
 # Bump when the code that assembles messages changes (e.g. the FACTS block format).
 PROMPT_SCHEMA = "p1"
 FACTS_MARKER = "FACTS:"
@@ -46,7 +48,8 @@ def prompt_template(kind: Kind, topic: Topic, mode: Mode) -> PromptTemplate:
     """Read (once per process) and version the templates of one (kind, topic, mode)."""
     system_path, mode_path, question_path = _template_paths(kind, topic, mode)
     blobs = [path.read_bytes() for path in (system_path, mode_path, question_path)]
-    digest = hashlib.sha256(b"\x00".join(blobs)).hexdigest()[:VERSION_HASH_CHARS]
+    sources = [*blobs, FACTS_SOURCE.read_bytes(), engine_version().encode()]
+    digest = hashlib.sha256(b"\x00".join(sources)).hexdigest()[:VERSION_HASH_CHARS]
     system = blobs[0].decode().strip() + "\n\n" + blobs[1].decode().strip()
     return PromptTemplate(
         system=system,

@@ -19,5 +19,7 @@ def test_beat_schedule_runs_the_accounts_batch_and_ops_jobs() -> None:
 def test_unverified_account_purge_gets_its_day_count() -> None:
     from django.conf import settings
 
-    entry = next(e for e in app.conf.beat_schedule.values() if e["task"] == "accounts.delete_unverified_users")
+    entry = next(
+        e for e in app.conf.beat_schedule.values() if e["task"] == "accounts.delete_unverified_users"
+    )
     assert entry["args"] == (settings.UNVERIFIED_ACCOUNT_DAYS,)

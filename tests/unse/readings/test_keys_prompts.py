@@ -98,3 +98,23 @@ def test_messages_are_the_system_prompt_and_one_question_with_the_facts_block() 
     assert messages[1]["content"].startswith(template.question)
     assert FACTS_MARKER in messages[1]["content"]
     assert "庚金(경금)" in messages[1]["content"]
+
+
+def test_an_engine_or_facts_change_changes_the_prompt_version(tmp_path, monkeypatch) -> None:
+    """A fixed engine bug (a different chart, analysis or fact) must not serve text written from the old one."""
+    from unse.readings import keys
+
+    prompt_template.cache_clear()
+    before = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN).version
+    monkeypatch.setattr(prompting, "engine_version", lambda: "another-engine")
+    prompt_template.cache_clear()
+    other_engine = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN).version
+    monkeypatch.undo()
+    facts = tmp_path / "facts.py"
+    facts.write_bytes(prompting.FACTS_SOURCE.read_bytes() + b"\n# the facts builder changed\n")
+    monkeypatch.setattr(prompting, "FACTS_SOURCE", facts)
+    prompt_template.cache_clear()
+    other_facts = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN).version
+    prompt_template.cache_clear()
+    assert len({before, other_engine, other_facts}) == 3
+    assert keys.engine_version() == keys.engine_version()  # stable within a release
