@@ -1,5 +1,6 @@
-"""A real Celery worker (subprocess) on the machine's Redis (DB 11) and a fake LLM completes a batch;
-killing the worker mid-batch and starting another still ends with exactly one fortune per user."""
+"""A real Celery worker (subprocess) on a private redis-server (its own port, so no other suite's worker can
+take these tasks) and a fake LLM completes a batch; killing the worker mid-batch and starting another still
+ends with exactly one fortune per user."""
 
 from __future__ import annotations
 
@@ -16,29 +17,19 @@ from typing import Any
 
 import pytest
 
-from tests.unse.fortunes.conftest import _redis_up
+from tests.reliability.conftest import PrivateRedis, private_redis  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.redis]
 
 ROOT = Path(__file__).resolve().parents[3]
 PY = sys.executable
 CELERY = str(Path(PY).with_name("celery"))
-BROKER_DB = 11  # reserved for this test; flushed before and after
-BROKER_URL = f"redis://127.0.0.1:6379/{BROKER_DB}"
 USERS = 24
 DEADLINE_SECONDS = 120
 
 
-def _flush_broker() -> None:
-    import redis
-
-    redis.Redis.from_url(BROKER_URL).flushdb()
-
-
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    if not _redis_up():
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+def env(tmp_path: Path, private_redis: PrivateRedis) -> Iterator[dict[str, str]]:  # noqa: F811
     fake = subprocess.Popen(
         [PY, "-m", "unse.fakellm", "--port", "0", "--ttft", "1.0", "--tokens", "20"],
         cwd=ROOT,
@@ -48,7 +39,6 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     )
     assert fake.stdout is not None
     port = fake.stdout.readline().split()[1]
-    _flush_broker()
     base = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
     }
@@ -56,7 +46,7 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
         "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'it.sqlite3'}",
-        "CELERY_BROKER_URL": BROKER_URL,
+        "CELERY_BROKER_URL": private_redis.url,
         # Short enough that the chunk lost with the killed worker comes back within the test.
         "CELERY_VISIBILITY_TIMEOUT": "8",
         "CELERY_TASK_SOFT_TIME_LIMIT": "5",
@@ -74,7 +64,6 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     finally:
         fake.terminate()
         fake.wait(timeout=10)
-        _flush_broker()
 
 
 def _run(environment: dict[str, str], argv: list[str]) -> str:
