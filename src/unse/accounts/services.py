@@ -12,12 +12,14 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -448,10 +450,41 @@ def api_key_delete(*, user: User) -> None:
 # --- activity and the admin access log ----------------------------------------------------------------
 
 
+# DAILY_VIEWED is recorded once per user per KST day: the statistics page counts the days a user looked at
+# their daily fortune ("오늘의 운세를 본 날"), and the recent-activity list is not flooded by reloads. The memo
+# (user id -> KST day last recorded by this process) makes every later view of the day free: no query at
+# all on the logged-in /api/v1/fortunes/today hot path (BENCHMARKS.md "Cached path"). Bounded: cleared
+# when it grows past the cap (the next view of each user then costs one read again).
+_KST = ZoneInfo("Asia/Seoul")
+_DAILY_MEMO_CAP = 100_000
+_daily_recorded: dict[int, date] = {}
+
+
 def activity_record(*, user_id: int, kind: ActivityKind) -> None:
     """Called by the readings/fortunes parts (e.g. READING_CREATED, DAILY_VIEWED); never raises on a gone user."""
-    if User.objects.filter(pk=user_id, deleted_at__isnull=True).exists():
+    if kind == ActivityKind.DAILY_VIEWED:
+        _daily_viewed_record(user_id)
+    elif User.objects.filter(pk=user_id, deleted_at__isnull=True).exists():
         ActivityEvent.objects.create(user_id=user_id, kind=kind)
+
+
+def _daily_viewed_record(user_id: int) -> None:
+    now = timezone.now()
+    day = now.astimezone(_KST).date()
+    if _daily_recorded.get(user_id) == day:
+        return
+    day_start = datetime.combine(day, time.min, tzinfo=_KST)
+    already = ActivityEvent.objects.filter(
+        user_id=OuterRef("pk"), kind=ActivityKind.DAILY_VIEWED, created_at__gte=day_start
+    )
+    # One read decides both "the user exists" and "not yet recorded today" (another worker may have recorded
+    # it: the memo is per process). Two workers' first views within the same millisecond could both insert;
+    # the page would then count that day twice — accepted, no unique constraint for a statistic.
+    if User.objects.filter(pk=user_id, deleted_at__isnull=True).exclude(Exists(already)).exists():
+        ActivityEvent.objects.create(user_id=user_id, kind=ActivityKind.DAILY_VIEWED)
+    if len(_daily_recorded) >= _DAILY_MEMO_CAP:
+        _daily_recorded.clear()
+    _daily_recorded[user_id] = day
 
 
 def admin_access_log(*, staff: Any, action: str, model_label: str, object_id: str, path: str) -> AdminAccessLog:

@@ -13,12 +13,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from unse.api.common import api_caller, json_response, with_rate_headers
+from unse.api.common import api_caller, api_caller_and, json_response, with_rate_headers
 from unse.api.schemas import BirthIn, ReadingOut, error_responses
 from unse.api.sse import sse_response
 from unse.core.errors import ErrorCode, ServiceError
 from unse.fortunes.batch import kst_today
 from unse.fortunes.daily import DAILY_KIND, DAILY_MODE, DAILY_TOPIC, DailyFortune
+from unse.fortunes.selectors import default_profile_get
 from unse.fortunes.services import fortune_today_get
 from unse.readings.sanitize import render_markdown
 from unse.readings.services import reading_get_or_create, reading_open
@@ -114,11 +115,12 @@ async def daily_create(
     ),
 )
 async def fortune_today(request: HttpRequest) -> HttpResponse:
-    caller = await api_caller(request)
+    # The session, the user and the default profile in one worker-thread hop (BENCHMARKS.md "Cached path").
+    caller, profile = await api_caller_and(request, lambda user: default_profile_get(user_id=user.pk))
     user = caller["user"]
     if not user.is_authenticated:
         raise ServiceError(ErrorCode.AUTH_REQUIRED)
     fortune = await fortune_today_get(
-        user=user, client_subject=caller["client_subject"], request_id=caller["request_id"]
+        user=user, profile=profile, client_subject=caller["client_subject"], request_id=caller["request_id"]
     )
     return json_response(_fortune_json(caller["request_id"], fortune))

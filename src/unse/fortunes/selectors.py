@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from unse.accounts.crypto import EncryptedJSONField
 from unse.accounts.models import Profile, User
-from unse.readings.db import db_call
 
 
 def daily_target_queryset(*, now: datetime | None = None, user_id: int | None = None) -> QuerySet[User]:
@@ -115,10 +114,6 @@ def default_profile_get(*, user_id: int) -> Profile | None:
     values["is_default"] = bool(values["is_default"])
     values["daily_fortune"] = bool(values["daily_fortune"])
     return Profile.from_db(DEFAULT_DB_ALIAS, list(PROFILE_FIELDS), [values[name] for name in PROFILE_FIELDS])
-
-
-async def default_profile_aget(*, user_id: int) -> Profile | None:
-    return await db_call(default_profile_get, user_id=user_id)
 
 
 def delivery_recipient_id_pages(*, page_size: int) -> Iterator[list[int]]:

@@ -17,6 +17,7 @@ from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from unse.accounts.models import Profile
 from unse.core.errors import ErrorCode, ServiceError
 from unse.fortunes.batch import BatchPlan, engine_options, kst_today, run_async
 from unse.fortunes.bucket import limiter_from_settings
@@ -35,7 +36,6 @@ from unse.fortunes.runs import (
 from unse.fortunes.selectors import (
     daily_target_id_pages,
     daily_target_pages,
-    default_profile_aget,
     default_profile_get,
     delivery_recipient_id_pages,
 )
@@ -55,11 +55,11 @@ __all__ = [
 
 
 async def fortune_today_get(
-    *, user: Any, client_subject: str, request_id: str, day: date | None = None
+    *, user: Any, profile: Profile | None, client_subject: str, request_id: str, day: date | None = None
 ) -> DailyFortune:
-    """Today's (KST) fortune of the user's default profile: the stored row (cache first, one indexed
-    lookup by key), else generated now through the readings pipeline and stored under the same key."""
-    profile = await default_profile_aget(user_id=user.pk)
+    """Today's (KST) fortune of the user's default profile (`default_profile_get`, read by the caller in
+    the same hop as the user): the stored row (cache first, one indexed lookup by key), else generated
+    now through the readings pipeline and stored under the same key."""
     if profile is None:
         raise ServiceError(
             ErrorCode.NOT_FOUND,
