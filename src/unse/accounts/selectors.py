@@ -240,7 +240,8 @@ def guardian_consent_pending(*, user_id: int) -> bool:
 @dataclass(frozen=True, slots=True)
 class UserStats:
     readings: int
-    daily_fortunes: int  # days (KST) on which the daily fortune was viewed: DAILY_VIEWED is recorded once a day
+    # Days (KST) on which the daily fortune was viewed: DAILY_VIEWED is recorded once per user and day.
+    daily_fortunes: int
     saved_readings: int
     shares: int
     profiles: int

@@ -77,7 +77,8 @@ async def test_a_stored_fortune_is_read_with_one_indexed_query(monkeypatch: pyte
     # One read each of the session, the user, the default profile and the stored fortune, nothing else: the
     # statistics page already counts today (DAILY_VIEWED is recorded once per user per KST day,
     # tests/unse/fortunes/test_today_statistics.py), so a later view of the day writes nothing.
-    assert sorted(baseline) == ["accounts_profile", "accounts_user", "django_session", "readings_reading"], seen
+    expected = ["accounts_profile", "accounts_user", "django_session", "readings_reading"]
+    assert sorted(baseline) == expected, seen
 
     # No N+1: more profiles, more stored fortunes (other days, other users) change nothing.
     for n in range(5):
