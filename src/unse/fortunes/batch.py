@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -89,11 +90,26 @@ def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
         loop.set_default_executor(executor)
         return await main()
 
+    with _batch_stream_coalescing():
+        try:
+            import uvloop
+        except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
+            return asyncio.run(with_executor())
+        return uvloop.run(with_executor())
+
+
+@contextlib.contextmanager
+def _batch_stream_coalescing() -> Iterator[None]:
+    """The provider's stream coalescing (LLM_STREAM_COALESCE_MS) waits that long before each read after
+    the first token, so every answer ends up to one interval late. Nobody watches a batch stream and each
+    fortune's latency bounds the batch's throughput (workers / latency), so the batch uses its own, shorter
+    interval (DAILY_FORTUNE_STREAM_COALESCE_MS) while its event loop runs; the web's is restored after."""
+    previous = settings.LLM_STREAM_COALESCE_MS
+    settings.LLM_STREAM_COALESCE_MS = min(previous, settings.DAILY_FORTUNE_STREAM_COALESCE_MS)
     try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
-        return asyncio.run(with_executor())
-    return uvloop.run(with_executor())
+        yield
+    finally:
+        settings.LLM_STREAM_COALESCE_MS = previous
 
 
 def engine_options(*, plan: BatchPlan, processes: int = 1) -> EngineOptions:

@@ -172,6 +172,9 @@ class DailyFortuneWork:
             request_id=f"batch-{os.getpid()}-{prepared.user_id}-{next(self._calls)}",
             reference_date=self.target_date,
             charge=False,
+            # prepare/prepare_page just found no reading under these keys (or --force deleted it above):
+            # skip the pipeline's first lookup; its leader still re-checks after taking the flight.
+            known_missing=True,
         )
         _require_stored(result, ai_expected=bool(self._providers))
         # When this call led the generation, `reading_id` comes from the pipeline's own INSERT (or the row

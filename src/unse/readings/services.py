@@ -292,9 +292,13 @@ async def reading_open(
     request_id: str,
     reference_date: date | None = None,
     charge: bool = True,
+    known_missing: bool = False,
 ) -> ReadingSession:
     """Everything before the first streamed byte (see module docstring). `charge=False` skips the rate
     limiter (the nightly batch has its own pacing); the stream cap and the token budget still apply.
+    `known_missing=True`: the caller has just looked the reading up by its key and found none (the
+    batch, page-wise), so the first cache lookup is skipped; the leader still re-checks after taking the
+    flight, and a reopen looks up again.
     A logged-in user's request is noted on their statistics page once, before any byte is streamed."""
     noted = user is None or not user.is_authenticated
 
@@ -311,7 +315,7 @@ async def reading_open(
             # Statistics are best-effort: a reading is never refused because its activity row failed.
             logger.warning("activity_record_failed", exc_info=True)
 
-    def reopen() -> Awaitable[ReadingSession]:
+    def reopen(*, skip_lookup: bool = False) -> Awaitable[ReadingSession]:
         return _session_open(
             birth=birth,
             kind=kind,
@@ -324,9 +328,10 @@ async def reading_open(
             charge=charge,
             reopen=reopen,
             note=note,
+            skip_lookup=skip_lookup,
         )
 
-    session = await reopen()
+    session = await reopen(skip_lookup=known_missing)
     await note()  # cached and joined sessions; a leader noted before starting its generation
     return session
 
@@ -344,6 +349,7 @@ async def _session_open(
     charge: bool,
     reopen: Callable[[], Awaitable[ReadingSession]],
     note: Callable[[], Awaitable[None]],
+    skip_lookup: bool = False,
 ) -> ReadingSession:
     kind_enum, topic_enum, mode_enum = _parse_choices(kind, topic, mode)
     reference = reference_date or kst_today()
@@ -405,13 +411,15 @@ async def _session_open(
         return await rate_limit_check(subject=client_subject, anonymous=not authenticated)
 
     try:
-        cached = await db_call(reading_find_cached, cache_keys=lookup)
+        # One database hop less per generation when the caller already knows the reading is missing.
+        cached = None if skip_lookup else await db_call(reading_find_cached, cache_keys=lookup)
         if cached is not None:
             metrics.CACHE_LOOKUPS.labels("hit").inc()
             meta["cached"] = True
             session.cached = await _with_current_html(cached)
             return session
-        metrics.CACHE_LOOKUPS.labels("miss").inc()
+        if not skip_lookup:
+            metrics.CACHE_LOOKUPS.labels("miss").inc()
         # Only a miss needs the analysis (and the chart objects again: cheap, the engine keeps its own
         # caches); computed before the stream cap and the limiter, so bad input is never charged.
         computed = _computed(parsed, reference)

@@ -77,9 +77,12 @@ def test_fake_llm_run_records_tokens_and_ai_readings(fake_llm: Any, settings: An
     # Own provider name and a roomy budget: breaker and budget live in the shared Redis on the PG pass.
     settings.LLM_PROVIDERS = [fake_llm.provider_entry(name=f"fake-{secrets.token_hex(4)}")]
     settings.AI_DAILY_TOKEN_BUDGET = 10**12
+    settings.LLM_STREAM_COALESCE_MS = 100
     users = [make_target(n=n) for n in range(3)]
     out = run("--workers", "3")
     assert "생성 3" in out
+    # The batch streams with its own short coalescing; the web's streams keep theirs afterwards.
+    assert settings.LLM_STREAM_COALESCE_MS == 100
     assert set(Reading.objects.filter(period="2026-11-25").values_list("generated_by", flat=True)) == {"ai"}
     assert all(fortunes_of(u) == 1 for u in users)
     assert BatchRun.objects.get().tokens_used > 0
