@@ -219,6 +219,9 @@ class RssSampler(threading.Thread):
         self.process = psutil.Process(pid)
         self.peak = 0
         self.peak_single = 0
+        # PSS splits each shared (copy-on-write) page between the processes that map it, so the tree's
+        # PSS sum is its real footprint; the RSS sum counts the forked workers' shared pages twice.
+        self.peak_pss = 0
         self.cpu_seconds = 0.0
         self.running = True
 
@@ -227,10 +230,12 @@ class RssSampler(threading.Thread):
             try:
                 children = self.process.children(recursive=True)
                 sizes = [self.process.memory_info().rss]
+                pss = [self.process.memory_full_info().pss]
                 live_cpu = 0.0
                 for child in children:
                     try:
                         sizes.append(child.memory_info().rss)
+                        pss.append(child.memory_full_info().pss)
                         child_times = child.cpu_times()
                         live_cpu += child_times.user + child_times.system
                     except psutil.Error:
@@ -240,6 +245,7 @@ class RssSampler(threading.Thread):
                 return
             self.peak = max(self.peak, sum(sizes))
             self.peak_single = max(self.peak_single, max(sizes))
+            self.peak_pss = max(self.peak_pss, sum(pss))
             # Reaped workers are in the parent's children_* times, live ones are sampled directly.
             self.cpu_seconds = max(
                 self.cpu_seconds,
@@ -292,6 +298,7 @@ def _full_run(args: argparse.Namespace, port: int, log: Path, fake_pid: int) -> 
         "users_per_second_wall": round(rows / elapsed, 1),
         "peak_rss_mb": round(sampler.peak / 2**20, 1),
         "peak_rss_single_process_mb": round(sampler.peak_single / 2**20, 1),
+        "peak_pss_mb": round(sampler.peak_pss / 2**20, 1),
         "cpu_seconds": round(sampler.cpu_seconds, 1),
         "cpu_ms_per_user": round(1000 * sampler.cpu_seconds / max(rows, 1), 1),
         # The fake LLM shares the 2 cores: its CPU is not the batch's but competes with it.

@@ -16,6 +16,7 @@ connections and pools and has no thread and no event loop running. A child whose
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import multiprocessing
@@ -194,6 +195,10 @@ def fork_children(
     context = multiprocessing.get_context("fork")
     messages: Queue[Message] = context.Queue()
     release_database_for_fork()
+    # Move everything imported so far out of the collector's reach: a GC pass in a child would write to
+    # every tracked object's header and un-share (copy) the parent's pages; frozen objects stay shared.
+    gc.collect()
+    gc.freeze()
     children = [
         context.Process(target=target, args=(index, messages), name=f"batch-{index}", daemon=False)
         for index in range(1, count + 1)
