@@ -77,14 +77,18 @@ def batch_run_heartbeat(*, run_id: int, counters: BatchCounters | None = None) -
     """The run is alive; with `counters`, the row also shows the progress so far (admin, monitoring)."""
     values: dict[str, Any] = {"heartbeat_at": timezone.now()}
     if counters is not None:
-        values |= {
-            "targets": counters.processed,
-            "done": counters.done,
-            "skipped": counters.skipped,
-            "failed": counters.failed,
-            "tokens_used": counters.tokens,
-        }
+        values |= _tally(counters)
     BatchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(**values)
+
+
+def _tally(counters: BatchCounters) -> dict[str, Any]:
+    return {
+        "targets": counters.processed,
+        "done": counters.done,
+        "skipped": counters.skipped,
+        "failed": counters.failed,
+        "tokens_used": counters.tokens,
+    }
 
 
 def _failure_record(*, run_id: int, result: UserResult) -> None:
@@ -187,12 +191,5 @@ def batch_run_mark_crashed(*, run_id: int, counters: BatchCounters | None = None
     """The command failed (an exception, or one of its worker processes died); keeps the tally so far."""
     values: dict[str, Any] = {"status": BatchStatus.CRASHED, "finished_at": timezone.now()}
     if counters is not None:
-        values |= {
-            "targets": counters.processed,
-            "done": counters.done,
-            "skipped": counters.skipped,
-            "failed": counters.failed,
-            "failures_by_cause": dict(counters.causes),
-            "tokens_used": counters.tokens,
-        }
+        values |= _tally(counters) | {"failures_by_cause": dict(counters.causes)}
     BatchRun.objects.filter(pk=run_id, finished_at__isnull=True).update(**values)
