@@ -1,9 +1,9 @@
 """Gauges for the alert rules (deploy/prometheus/alerts.yml) that no other part exports: the budget limit
 as set in the console, Celery queue lengths, the last batch run.
 
-They are refreshed in the background, started by the optional readiness check `ops_metrics` (the load balancer polls /ready/ every
-few seconds; the values are re-read at most every OPS_METRICS_REFRESH_SECONDS per process), so no
-background thread is needed. The check always answers "ok": a broker that cannot be reached shows as
+They are refreshed in a worker thread that the optional readiness check `ops_metrics` starts (the load
+balancer polls /ready/ every few seconds; the values are re-read at most every OPS_METRICS_REFRESH_SECONDS
+per process), so no scheduler of its own is needed. The check always answers "ok": a broker that cannot be reached shows as
 `unse_ops_celery_broker_up 0` (and its alert), not as a degraded web instance.
 """
 

@@ -115,8 +115,9 @@ def _engine_call(fn: Callable[[], T]) -> T:
         ) from error
 
 
-def _computed(parsed: BirthInput, reference: date) -> ChartResult:
-    chart = _engine_call(lambda: chart_from_birth(parsed))
+def _computed(parsed: BirthInput, reference: date, *, chart: Chart | None = None) -> ChartResult:
+    if chart is None:
+        chart = _engine_call(lambda: chart_from_birth(parsed))
     analysis = _engine_call(lambda: analyze(chart, reference=reference))
     return ChartResult(birth=parsed, chart=chart, analysis=analysis)
 
@@ -359,6 +360,7 @@ async def _session_open(
     # engine computes and validates it here, before any I/O (bad input never reaches the database).
     fingerprint = chart_fingerprint(parsed.to_mapping())
     chart_document = chart_document_get(fingerprint)
+    chart: Chart | None = None
     if chart_document is None:
         chart = _engine_call(lambda: chart_from_birth(parsed))
         chart_document = chart_document_put(fingerprint, chart)
@@ -420,9 +422,9 @@ async def _session_open(
             return session
         if not skip_lookup:
             metrics.CACHE_LOOKUPS.labels("miss").inc()
-        # Only a miss needs the analysis (and the chart objects again: cheap, the engine keeps its own
-        # caches); computed before the stream cap and the limiter, so bad input is never charged.
-        computed = _computed(parsed, reference)
+        # Only a miss needs the analysis (and the chart, unless computed above for the document);
+        # computed before the stream cap and the limiter, so bad input is never charged.
+        computed = _computed(parsed, reference, chart=chart)
         if open_streams() >= int(settings.AI_MAX_STREAMS_PER_WORKER):
             # Refused before the response starts, so the client gets a real 503 + Retry-After; the slot
             # itself is taken in `events()` (which re-checks, for the rare race with another request).
