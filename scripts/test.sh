@@ -2,6 +2,7 @@
 # The whole suite: lint, types, then pytest twice -- on embedded defaults (SQLite, in-process cache)
 # and on the machine's PostgreSQL + Redis when they answer (always in CI). The second pass uses Redis
 # database 15 so a test that clears the cache never touches data of anything else on the machine.
+# UNSE_TEST_DATABASE_URL / UNSE_TEST_REDIS_URL override both, so two checkouts can run the suite at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
@@ -27,7 +28,8 @@ fi
 
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "== pytest on PostgreSQL + Redis =="
-  DATABASE_URL="postgres://postgres@127.0.0.1:5432/unse" REDIS_URL="redis://127.0.0.1:6379/15" \
+  DATABASE_URL="${UNSE_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/unse}" \
+  REDIS_URL="${UNSE_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}" \
     .venv/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not integration" "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL or Redis is not reachable in CI" >&2
