@@ -1,4 +1,5 @@
-"""The ``saju`` command: ``chart`` (table, ``--json``, ``--batch``), ``terms YEAR``, ``day DATE``.
+"""The ``saju`` command: ``chart`` (table, ``--json``, ``--batch``), ``terms YEAR``, ``day DATE``;
+``calendar``/``convert`` come from ``saju.almanac.cli``.
 
 Extension points for other parts of the engine (no edits here needed):
 - ``SUBCOMMAND_MODULES``: modules that, when importable, expose ``register(subparsers) -> None`` to add
@@ -22,6 +23,7 @@ from typing import IO, Final, NoReturn, Protocol, cast
 
 import orjson
 
+from saju.almanac.cli import register as register_almanac
 from saju.birth import BirthInput, Calendar, DayChange, Gender, TimeBasis
 from saju.calendar import day_pillar, lunar_available, solar_to_lunar
 from saju.chart import Chart, chart_from_birth, chart_to_json
@@ -304,6 +306,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     day.add_argument("date")
     day.add_argument("--json", action="store_true")
     day.set_defaults(func=_cmd_day)
+
+    register_almanac(sub)  # saju calendar, saju convert
 
     for module_name in SUBCOMMAND_MODULES:
         if importlib.util.find_spec(module_name) is not None:
