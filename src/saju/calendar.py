@@ -167,6 +167,8 @@ def _lunar_month_position(year: int, month: int, leap: bool) -> int:
             hint = f"그해 윤달은 윤{actual}월입니다" if actual else "그해에는 윤달이 없습니다"
             raise InvalidLunarDate(LUNAR_LEAP, f"음력 {year}년에는 윤{month}월이 없습니다. {hint}.")
         raise _lunar_range_error(_lunar_label(year, month, leap))
+    if _MONTH_STARTS[i + 1] <= MIN_DATE.toordinal() or _MONTH_STARTS[i] > MAX_DATE.toordinal():
+        raise _lunar_range_error(_lunar_label(year, month, leap))  # a month wholly outside 1900–2100
     return i
 
 
