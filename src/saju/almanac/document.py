@@ -22,7 +22,7 @@ from saju.almanac.month import (
 )
 from saju.calendar import LunarDate
 from saju.core import Pillar
-from saju.terms import KST, SolarTerm
+from saju.terms import SolarTerm
 from saju.tz import DEFAULT_TIMEZONE, zone
 
 DAY_BOUNDARY: Final = "한국 표준시(KST, UTC+9) 자정"
@@ -44,6 +44,10 @@ def _iso(instant: dt.datetime) -> str:
     return instant.isoformat(timespec="seconds")
 
 
+def _utc(instant: dt.datetime) -> str:
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def term_json(term: SolarTerm) -> dict[str, object]:
     return {
         "name": term.name_hangul,
@@ -51,7 +55,7 @@ def term_json(term: SolarTerm) -> dict[str, object]:
         "kind": "절" if term.is_jie else "중기",
         "longitude": term.longitude,
         "kst": _iso(term.instant_kst),
-        "utc": term.instant.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "utc": _utc(term.instant),
         "civil": _iso(term.instant.astimezone(zone(DEFAULT_TIMEZONE))),
     }
 
@@ -61,8 +65,8 @@ def _change_json(change: PillarChange | None) -> dict[str, object] | None:
         return None
     return {
         "term": change.term.name_hangul,
-        "kst": _iso(change.term.instant.astimezone(KST)),
-        "utc": change.term.instant.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "kst": _iso(change.term.instant_kst),
+        "utc": _utc(change.term.instant),
         "before": pillar_json(change.before),
         "after": pillar_json(change.after),
     }
