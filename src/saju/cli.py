@@ -1,5 +1,4 @@
-"""The ``saju`` command: ``chart`` (table, ``--json``, ``--batch``), ``terms YEAR``, ``day DATE``;
-``calendar``/``convert`` come from ``saju.almanac.cli``.
+"""The ``saju`` command: ``chart`` (table, ``--json``, ``--batch``), ``terms YEAR``, ``day DATE``.
 
 Extension points for other parts of the engine (no edits here needed):
 - ``SUBCOMMAND_MODULES``: modules that, when importable, expose ``register(subparsers) -> None`` to add
