@@ -22,6 +22,7 @@ from typing import IO, Final, NoReturn, Protocol, cast
 
 import orjson
 
+from saju.almanac.cli import register as register_almanac
 from saju.birth import BirthInput, Calendar, DayChange, Gender, TimeBasis
 from saju.calendar import day_pillar, lunar_available, solar_to_lunar
 from saju.chart import Chart, chart_from_birth, chart_to_json
@@ -304,6 +305,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     day.add_argument("date")
     day.add_argument("--json", action="store_true")
     day.set_defaults(func=_cmd_day)
+
+    register_almanac(sub)  # saju calendar, saju convert
 
     for module_name in SUBCOMMAND_MODULES:
         if importlib.util.find_spec(module_name) is not None:

@@ -20,6 +20,11 @@ MISSING_LONGITUDE: Final = "MISSING_LONGITUDE"
 INVALID_OPTION: Final = "INVALID_OPTION"
 INVALID_INPUT: Final = "INVALID_INPUT"
 
+# InvalidLunarDate.reason
+LUNAR_MONTH: Final = "month"
+LUNAR_LEAP: Final = "leap"
+LUNAR_DAY: Final = "day"
+
 
 class SajuError(ValueError):
     """Base engine error with a stable ``code`` and a Korean ``message``."""
@@ -35,6 +40,18 @@ class SajuError(ValueError):
 
 class InvalidBirth(SajuError):
     """Any bad birth input: malformed, impossible, ambiguous or outside 1900–2100."""
+
+
+class InvalidLunarDate(InvalidBirth):
+    """A lunar date that did not exist (code ``INVALID_LUNAR_DATE``).
+
+    ``reason`` names the wrong part so a form can point at it: ``month`` (not 1–12), ``leap`` (no such
+    윤달 that year), ``day`` (not in that month, e.g. day 30 of a 29-day month).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(INVALID_LUNAR_DATE, message)
+        self.reason = reason
 
 
 class OutOfRange(InvalidBirth):
