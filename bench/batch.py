@@ -157,7 +157,7 @@ def _check(target: date, users: int) -> dict[str, int]:
     from saju.chart import chart_from_birth
     from saju.errors import SajuError
     from unse.accounts.models import Profile
-    from unse.accounts.selectors import profile_birth_mapping
+    from unse.accounts.selectors.profiles import profile_birth_mapping
     from unse.readings.keys import chart_fingerprint
     from unse.readings.models import Reading
 

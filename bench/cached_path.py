@@ -50,7 +50,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 from unse.accounts.models import User
-from unse.accounts.services import profile_create
+from unse.accounts.services.profiles import profile_create
 user = User.objects.create_user(username="bench", email="bench@example.com", password=None,
                                 last_seen_at=timezone.now())
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

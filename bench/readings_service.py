@@ -57,12 +57,15 @@ def _birth(index: int) -> dict[str, object]:
 
 async def _run(streams: int) -> dict[str, float]:
     from unse.ai.providers import close_http_sessions
-    from unse.readings.services import reading_stream
+    from unse.core.request import Caller
+    from unse.readings.requests import reading_request
+    from unse.readings.services.open import reading_stream
 
     async def one(index: int) -> tuple[int, bool]:
         deltas, cached = 0, False
         async for event in reading_stream(
-            birth=_birth(index), user=None, client_subject=f"ip:bench-{index}", request_id="bench"
+            request=reading_request(birth=_birth(index)),
+            caller=Caller(user=None, client_subject=f"ip:bench-{index}", request_id="bench"),
         ):
             if event is None:
                 continue

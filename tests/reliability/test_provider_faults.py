@@ -15,9 +15,11 @@ from django.test import override_settings
 from tests.reliability.conftest import birth
 from tests.unse.readings.llm_fixtures import LLM
 from unse.ai.breaker import BreakerState, breaker_state
-from unse.readings.events import EventName, ReadingEvent
+from unse.core.event_stream import EventName, StreamEvent
 from unse.readings.models import GeneratedBy, Reading
-from unse.readings.services import reading_stream
+from unse.core.request import Caller
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,15 +35,15 @@ FAULTS: list[dict[str, Any]] = [
 PER_FAULT = 15
 
 
-async def _reading(index: int, *, who: str) -> list[ReadingEvent]:
+async def _reading(index: int, *, who: str) -> list[StreamEvent]:
     stream = reading_stream(
-        birth=birth(index), kind="saju", topic=None, mode="plain", user=None,
-        client_subject=who, request_id=f"rel-{index}",
+        request=reading_request(birth=birth(index), kind="saju", topic=None, mode="plain"),
+        caller=Caller(user=None, client_subject=who, request_id=f"rel-{index}"),
     )
     return [event async for event in stream if event is not None]
 
 
-def _outcome(events: list[ReadingEvent]) -> str:
+def _outcome(events: list[StreamEvent]) -> str:
     last = events[-1]
     if last.name == EventName.ERROR:
         return "error:" + last.data["error"]["code"]

@@ -11,7 +11,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest, HttpResponse
 
-from unse.accounts import services
 from unse.accounts.models import (
     AdminAccessLog,
     ConsentRecord,
@@ -22,11 +21,12 @@ from unse.accounts.models import (
     Profile,
     User,
 )
+from unse.accounts.services import access_log as access_log_services
 
 
 class AccessLoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _log(self, request: HttpRequest, action: str, object_id: str = "") -> None:
-        services.admin_access_log(
+        access_log_services.admin_access_log(
             staff=request.user,
             action=action,
             model_label=self.model._meta.label,

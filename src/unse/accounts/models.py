@@ -18,6 +18,8 @@ from unse.accounts.crypto import EncryptedJSONField, EncryptedTextField
 
 # 24 random bytes → 32 URL-safe characters: unguessable, and never derived from the sequential pk.
 SHARE_TOKEN_BYTES = 24
+# The key of a profile's birth document that holds the birthplace (the engine does not take it).
+BIRTHPLACE_KEY = "birthplace"
 
 
 class User(AbstractUser):

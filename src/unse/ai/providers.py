@@ -28,8 +28,9 @@ from django.conf import settings
 
 from unse.ai import metrics
 from unse.ai.breaker import breaker_allow, breaker_record
-from unse.ai.sse import SSEParser
+from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
+from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
 
@@ -452,10 +453,20 @@ def provider_config(entry: Mapping[str, Any]) -> ProviderConfig:
     return ProviderConfig(**values)
 
 
-def configured_providers() -> list[ChatProvider]:
-    """Remote providers in fallback order; empty when no provider has a key (the built-in one is then used)."""
-    from unse.ops.selectors import provider_entries_active  # order and on/off set in the operators' console
+def provider_entries_active(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """`LLM_PROVIDERS` entries in the console's order, without the providers it switched off. Names
+    missing from `providers.order` keep their configured order after the listed ones."""
+    order = [str(name) for name in switch_get("providers.order")]
+    disabled = {str(name) for name in switch_get("providers.disabled")}
+    rank = {name: position for position, name in enumerate(order)}
+    indexed = list(enumerate(entries))
+    indexed.sort(key=lambda item: (rank.get(str(item[1].get("name")), len(rank)), item[0]))
+    return [entry for _, entry in indexed if str(entry.get("name")) not in disabled]
 
+
+def configured_providers() -> list[ChatProvider]:
+    """Remote providers in fallback order (the console's order and on/off switches); empty when no provider
+    has a key (the built-in one is then used)."""
     return [
         OpenAICompatibleProvider(provider_config(entry))
         for entry in provider_entries_active(settings.LLM_PROVIDERS)

@@ -12,7 +12,6 @@ bill, it must never turn a Redis outage into a site outage (seed 000).
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import math
 import time
@@ -26,10 +25,10 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from unse.ai import metrics
 from unse.ai.redis import ai_redis_pool, key_prefix, mark_redis_down, redis_is_down, redis_url
+from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
 
-IPV6_GROUP_PREFIX = 64  # one household / one customer network gets a /64: count it as one client
 GLOBAL_ANON_SUBJECT = "anon-global"
 
 
@@ -52,20 +51,6 @@ class RateDecision:
         if not self.allowed:
             headers["Retry-After"] = str(max(1, self.reset_after))
         return headers
-
-
-def client_subject(ip: str) -> str:
-    """`ip:<addr>` for IPv4, `ip:<net>/64` for IPv6 (IPv4-mapped IPv6 counts as its IPv4 address)."""
-    try:
-        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
-    except ValueError:
-        return "ip:unknown"
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return f"ip:{address.ipv4_mapped}"
-        network = ipaddress.IPv6Network((address, IPV6_GROUP_PREFIX), strict=False)
-        return f"ip:{network}"
-    return f"ip:{address}"
 
 
 @lru_cache(maxsize=32)
@@ -106,8 +91,7 @@ def _limiter() -> MovingWindowRateLimiter:
 
 
 def _plan(subject: str, anonymous: bool) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
-    from unse.ops.selectors import switch_get  # values set in the operators' console (env defaults)
-
+    # The windows are runtime switches (the operators' console; their environment defaults otherwise).
     spec = str(switch_get("ratelimit.anon" if anonymous else "ratelimit.user"))
     kind = "anon" if anonymous else "user"
     plan: list[tuple[str, RateLimitItem, tuple[str, ...]]] = [("subject", item, (kind, subject)) for item in _windows(spec)]

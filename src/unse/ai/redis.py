@@ -11,6 +11,8 @@ import weakref
 from django.conf import settings
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from unse.core.process import on_process_reset
+
 logger = logging.getLogger(__name__)
 
 _clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Redis]] = weakref.WeakKeyDictionary()
@@ -76,6 +78,9 @@ def mark_redis_down(error: BaseException) -> None:
 def reset_redis_state() -> None:
     """Forget failure cool-downs (tests, or after the operator fixed Redis and wants it used at once)."""
     _down_until.clear()
+
+
+on_process_reset("ai.redis.down", reset_redis_state)
 
 
 async def close_ai_redis() -> None:

@@ -25,9 +25,9 @@ from django.utils.deprecation import MiddlewareMixin
 from unse.core import health, metrics
 from unse.core.errors import ErrorCode
 from unse.core.maintenance import ais_maintenance_active, is_exempt_path, is_maintenance_active
+from unse.core.probes import metrics_view
 from unse.core.request import REQUEST_ID_HEADER, assign_request_id, client_ip
 from unse.core.responses import error_response, exception_response
-from unse.core.views import metrics_view
 
 access_logger = structlog.get_logger("unse.access")
 

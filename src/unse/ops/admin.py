@@ -4,6 +4,7 @@ the live status page, and the audit trail with CSV export. 2FA: docs/operations.
 from __future__ import annotations
 
 import csv
+import json
 from typing import Any
 
 from django.contrib import admin, messages
@@ -14,11 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from unse.core.switch_store import switch_rows
+from unse.core.switches import SWITCHES, SwitchKind, SwitchValueError, provider_names, switch_format
 from unse.ops import services
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.ops.selectors import switch_rows
 from unse.ops.status import status_collect
-from unse.ops.switches import SWITCHES, SwitchKind, SwitchValueError, provider_names, switch_format
 
 admin.site.site_header = "사주 명식 운영 콘솔"
 admin.site.site_title = "사주 명식 운영"
@@ -145,8 +146,6 @@ def audit_csv_rows(queryset: QuerySet[AuditEntry]) -> Any:
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 

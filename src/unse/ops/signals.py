@@ -11,7 +11,6 @@ from django.contrib.admin.models import LogEntry
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from unse.accounts.models import AdminAccessLog
 from unse.ops.models import AuditEntry, AuditSource
 
 logger = logging.getLogger(__name__)
@@ -37,8 +36,9 @@ def _mirror_admin_log(sender: Any, instance: LogEntry, created: bool, **kwargs: 
     )
 
 
-@receiver(post_save, sender=AdminAccessLog, dispatch_uid="ops_mirror_access_log")
-def _mirror_access_log(sender: Any, instance: AdminAccessLog, created: bool, **kwargs: Any) -> None:
+# The accounts part's model by its label: the console reads what it writes, never its internals.
+@receiver(post_save, sender="accounts.AdminAccessLog", dispatch_uid="ops_mirror_access_log")
+def _mirror_access_log(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if not created:
         return
     AuditEntry.objects.create(

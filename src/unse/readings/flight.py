@@ -28,7 +28,7 @@ from django.conf import settings
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from unse.readings.events import ReadingEvent
+from unse.core.event_stream import StreamEvent
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class Flight:
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self.log: list[ReadingEvent] = []
+        self.log: list[StreamEvent] = []
         self.finished = False
         self.local_clients = 0
         self._wakeup = asyncio.Event()
@@ -91,7 +91,7 @@ class Flight:
         self._had_clients = False
 
     # --- producer side ---------------------------------------------------------------------------
-    async def publish(self, event: ReadingEvent) -> None:
+    async def publish(self, event: StreamEvent) -> None:
         self.log.append(event)
         if event.terminal:
             # From now on a new request must not attach: the reading is stored (or it failed).
@@ -116,7 +116,7 @@ class Flight:
         return self._task is not None and self._task.cancelled()
 
     # --- client side -----------------------------------------------------------------------------
-    async def follow(self, *, keepalive: float) -> AsyncIterator[ReadingEvent | None]:
+    async def follow(self, *, keepalive: float) -> AsyncIterator[StreamEvent | None]:
         """Every event of the flight from the start; None is a keep-alive tick after `keepalive` idle seconds."""
         self.local_clients += 1
         self._had_clients = True
@@ -287,7 +287,7 @@ async def _lock_held(client: Redis, key: str) -> bool:
 
 async def remote_follow(
     client: Redis, key: str, *, keepalive: float, idle_timeout: float
-) -> AsyncIterator[ReadingEvent | None]:
+) -> AsyncIterator[StreamEvent | None]:
     """Follow a generation led by another worker through its Redis stream (see module docstring).
 
     Ends after a terminal event; yields None as keep-alive ticks; raises TimeoutError when nothing
@@ -317,7 +317,7 @@ async def remote_follow(
             for _stream, entries in response:
                 for entry_id, fields in entries:
                     last_id = entry_id
-                    event = ReadingEvent.from_wire(fields[b"n"].decode(), fields[b"d"])
+                    event = StreamEvent.from_wire(fields[b"n"].decode(), fields[b"d"])
                     last_event = last_tick = now
                     yield event
                     if event.terminal:

@@ -9,7 +9,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from unse.accounts.models import Colour, FavouriteDate, Profile, Relation, User
-from unse.accounts.services import birth_normalize
+from unse.accounts.services.profiles import birth_normalize
 
 PASSWORD = "saju-테스트-비밀번호-2026"
 

@@ -21,7 +21,9 @@ from unse.accounts.models import (
     Profile,
     User,
 )
-from unse.accounts.services import activity_record, api_key_set, user_delete
+from unse.accounts.services.activity import activity_record
+from unse.accounts.services.api_keys import api_key_set
+from unse.accounts.services.deletion import user_delete
 
 from .factories import PASSWORD, FavouriteFactory, ProfileFactory, UserFactory
 
@@ -128,7 +130,7 @@ def test_delete_unverified_users_dry_run_then_real(capsys):
 def test_children_without_guardian_consent_are_removed_after_the_period(capsys):
     from unse.accounts.forms import ConsentChoices
     from unse.accounts.models import GuardianConsent
-    from unse.accounts.services import consent_record_signup
+    from unse.accounts.services.consent import consent_record_signup
 
     waiting = UserFactory()  # verified e-mail, but the guardian never answered
     consent_record_signup(user=waiting, request=None, choices=ConsentChoices(True, "보호자", "g@example.com", False))

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from unse.accounts.models import SavedReading, Share
-from unse.accounts.services import saved_reading_create, share_create, user_delete
+from unse.accounts.services.deletion import user_delete
+from unse.accounts.services.library import saved_reading_create, share_create
 from unse.readings.models import Reading
 
 from .factories import ProfileFactory, UserFactory

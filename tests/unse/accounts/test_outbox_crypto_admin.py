@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from unse.accounts.crypto import DecryptionError
 from unse.accounts.models import AdminAccessLog, EmailOutbox, OutboxStatus, Profile
-from unse.accounts.services import outbox_deliver, outbox_deliver_due, outbox_enqueue
+from unse.accounts.services.outbox import outbox_deliver, outbox_deliver_due, outbox_enqueue
 
 from .factories import ProfileFactory, UserFactory
 
@@ -119,7 +119,7 @@ def test_admin_views_of_personal_data_are_logged(client):
 
 def test_raw_guardian_email_is_not_stored_in_clear(client):
     from unse.accounts.forms import ConsentChoices
-    from unse.accounts.services import consent_record_signup
+    from unse.accounts.services.consent import consent_record_signup
 
     user = UserFactory()
     consent_record_signup(

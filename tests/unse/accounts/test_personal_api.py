@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from unse.accounts.models import FavouriteDate, PersonalApiKey, Profile
-from unse.accounts.services import api_key_set
+from unse.accounts.services.api_keys import api_key_set
 
 from .factories import FavouriteFactory, ProfileFactory, UserFactory
 
@@ -102,7 +102,7 @@ def test_favourites_show_d_day_and_iljin_against_default_profile(client, owner):
 
 
 def test_d_day_labels():
-    from unse.accounts.selectors import d_day_label
+    from unse.accounts.selectors.favourites import d_day_label
 
     assert (d_day_label(0), d_day_label(3), d_day_label(-2)) == ("D-day", "D-3", "D+2")
 
@@ -119,7 +119,7 @@ def test_api_key_is_encrypted_and_only_shown_masked(client, owner):
         cursor.execute("SELECT key FROM accounts_personalapikey")
         (raw,) = cursor.fetchone()
     assert secret not in raw
-    from unse.accounts.selectors import personal_api_key_get
+    from unse.accounts.selectors.api_keys import personal_api_key_get
 
     assert personal_api_key_get(user_id=owner.pk).key == secret
     assert client.delete("/api/v1/me/api-key").status_code == 204

@@ -113,17 +113,17 @@ async def test_signup_without_privacy_consent_creates_nothing(async_client):
 
 async def test_signup_rolls_back_user_and_outbox_together(async_client):
     """A failure after the outbox row was written leaves neither the account nor the mail (seed 002 #5)."""
-    from unse.accounts import services
+    from unse.accounts import adapters
 
     email = _email()
-    original = services.outbox_enqueue
+    original = adapters.outbox_enqueue
     written = []
 
     def enqueue_then_fail(**kwargs):
         written.append(original(**kwargs))
         raise RuntimeError("the database went away after the outbox row")
 
-    with mock.patch.object(services, "outbox_enqueue", enqueue_then_fail):
+    with mock.patch.object(adapters, "outbox_enqueue", enqueue_then_fail):
         async_client.raise_request_exception = False
         response = await async_client.post("/accounts/signup/", _signup_data(email))
     assert response.status_code == 500
@@ -144,7 +144,7 @@ async def test_mail_failure_keeps_account_with_pending_mail(async_client):
     row = await sync_to_async(EmailOutbox.objects.get)(to_email=email)
     assert row.attempts == 1 and "smtp down" in row.last_error
 
-    from unse.accounts.services import outbox_deliver_due
+    from unse.accounts.services.outbox import outbox_deliver_due
 
     await sync_to_async(EmailOutbox.objects.update)(next_attempt_at=row.created_at)
     run = await sync_to_async(outbox_deliver_due)()

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from unse.accounts.models import ConsentKind, ConsentRecord, User
 from unse.accounts.providers import provider_endpoints_apply
-from unse.accounts.services import user_delete
+from unse.accounts.services.deletion import user_delete
 
 from .oauth_standin import oauth_standin
 

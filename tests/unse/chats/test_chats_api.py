@@ -380,7 +380,7 @@ async def test_garbage_in_stored_history_is_skipped(
 async def test_deleting_the_account_deletes_its_chats(member: Any, no_llm: None) -> None:
     from asgiref.sync import sync_to_async
 
-    from unse.accounts.services import user_delete
+    from unse.accounts.services.deletion import user_delete
 
     user, client = member
     chat = await new_chat(client)

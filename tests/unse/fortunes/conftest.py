@@ -48,7 +48,7 @@ def make_target(
     from django.utils import timezone
 
     from unse.accounts.models import User
-    from unse.accounts.services import profile_create
+    from unse.accounts.services.profiles import profile_create
 
     user = User.objects.create_user(
         username=f"fortune{n}",

@@ -16,7 +16,7 @@ from django.test import AsyncClient as DjangoAsyncClient
 
 from tests.unse.fortunes.conftest import make_target
 from unse.accounts.models import User
-from unse.fortunes.batch import kst_today
+from unse.core.clock import kst_today
 from unse.readings.models import Reading
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from unse.fortunes.bucket import BucketSpec, LocalBucket, ProviderLimiter, RedisBucket
+from unse.fortunes.batch.bucket import BucketSpec, LocalBucket, ProviderLimiter, RedisBucket
 
 
 class FakeClock:

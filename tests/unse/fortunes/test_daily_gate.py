@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from unse.ai.breaker import BreakerState
-from unse.fortunes import daily
-from unse.fortunes.daily import DailyFortuneWork
+from unse.fortunes.batch import work as daily
+from unse.fortunes.batch.work import DailyFortuneWork
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pytest
 
 from unse.core.errors import ErrorCode, ServiceError
-from unse.fortunes.bucket import ProviderLimiter
-from unse.fortunes.engine import EngineOptions, error_cause, process_user, run_engine
-from unse.fortunes.summary import Outcome
+from unse.fortunes.batch.bucket import ProviderLimiter
+from unse.fortunes.batch.workers import EngineOptions, error_cause, process_user, run_engine
+from unse.fortunes.batch.summary import Outcome
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import io
 from datetime import date
 
 from tests.unse.fortunes.conftest import Receiver
-from unse.fortunes.progress import BarProgress, LogProgress, progress_for
-from unse.fortunes.summary import BatchCounters, BatchSummary, Outcome, UserResult
-from unse.fortunes.webhook import WebhookFormat, webhook_format_for, webhook_send
+from unse.fortunes.batch.progress import BarProgress, LogProgress, progress_for
+from unse.fortunes.batch.summary import BatchCounters, BatchSummary, Outcome, UserResult
+from unse.fortunes.batch.webhook import WebhookFormat, webhook_format_for, webhook_send
 
 
 def summary_of(*, done: int, failed: int, dry_run: bool = False) -> BatchSummary:

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from tests.unse.readings.llm_fixtures import isolated_flights, llm, providers  # noqa: F401 - fixtures
 from unse.core import maintenance
-from unse.ops import selectors
+from unse.core import switch_store as selectors
 
 
 def _forget() -> None:

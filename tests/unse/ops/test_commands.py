@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from unse.ops.models import AuditEntry, AuditSource
-from unse.ops.selectors import switch_get
+from unse.core.switch_store import switch_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

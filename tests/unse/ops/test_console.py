@@ -19,7 +19,7 @@ from django.urls import reverse
 from unse.ai.breaker import BreakerState, breaker_record, breaker_state
 from unse.fortunes.models import BatchRun, BatchSource, BatchStatus
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.ops.selectors import switch_get
+from unse.core.switch_store import switch_get
 from unse.ops.services import switch_set
 
 pytestmark = pytest.mark.django_db(transaction=True)

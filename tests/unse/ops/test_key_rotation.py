@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from unse.accounts.crypto import DecryptionError
 from unse.accounts.models import PersonalApiKey, Profile
-from unse.accounts.services import encryption_rotate
+from unse.accounts.services.encryption import encryption_rotate
 
 pytestmark = pytest.mark.django_db
 

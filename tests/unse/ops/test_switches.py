@@ -17,16 +17,18 @@ from tests.unse.readings.llm_fixtures import BIRTH, LLM, subject
 from unse.ai.budget import token_budget_remaining, token_budget_reset_local, token_budget_spend
 from unse.ai.providers import configured_providers
 from unse.ai.ratelimit import rate_limit_check
-from unse.ops import selectors
+from unse.core import switch_store as selectors
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.ops.prompts import prompt_override, prompt_versions_available
-from unse.ops.selectors import switch_get
+from unse.readings.prompt_versions import prompt_override, prompt_versions_available
+from unse.core.switch_store import switch_get
 from unse.ops.services import switch_reset, switch_set
-from unse.ops.switches import SwitchValueError
+from unse.core.switches import SwitchValueError
 from unse.readings import prompting
 from unse.readings.keys import Kind, Mode, Topic
 from unse.readings.models import Reading
-from unse.readings.services import reading_stream
+from unse.core.request import Caller
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_stream
 
 # Transactional: switch changes are announced on commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -159,8 +161,8 @@ async def test_the_daily_budget_applies_to_the_next_request(django_user_model: A
 
 def _stream_kwargs() -> dict[str, Any]:
     return {
-        "birth": BIRTH, "kind": "saju", "topic": None, "mode": "plain", "user": None,
-        "client_subject": subject(), "request_id": "ops-test",
+        "request": reading_request(birth=BIRTH, kind="saju", topic=None, mode="plain"),
+        "caller": Caller(user=None, client_subject=subject(), request_id="ops-test"),
     }
 
 

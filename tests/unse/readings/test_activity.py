@@ -11,7 +11,9 @@ from django.test import AsyncClient
 
 from tests.unse.readings.llm_fixtures import BIRTH
 from unse.accounts.models import ActivityEvent, ActivityKind
-from unse.readings.services import reading_get_or_create
+from unse.core.request import Caller
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_get_or_create
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rules_only")]
 
@@ -54,6 +56,7 @@ async def test_readings_and_topics_are_recorded_each_time_the_daily_fortune_once
 async def test_anonymous_requests_and_the_batch_record_nothing() -> None:
     await _post(AsyncClient(REMOTE_ADDR="192.0.2.77"), "/api/v1/readings")
     await reading_get_or_create(
-        birth=BIRTH, kind="daily", user=None, client_subject="batch", request_id="batch-test", charge=False
+        request=reading_request(birth=BIRTH, kind="daily"),
+        caller=Caller(user=None, client_subject="batch", request_id="batch-test", charge=False),
     )
     assert await ActivityEvent.objects.acount() == 0

@@ -10,7 +10,7 @@ import redis as sync_redis
 from django.test import override_settings
 
 from unse.readings import flight as flight_module
-from unse.readings.events import EventName, ReadingEvent
+from unse.core.event_stream import EventName, StreamEvent
 from unse.readings.flight import Flight, flight_lead, local_flight, remote_follow
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -30,9 +30,9 @@ class Producer:
         self.started += 1
         try:
             for index in range(self.count):
-                await flight.publish(ReadingEvent.make(EventName.DELTA, {"text": f"t{index} "}))
+                await flight.publish(StreamEvent.make(EventName.DELTA, {"text": f"t{index} "}))
                 await asyncio.sleep(self.gap)
-            await flight.publish(ReadingEvent.make(EventName.DONE, {"reading_id": "r"}))
+            await flight.publish(StreamEvent.make(EventName.DONE, {"reading_id": "r"}))
         except asyncio.CancelledError:
             self.cancelled.set()
             raise
@@ -40,7 +40,7 @@ class Producer:
             self.closed = True
 
 
-async def _collect(flight: Flight) -> list[ReadingEvent]:
+async def _collect(flight: Flight) -> list[StreamEvent]:
     return [event async for event in flight.follow(keepalive=5) if event is not None]
 
 

@@ -11,14 +11,19 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from tests.unse.readings.llm_fixtures import BIRTH, LLM, subject
-from unse.readings.events import EventName
-from unse.readings.services import reading_stream
+from unse.core.event_stream import EventName
+from unse.core.request import Caller
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def kwargs() -> dict[str, Any]:
-    return {"birth": BIRTH, "user": None, "client_subject": subject(), "request_id": "rid-db"}
+    return {
+        "request": reading_request(birth=BIRTH),
+        "caller": Caller(user=None, client_subject=subject(), request_id="rid-db"),
+    }
 
 
 def test_async_unsafe_is_not_allowed_in_this_suite() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from unse.accounts.services import unverified_users_delete
+from unse.accounts.services.deletion import unverified_users_delete
 
 
 class Command(BaseCommand):

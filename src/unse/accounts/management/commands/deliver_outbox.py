@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from unse.accounts.services import outbox_deliver_due
+from unse.accounts.services.outbox import outbox_deliver_due
 
 
 class Command(BaseCommand):

@@ -9,10 +9,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from unse.core.switch_store import switch_get, switch_rows
+from unse.core.switches import SWITCHES, SwitchValueError, switch_format
 from unse.ops import services
 from unse.ops.models import AuditSource
-from unse.ops.selectors import switch_get, switch_rows
-from unse.ops.switches import SWITCHES, SwitchValueError, switch_format
 
 
 class Command(BaseCommand):

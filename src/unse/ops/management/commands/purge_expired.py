@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -17,8 +18,6 @@ LABELS = {
 
 
 def _days(value: str) -> int:
-    import argparse
-
     try:
         days = int(value)
     except ValueError as exc:
