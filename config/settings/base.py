@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import sentry_sdk
 from csp.constants import NONCE, NONE, SELF
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
@@ -185,8 +186,6 @@ LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
 
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
-    import sentry_sdk
-
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         environment=env_str("SENTRY_ENVIRONMENT", "production"),

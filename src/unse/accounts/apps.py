@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "계정"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
         from unse.accounts.providers import provider_endpoints_apply
         from unse.accounts.services.activity import reading_requested_record
         from unse.readings.signals import reading_requested

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from unse.accounts.models import Colour, Relation
+from unse.accounts.services.consent import ConsentChoices
 
 AGE_OVER_14 = "over14"
 AGE_UNDER_14 = "under14"
@@ -19,14 +19,6 @@ AGE_CHOICES = (
     (AGE_OVER_14, "만 14세 이상입니다"),
     (AGE_UNDER_14, "만 14세 미만입니다 (법정대리인 동의 필요)"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentChoices:
-    under_14: bool
-    guardian_name: str
-    guardian_email: str
-    overseas_ai: bool
 
 
 class ConsentFieldsMixin(forms.Form):

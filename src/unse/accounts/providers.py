@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from allauth.socialaccount.providers.google.views import GoogleOAuth2Adapter
+from allauth.socialaccount.providers.kakao.views import KakaoOAuth2Adapter
+from allauth.socialaccount.providers.naver.views import NaverOAuth2Adapter
 from django.conf import settings
 
 ENDPOINT_ATTRIBUTES = ("access_token_url", "authorize_url", "profile_url", "identity_url")
 
 
 def _adapters() -> dict[str, type]:
-    from allauth.socialaccount.providers.google.views import GoogleOAuth2Adapter
-    from allauth.socialaccount.providers.kakao.views import KakaoOAuth2Adapter
-    from allauth.socialaccount.providers.naver.views import NaverOAuth2Adapter
-
     return {"kakao": KakaoOAuth2Adapter, "naver": NaverOAuth2Adapter, "google": GoogleOAuth2Adapter}
 
 

@@ -183,6 +183,71 @@ class _Attempt:
         self.yielded = False
 
 
+class _Watchdog:
+    """The attempt's deadline as one timer: at the deadline it closes the response (waking a pending read)."""
+
+    __slots__ = ("_handle", "_loop", "_response", "expired")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, response: aiohttp.ClientResponse, when: float) -> None:
+        self._loop = loop
+        self._response = response
+        self.expired = False
+        self._handle = loop.call_at(when, self._expire)
+
+    def _expire(self) -> None:
+        self.expired = True
+        self._response.close()
+
+    def reset(self, when: float) -> None:
+        self._handle.cancel()
+        self._handle = self._loop.call_at(when, self._expire)
+
+    def cancel(self) -> None:
+        self._handle.cancel()
+
+
+def _release(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class _CoalescingInterval:
+    """The coalescer's waits: until `interval` seconds after the last hand-over, or until the response is
+    complete (EOF), whichever comes first -- so the last piece of an answer is never held back."""
+
+    __slots__ = ("_eof", "_interval", "_last", "_loop", "_waiter")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, content: aiohttp.StreamReader, interval: float) -> None:
+        self._loop = loop
+        self._interval = interval
+        self._last = 0.0
+        self._eof = False
+        self._waiter: asyncio.Future[None] | None = None
+        if interval:
+            content.on_eof(self._on_eof)
+
+    def _on_eof(self) -> None:
+        self._eof = True
+        if self._waiter is not None:
+            _release(self._waiter)
+
+    def start(self) -> None:
+        """A piece was handed over now: the next read waits for the interval to pass."""
+        self._last = self._loop.time()
+
+    async def wait(self) -> None:
+        delay = self._last + self._interval - self._loop.time()
+        if not self._interval or delay <= 0 or self._eof:
+            return
+        waiter = self._waiter = self._loop.create_future()
+        handle = self._loop.call_later(delay, _release, waiter)
+        try:
+            await waiter
+        finally:
+            handle.cancel()
+            self._waiter = None
+
+
 class OpenAIStream:
     """Async iterator of text deltas; `usage` after exhaustion; `aclose()` drops the upstream at once."""
 
@@ -260,113 +325,134 @@ class OpenAIStream:
     # --- one HTTP attempt -------------------------------------------------------------------------------
     async def _attempt(self, deadline: float, state: _Attempt) -> AsyncGenerator[str, None]:
         config = self._config
-        name = config.name
         loop = asyncio.get_running_loop()
         started = loop.time()
         first_deadline = min(started + config.first_token_timeout, deadline)
 
         def error(code: ErrorCode, detail: str, **extra: Any) -> ProviderError:
-            return ProviderError(code, provider=name, detail=detail, before_first_token=not state.yielded, **extra)
+            return ProviderError(
+                code, provider=config.name, detail=detail, before_first_token=not state.yielded, **extra
+            )
 
-        headers = {
-            "Authorization": f"Bearer {config.api_key}",
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream",
-        }
-        timeout = aiohttp.ClientTimeout(total=None, connect=config.connect_timeout, sock_connect=config.connect_timeout)
         response: aiohttp.ClientResponse | None = None
         try:
-            try:
-                async with asyncio.timeout_at(first_deadline):
-                    response = await _session().post(
-                        config.completions_url, data=self._body, headers=headers, timeout=timeout
-                    )
-            except TimeoutError as exc:
-                raise error(ErrorCode.AI_TIMEOUT, "no response before the first-token timeout") from exc
-            except aiohttp.ServerTimeoutError as exc:
-                raise error(ErrorCode.AI_TIMEOUT, f"connect timeout: {exc}") from exc
-            except (aiohttp.ClientError, OSError) as exc:
-                raise error(ErrorCode.AI_UNAVAILABLE, f"connection failed: {exc!r}") from exc
+            response = await self._post(first_deadline, error)
             if response.status != 200:
                 raise await self._status_error(response, error)
-            parser = SSEParser()
-            content = response.content
-            done = False
             self._finish_seen = False
             self._usage = None
-            # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at
-            # the deadline it closes the response, which wakes the pending read; the flag says why.
-            # Safe across `yield`: nothing is cancelled in the consumer's task.
-            expired = False
-
-            def expire(resp: aiohttp.ClientResponse = response) -> None:
-                nonlocal expired
-                expired = True
-                resp.close()
-
-            watchdog = loop.call_at(first_deadline, expire)
-            coalesce = config.coalesce_ms / 1000
-            last_yield = 0.0
-            try:
-                while not done:
-                    if coalesce and state.yielded:
-                        # Let the chunks of the next `coalesce` seconds pile up in aiohttp's buffer and
-                        # take them with one read: one wake-up and one piece per interval instead of
-                        # per token (the first token is never delayed).
-                        wait = last_yield + coalesce - loop.time()
-                        if wait > 0:
-                            await asyncio.sleep(wait)
-                    try:
-                        raw = await content.readany()
-                    except (aiohttp.ClientError, OSError) as exc:
-                        if expired:
-                            raise self._timeout(error, state) from exc
-                        raise error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
-                    if expired:
-                        raise self._timeout(error, state)
-                    if not raw:
-                        break
-                    texts: list[str] = []
-                    failure: ProviderError | None = None
-                    for data in parser.feed_data(raw):
-                        if data == DONE:
-                            done = True
-                            break
-                        try:
-                            self._collect(data, texts, error)
-                        except ProviderError as exc:
-                            failure = exc  # after yielding what came before it, as the stream would
-                            break
-                    if texts:
-                        if not state.yielded:
-                            state.yielded = True
-                            metrics.AI_FIRST_TOKEN_SECONDS.labels(name).observe(loop.time() - started)
-                            watchdog.cancel()
-                            watchdog = loop.call_at(deadline, expire)
-                        last_yield = loop.time()
-                        if coalesce:
-                            yield texts[0] if len(texts) == 1 else "".join(texts)
-                        else:
-                            for text in texts:
-                                yield text
-                    if failure is not None:
-                        failure.before_first_token = not state.yielded
-                        raise failure
-            finally:
-                watchdog.cancel()
+            done = False
+            reads = self._reads(response, first_deadline, deadline, state, error, started)
+            async with contextlib.aclosing(reads):
+                async for texts, done in reads:
+                    if not texts:
+                        continue
+                    if config.coalesce_ms:
+                        yield texts[0] if len(texts) == 1 else "".join(texts)
+                    else:
+                        for text in texts:
+                            yield text
             # Some servers omit [DONE]; a finish_reason is as good. Neither means the stream was cut.
             if not done and not self._finish_seen:
                 raise error(ErrorCode.AI_UNAVAILABLE, "stream ended before [DONE]")
             if not state.yielded:
                 raise error(ErrorCode.AI_BAD_RESPONSE, "empty answer")
             if self._usage is not None:
-                metrics.AI_TOKENS.labels(name, "prompt").inc(self._usage.prompt_tokens)
-                metrics.AI_TOKENS.labels(name, "completion").inc(self._usage.completion_tokens)
+                metrics.AI_TOKENS.labels(config.name, "prompt").inc(self._usage.prompt_tokens)
+                metrics.AI_TOKENS.labels(config.name, "completion").inc(self._usage.completion_tokens)
         finally:
             if response is not None:
                 # Drop the connection instead of draining it: after aclose() the provider must stop
                 # generating (and billing) at once.
                 response.close()
+
+    async def _post(self, first_deadline: float, error: _ErrorFactory) -> aiohttp.ClientResponse:
+        config = self._config
+        headers = {
+            "Authorization": f"Bearer {config.api_key}",
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream",
+        }
+        timeout = aiohttp.ClientTimeout(
+            total=None, connect=config.connect_timeout, sock_connect=config.connect_timeout
+        )
+        try:
+            async with asyncio.timeout_at(first_deadline):
+                return await _session().post(config.completions_url, data=self._body, headers=headers, timeout=timeout)
+        except TimeoutError as exc:
+            raise error(ErrorCode.AI_TIMEOUT, "no response before the first-token timeout") from exc
+        except aiohttp.ServerTimeoutError as exc:
+            raise error(ErrorCode.AI_TIMEOUT, f"connect timeout: {exc}") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise error(ErrorCode.AI_UNAVAILABLE, f"connection failed: {exc!r}") from exc
+
+    async def _reads(
+        self,
+        response: aiohttp.ClientResponse,
+        first_deadline: float,
+        deadline: float,
+        state: _Attempt,
+        error: _ErrorFactory,
+        started: float,
+    ) -> AsyncGenerator[tuple[list[str], bool], None]:
+        """The texts of each read of the body (and whether [DONE] came); raises the stream's failure after
+        handing over what came before it, as the stream would."""
+        loop = asyncio.get_running_loop()
+        name = self._config.name
+        parser = SSEParser()
+        content = response.content
+        # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at the
+        # deadline it closes the response, which wakes the pending read; the flag says why. Safe across
+        # `yield`: nothing is cancelled in the consumer's task.
+        watchdog = _Watchdog(loop, response, first_deadline)
+        interval = _CoalescingInterval(loop, content, self._config.coalesce_ms / 1000)
+        done = False
+        try:
+            while not done:
+                if state.yielded:
+                    # After the first token (never delayed), let the chunks of the interval pile up in
+                    # aiohttp's buffer and take them with one read: one wake-up per interval, not per token.
+                    # The wait ends early when the response is complete: an answer never ends late.
+                    await interval.wait()
+                try:
+                    raw = await content.readany()
+                except (aiohttp.ClientError, OSError) as exc:
+                    if watchdog.expired:
+                        raise self._timeout(error, state) from exc
+                    raise error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
+                if watchdog.expired:
+                    raise self._timeout(error, state)
+                if not raw:
+                    break
+                texts, done, failure = self._parse(parser, raw, error)
+                if texts:
+                    if not state.yielded:
+                        state.yielded = True
+                        metrics.AI_FIRST_TOKEN_SECONDS.labels(name).observe(loop.time() - started)
+                        watchdog.reset(deadline)
+                    interval.start()
+                    yield texts, done
+                if failure is not None:
+                    failure.before_first_token = not state.yielded
+                    raise failure
+            if done:
+                yield [], True
+        finally:
+            watchdog.cancel()
+
+    def _parse(
+        self, parser: SSEParser, raw: bytes, error: _ErrorFactory
+    ) -> tuple[list[str], bool, ProviderError | None]:
+        """(texts, [DONE] seen, the chunk's failure to raise after the texts before it)."""
+        texts: list[str] = []
+        for data in parser.feed_data(raw):
+            if data == DONE:
+                return texts, True, None
+            try:
+                self._collect(data, texts, error)
+            except ProviderError as exc:
+                return texts, False, exc
+        return texts, False, None
 
     @staticmethod
     def _timeout(error: _ErrorFactory, state: _Attempt) -> ProviderError:

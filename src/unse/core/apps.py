@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "서비스 기반"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
         from unse.core import health, maintenance, metrics
 
         health.register_builtin_checks()

@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import structlog
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
@@ -126,8 +126,6 @@ def health_middleware(get_response: GetResponse | AsyncGetResponse) -> Middlewar
             return await probe[1](request)
 
         return async_middleware
-
-    from asgiref.sync import async_to_sync
 
     sync_get_response: GetResponse = get_response  # type: ignore[assignment]
 

@@ -7,6 +7,7 @@ class ReadingsConfig(AppConfig):
     verbose_name = "사주 풀이"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
         from unse.ai.health import breaker_check
         from unse.core.health import register_readiness_check
         from unse.core.switches import switch_check_register

@@ -29,6 +29,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from unse.core.event_stream import StreamEvent
+from unse.core.process import on_process_reset
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ ORPHAN_GRACE_SECONDS = 10.0
 Producer = Callable[["Flight"], Awaitable[None]]
 
 _flights: dict[str, Flight] = {}
+on_process_reset("readings.flights", _flights.clear)
 
 
 class FlightAbandoned(Exception):

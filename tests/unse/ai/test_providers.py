@@ -67,6 +67,21 @@ async def test_coalescing_hands_over_fewer_pieces_with_the_same_text(fake_llm: F
     assert usage is not None and usage.completion_tokens == 60
 
 
+async def test_a_coalesced_answer_ends_when_the_response_ends_not_after_the_interval(
+    fake_llm: FakeLLMHandle,
+) -> None:
+    # Issue 15: the coalescer used to sleep out its whole interval after the last token before it read the
+    # end of the stream, so every answer ended up to one interval late. With an interval of a minute, the
+    # answer below can only finish promptly if the wait ends when the response does (its EOF): the guard
+    # timeout detects a failure, it orders nothing.
+    fake_llm.control(tokens=4, tps=20)
+    exact, _ = await _collect(_provider(fake_llm, coalesce_ms=0))
+    pieces, usage = await asyncio.wait_for(_collect(_provider(fake_llm, coalesce_ms=60_000)), timeout=30)
+    # The first token is handed over at once; everything after it, up to the end, in one read at EOF.
+    assert pieces == [exact[0], "".join(exact[1:])]
+    assert usage is not None and usage.completion_tokens == 4
+
+
 async def test_coalesced_failure_still_yields_the_text_before_it(fake_llm: FakeLLMHandle) -> None:
     fake_llm.control(fault="malformed", malformed_after=10, tokens=20, tps=200)
     error, pieces = await _failure(_provider(fake_llm, coalesce_ms=200))

@@ -81,7 +81,7 @@ def test_fake_llm_run_records_tokens_and_ai_readings(fake_llm: Any, settings: An
     users = [make_target(n=n) for n in range(3)]
     out = run("--workers", "3")
     assert "생성 3" in out
-    # The batch streams with its own short coalescing; the web's streams keep theirs afterwards.
+    # The batch never changes settings at runtime: the web's streams keep their coalescing.
     assert settings.LLM_STREAM_COALESCE_MS == 100
     assert set(Reading.objects.filter(period="2026-11-25").values_list("generated_by", flat=True)) == {"ai"}
     assert all(fortunes_of(u) == 1 for u in users)

@@ -6,17 +6,15 @@ import pytest
 from django.core.cache import cache
 
 from tests.unse.readings.llm_fixtures import isolated_flights, llm, providers  # noqa: F401 - fixtures
-from unse.core import maintenance
-from unse.core import switch_store as selectors
+from unse.core.switch_store import VERSION_CACHE_KEY
 
 
 def _forget() -> None:
-    selectors.switches_reset_local()
+    # The process's snapshot is reset for every test (tests/unse/conftest.py); the shared version key too.
     try:
-        cache.delete(selectors.VERSION_CACHE_KEY)
+        cache.delete(VERSION_CACHE_KEY)
     except Exception:  # noqa: S110 - a test without a reachable cache still starts clean
         pass
-    maintenance.reset_maintenance_memo()
 
 
 @pytest.fixture(autouse=True)

@@ -70,9 +70,6 @@ def isolated_flights() -> Iterator[None]:
 
     token = secrets.token_hex(4)
     prefix, ai_prefix = f"test:readings:{token}:", f"test:ai:{token}"
-    from unse.ai.redis import reset_redis_state
-
-    reset_redis_state()  # a Redis timeout in an earlier test must not make this one fail open
     # Generous Redis timeouts: the shared test machine is busy, and a fail-open would hide the behaviour.
     with override_settings(READINGS_REDIS_PREFIX=prefix, AI_REDIS_PREFIX=ai_prefix, AI_REDIS_TIMEOUT=5.0):
         yield

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -19,8 +19,15 @@ from unse.accounts.models import ConsentKind, ConsentRecord, GuardianConsent, Us
 from unse.accounts.services.outbox import outbox_enqueue
 from unse.core.errors import ErrorCode, ServiceError
 
-if TYPE_CHECKING:
-    from unse.accounts.forms import ConsentChoices
+
+@dataclass(frozen=True, slots=True)
+class ConsentChoices:
+    """What the sign-up form's consent block says (unse.accounts.forms)."""
+
+    under_14: bool
+    guardian_name: str
+    guardian_email: str
+    overseas_ai: bool
 
 
 def _token_hash(token: str) -> str:

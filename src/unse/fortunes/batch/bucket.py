@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+import redis.asyncio as aredis
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -110,8 +111,6 @@ class RedisBucket:
     TTL_SECONDS = 3600
 
     def __init__(self, spec: BucketSpec, *, url: str, key: str) -> None:
-        import redis.asyncio as aredis
-
         self._spec = spec
         self._key = key
         self._client = aredis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
