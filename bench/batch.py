@@ -200,7 +200,7 @@ def _check(target: date, users: int) -> dict[str, int]:
 
 def _start_fake_llm(latency: float, tokens: int) -> tuple[subprocess.Popen[str], int]:
     fake = subprocess.Popen(
-        [PY, "-m", "unse.fakellm", "--port", "0", "--ttft", str(latency), "--tokens", str(tokens)],
+        [PY, "-m", "tools.fakellm", "--port", "0", "--ttft", str(latency), "--tokens", str(tokens)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
         stdout=subprocess.PIPE,

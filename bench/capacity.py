@@ -13,7 +13,7 @@ Targets
   fake LLM stream with the sync OpenAI client, one thread held per open stream).
 
 Starvation: both servers (master and workers) are pinned with taskset to `--server-core`; the fake LLM
-(`python -m unse.fakellm`, one token per chunk) and this load generator (bench/streams_load.py) to
+(`python -m tools.fakellm`, one token per chunk) and this load generator (bench/streams_load.py) to
 `--client-core`. Each step also reports how busy the client core was, so a saturated client shows.
 
 Per target: for each ladder step (stops at the first failing one) p99 time to first delta, errors,
@@ -212,7 +212,7 @@ async def bench(target: str, ladder: list[int], args: argparse.Namespace, llm_po
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     os.sched_setaffinity(0, {args.client_core})
     fake = _start(
-        ["taskset", "-c", str(args.client_core), PYTHON, "-m", "unse.fakellm", "--port", "0",
+        ["taskset", "-c", str(args.client_core), PYTHON, "-m", "tools.fakellm", "--port", "0",
          "--tokens", str(args.tokens), "--tps", str(args.tps), "--ttft", str(args.ttft)],
         {**os.environ, "PYTHONPATH": str(ROOT / "src")}, subprocess.PIPE, text=True,
     )

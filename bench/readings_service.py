@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/readings_service.py --streams 200 --tokens 300 --tps 30
 
-Starts the fake LLM (`python -m unse.fakellm`) as a subprocess, migrates a throwaway SQLite database and,
+Starts the fake LLM (`python -m tools.fakellm`) as a subprocess, migrates a throwaway SQLite database and,
 in this process, runs `--streams` concurrent distinct (uncached) readings through
 `unse.readings.services.reading_stream`, then the same readings again (all cached). Reports this process's
 CPU seconds (the fake LLM's CPU is not counted) per 1,000 relayed tokens and per cached reading, delta events
@@ -104,7 +104,7 @@ def main() -> int:
         workdir = Path(tmp)
         port = _free_port()
         fake = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", "unse.fakellm", "--port", str(port), "--tokens", str(args.tokens),
+            [sys.executable, "-m", "tools.fakellm", "--port", str(port), "--tokens", str(args.tokens),
              "--tps", str(args.tps), "--ttft", str(args.ttft)],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

@@ -4,7 +4,7 @@
     .venv/bin/python bench/streams.py --targets naive --fixed 150 --ladder 100,150,200
 
 Layout: ONE service worker (uvicorn, uvloop + httptools) pinned with taskset to `--server-core`; the fake
-LLM (`python -m unse.fakellm`) and this load generator pinned to `--client-core`. Provider profile: one
+LLM (`python -m tools.fakellm`) and this load generator pinned to `--client-core`. Provider profile: one
 token per upstream chunk, `--tokens` tokens at `--tps` tokens/s after `--ttft`.
 
 Per target it reports
@@ -298,7 +298,7 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     os.sched_setaffinity(0, {args.client_core})
     fake_proc = subprocess.Popen(  # noqa: ASYNC220 - once, before any load
         [
-            "taskset", "-c", str(args.client_core), PYTHON, "-m", "unse.fakellm", "--port", "0",
+            "taskset", "-c", str(args.client_core), PYTHON, "-m", "tools.fakellm", "--port", "0",
             "--tokens", str(args.tokens), "--tps", str(args.tps), "--ttft", str(args.ttft),
         ],
         cwd=ROOT,

@@ -26,6 +26,19 @@ def test_privacy_policy_is_a_real_korean_page(client):
         assert phrase in html, phrase
 
 
+def test_privacy_policy_names_the_hosts_of_the_configured_ai_providers(client, settings):
+    settings.LLM_PROVIDERS = [
+        {"name": "primary", "base_url": "https://api.openai.example/v1", "api_key": "k1", "model": "m"},
+        {"name": "backup", "base_url": "https://api.deepseek.example/v1", "api_key": "k2", "model": "m"},
+        # Without a key a provider is never called, and a loopback stand-in is not an overseas transfer.
+        {"name": "off", "base_url": "https://unused.example/v1", "api_key": "", "model": "m"},
+        {"name": "local", "base_url": "http://127.0.0.1:9/v1", "api_key": "k3", "model": "m"},
+    ]
+    html = client.get("/privacy/").content.decode()
+    assert "api.deepseek.example, api.openai.example" in html
+    assert "unused.example" not in html and "127.0.0.1" not in html
+
+
 def test_profile_form_creates_edits_and_reports_errors(client, owner):
     response = client.post(
         "/me/profiles/",

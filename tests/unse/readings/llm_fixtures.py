@@ -11,8 +11,8 @@ import pytest
 from django.test import override_settings
 
 from unse.ai.providers import close_http_sessions
-from unse.fakellm.scenario import Scenario
-from unse.fakellm.server import FakeLLM, serve
+from tools.fakellm.scenario import Scenario
+from tools.fakellm.server import FakeLLM, serve
 
 BIRTH: dict[str, object] = {"datetime": "1990-05-17T14:30", "timezone": "Asia/Seoul", "gender": "female"}
 

@@ -1,4 +1,4 @@
-"""`python -m unse.fakellm --port 8900 --tokens 600 --tps 30`: run the fake LLM until interrupted.
+"""`python -m tools.fakellm --port 8900 --tokens 600 --tps 30`: run the fake LLM until interrupted.
 
 Prints one line `READY <port>` on stdout once listening (port 0 picks a free port), which the pytest
 fixture and the benchmark wait for.
@@ -7,17 +7,18 @@ fixture and the benchmark wait for.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import sys
 
-from unse.fakellm.scenario import Fault, Scenario
-from unse.fakellm.server import FakeLLM, serve
+import uvloop
+
+from tools.fakellm.scenario import Fault, Scenario
+from tools.fakellm.server import FakeLLM, serve
 
 
 def _parser() -> argparse.ArgumentParser:
     defaults = Scenario()
-    parser = argparse.ArgumentParser(prog="python -m unse.fakellm", description="Fake OpenAI-compatible LLM")
+    parser = argparse.ArgumentParser(prog="python -m tools.fakellm", description="Fake OpenAI-compatible LLM")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8900, help="0 = any free port")
     parser.add_argument("--tokens", type=int, default=defaults.tokens, help="tokens (chunks) per answer")
@@ -51,14 +52,8 @@ async def _main(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
-        runner = asyncio.run
-    else:
-        runner = uvloop.run
     with contextlib.suppress(KeyboardInterrupt):
-        runner(_main(args))
+        uvloop.run(_main(args))
     return 0
 
 

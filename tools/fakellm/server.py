@@ -21,8 +21,8 @@ from typing import Any
 
 import orjson
 
-from unse.fakellm.scenario import Fault, Scenario, ScenarioError, parse_overrides
-from unse.fakellm.text import answer_text, answer_tokens
+from tools.fakellm.scenario import Fault, Scenario, ScenarioError, parse_overrides
+from tools.fakellm.text import answer_text, answer_tokens
 
 logger = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import orjson
 import pytest
 
 from tests.fakellm_fixture import FakeLLMHandle
-from unse.fakellm.scenario import Fault, Scenario, ScenarioError, parse_overrides
-from unse.fakellm.text import answer_text, answer_tokens, split_tokens
+from tools.fakellm.scenario import Fault, Scenario, ScenarioError, parse_overrides
+from tools.fakellm.text import answer_text, answer_tokens, split_tokens
 
 FACTS = {"day_master": "庚", "pillars": ["庚午", "辛巳", "庚辰", "丙子"], "elements": {"금": 3, "화": 2}}
 MESSAGES = [{"role": "user", "content": "질문\n\nFACTS:\n" + orjson.dumps(FACTS).decode()}]
