@@ -16,8 +16,8 @@ from tests.reliability.conftest import birth
 from tests.unse.readings.llm_fixtures import LLM
 from unse.ai.breaker import BreakerState, breaker_state
 from unse.core.event_stream import EventName, StreamEvent
-from unse.readings.models import GeneratedBy, Reading
 from unse.core.request import Caller
+from unse.readings.models import GeneratedBy, Reading
 from unse.readings.requests import reading_request
 from unse.readings.services.open import reading_stream
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import orjson
 import pytest
-
-from tests.fakellm_fixture import FakeLLMHandle
 from tools.fakellm.scenario import Fault, Scenario, ScenarioError, parse_overrides
 from tools.fakellm.text import answer_text, answer_tokens, split_tokens
+
+from tests.fakellm_fixture import FakeLLMHandle
 
 FACTS = {"day_master": "庚", "pillars": ["庚午", "辛巳", "庚辰", "丙子"], "elements": {"금": 3, "화": 2}}
 MESSAGES = [{"role": "user", "content": "질문\n\nFACTS:\n" + orjson.dumps(FACTS).decode()}]

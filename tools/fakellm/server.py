@@ -65,6 +65,9 @@ class FakeLLM:
         self.stats = Stats()
         self._random = random.Random(seed)  # noqa: S311 - fault sampling, not security
         self._ids = 0
+        # Set while no stream is open (in-process tests wait on it instead of polling the counters).
+        self.idle = asyncio.Event()
+        self.idle.set()
 
     # --- connection handling -------------------------------------------------------------------------
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -188,6 +191,7 @@ class FakeLLM:
         )
         stats = self.stats
         stats.streams_open += 1
+        self.idle.clear()
         created = int(time.time())
         prefix = (
             b'{"id":"' + completion_id.encode() + b'","object":"chat.completion.chunk","created":'
@@ -238,6 +242,8 @@ class FakeLLM:
             return fault is not Fault.MALFORMED
         finally:
             stats.streams_open -= 1
+            if stats.streams_open == 0:
+                self.idle.set()
 
 
 def _chunk(writer: asyncio.StreamWriter, data: bytes) -> None:

@@ -70,14 +70,6 @@ def decrypt_text(token: str) -> str:
         raise DecryptionError("no configured key decrypts this value") from exc
 
 
-def rotate_token(token: str) -> str:
-    """Re-encrypt with the primary key (a no-op in meaning; the ciphertext changes)."""
-    try:
-        return cipher().rotate(token.encode()).decode()
-    except InvalidToken as exc:
-        raise DecryptionError("no configured key decrypts this value") from exc
-
-
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A text column holding a Fernet token; Python code only ever sees the plaintext."""
 

@@ -76,10 +76,6 @@ def register_readiness_check(name: str, check: ReadinessCheck, *, required: bool
     _registry[name] = _Registered(check=check, required=required)
 
 
-def unregister_readiness_check(name: str) -> None:
-    _registry.pop(name, None)
-
-
 def registered_checks() -> dict[str, bool]:
     """Name -> required, for operators' pages and tests."""
     return {name: entry.required for name, entry in _registry.items()}

@@ -38,6 +38,11 @@ class ReadingRequest:
     # first lookup is skipped; the flight's leader still re-checks, and a reopen looks up again.
     known_missing: bool = field(default=False, compare=False)
 
+    def __post_init__(self) -> None:
+        roles = tuple(chart.role for chart in self.charts)
+        if roles != self.kind.chart_roles:
+            raise ValueError(f"a {self.kind.value} reading takes charts {self.kind.chart_roles}, got {roles}")
+
     @property
     def reference(self) -> date:
         return self.reference_date or kst_today()

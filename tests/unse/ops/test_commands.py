@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from unse.ops.models import AuditEntry, AuditSource
 from unse.core.switch_store import switch_get
+from unse.ops.models import AuditEntry, AuditSource
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

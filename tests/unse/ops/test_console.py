@@ -17,9 +17,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from unse.ai.breaker import BreakerState, breaker_record, breaker_state
+from unse.core.switch_store import switch_get
 from unse.fortunes.models import BatchRun, BatchSource, BatchStatus
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.core.switch_store import switch_get
 from unse.ops.services import switch_set
 
 pytestmark = pytest.mark.django_db(transaction=True)

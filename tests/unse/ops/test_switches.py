@@ -18,15 +18,15 @@ from unse.ai.budget import token_budget_remaining, token_budget_reset_local, tok
 from unse.ai.providers import configured_providers
 from unse.ai.ratelimit import rate_limit_check
 from unse.core import switch_store as selectors
-from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.readings.prompt_versions import prompt_override, prompt_versions_available
+from unse.core.request import Caller
 from unse.core.switch_store import switch_get
-from unse.ops.services import switch_reset, switch_set
 from unse.core.switches import SwitchValueError
+from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
+from unse.ops.services import switch_reset, switch_set
 from unse.readings import prompting
 from unse.readings.keys import Kind, Mode, Topic
 from unse.readings.models import Reading
-from unse.core.request import Caller
+from unse.readings.prompt_versions import prompt_override, prompt_versions_available
 from unse.readings.requests import reading_request
 from unse.readings.services.open import reading_stream
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
-
-from unse.ai.providers import close_http_sessions
 from tools.fakellm.scenario import Scenario
 from tools.fakellm.server import FakeLLM, serve
+
+from unse.ai.providers import close_http_sessions
 
 BIRTH: dict[str, object] = {"datetime": "1990-05-17T14:30", "timezone": "Asia/Seoul", "gender": "female"}
 

@@ -13,11 +13,11 @@ from django.test import override_settings
 
 from tests.unse.readings.llm_fixtures import BIRTH, LLM, subject
 from unse.core.errors import ErrorCode, ServiceError
+from unse.core.event_stream import EventName, StreamEvent
 from unse.core.request import Caller
+from unse.readings.models import GeneratedBy, Reading
 from unse.readings.requests import reading_request
 from unse.readings.services import open as open_service
-from unse.core.event_stream import EventName, StreamEvent
-from unse.readings.models import GeneratedBy, Reading
 from unse.readings.services.open import reading_get_or_create, reading_open, reading_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -414,10 +414,7 @@ async def test_the_upstream_is_closed_only_when_the_last_client_leaves(llm: LLM,
     generation = first.flight
     assert generation is not None
     await b.aclose()  # the last client leaves: the upstream is closed at once
-    for _ in range(40):
-        if llm.stats.streams_open == 0:
-            break
-        await asyncio.sleep(0.05)
+    await asyncio.wait_for(llm.fake.idle.wait(), timeout=10)  # the upstream stream was closed
     assert llm.stats.streams_open == 0
     assert llm.stats.completed == 0
     assert sent < 2000

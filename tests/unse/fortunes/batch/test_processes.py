@@ -16,9 +16,9 @@ from django.db import connection
 
 from tests.unse.fortunes.conftest import make_target
 from unse.accounts.models import Profile
+from unse.fortunes.batch.processes import split_targets
 from unse.fortunes.daily import daily_cache_keys
 from unse.fortunes.models import BatchRun, BatchStatus
-from unse.fortunes.batch.processes import split_targets
 from unse.readings.models import Reading
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,8 +11,8 @@ import pytest
 
 from unse.core.errors import ErrorCode, ServiceError
 from unse.fortunes.batch.bucket import ProviderLimiter
-from unse.fortunes.batch.workers import EngineOptions, error_cause, process_user, run_engine
 from unse.fortunes.batch.summary import Outcome
+from unse.fortunes.batch.workers import EngineOptions, error_cause, process_user, run_engine
 
 
 @dataclass(frozen=True)

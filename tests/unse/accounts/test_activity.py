@@ -9,7 +9,7 @@ import orjson
 import pytest
 from django.test import AsyncClient
 
-from tests.unse.readings.llm_fixtures import BIRTH
+from tests.unse.readings.llm_fixtures import BIRTH, isolated_flights  # noqa: F401 - autouse: private Redis prefixes
 from unse.accounts.models import ActivityEvent, ActivityKind
 from unse.core.request import Caller
 from unse.readings.requests import reading_request

@@ -10,7 +10,7 @@ import orjson
 import pytest
 from django.test import AsyncClient
 
-from tests.unse.readings.llm_fixtures import BIRTH
+from tests.unse.readings.llm_fixtures import BIRTH, isolated_flights  # noqa: F401 - autouse: private Redis prefixes
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
