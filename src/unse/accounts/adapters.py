@@ -52,7 +52,8 @@ class AccountAdapter(DefaultAccountAdapter):
                     send_verification_email_to_address(request, address, signup=True)
                 return TemplateResponse(request, "accounts/guardian_pending.html", {"signup": True})
             return TemplateResponse(request, "accounts/guardian_pending.html", {}, status=403)
-        return super().pre_login(request, user, **kwargs)
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return response
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -58,7 +58,7 @@ class AccessLoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class LoggedUserAdmin(AccessLoggedAdmin, UserAdmin):  # type: ignore[misc]
+class LoggedUserAdmin(AccessLoggedAdmin, UserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "deleted_at")
     list_filter = ("is_active", "is_staff", "deleted_at")
     search_fields = ("username", "email")

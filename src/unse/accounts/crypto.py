@@ -90,6 +90,10 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
     """A JSON document encrypted as one Fernet token (so no key or value is visible or queryable)."""
 
+    # What django-stubs' plugin types the model attribute as (a JSON document, like JSONField's).
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
         if value is None or value == "":
             return None

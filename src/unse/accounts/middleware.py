@@ -58,7 +58,7 @@ class PersonalSpaceMiddleware:
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        response = await self.get_response(request)  # type: ignore[misc]
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
         _mark_no_store(request, response)
         session = getattr(request, "session", None)
         if session is not None:

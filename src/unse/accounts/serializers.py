@@ -148,7 +148,7 @@ def _jsonable(value: Any) -> Any:
 def user_export_document(*, user: User) -> dict[str, Any]:
     """내 정보 내려받기: everything stored about the user, decrypted, as one JSON document."""
     favourites = [favourite_view_to_dict(view) for view in favourite_views(user_id=user.pk)]
-    return _jsonable(
+    document: dict[str, Any] = _jsonable(
         {
             "format": "unse-export/1",
             "exported_at": timezone.now(),
@@ -184,3 +184,4 @@ def user_export_document(*, user: User) -> dict[str, Any]:
             "other": _generic_rows(user),
         }
     )
+    return document

@@ -54,13 +54,15 @@ class AtomicSignupView(SignupView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            return super().form_valid(form)
+            response: HttpResponse = super().form_valid(form)
+        return response
 
 
 class AtomicSocialSignupView(SocialSignupView):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            return super().form_valid(form)
+            response: HttpResponse = super().form_valid(form)
+        return response
 
 
 signup = AtomicSignupView.as_view()

@@ -135,7 +135,7 @@ class BirthForm(forms.Form):
         self.fields["day_change"].initial = _default(DAY_CHANGES, defaults.get("day_change"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("time_unknown") and data.get("time") is None and "time" not in self.errors:
             self.add_error("time", "태어난 시각을 입력하거나 '시간 모름'을 선택해 주세요.")
         return data

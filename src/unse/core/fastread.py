@@ -65,7 +65,7 @@ class FieldsReader(Generic[M]):
             self._converters[connection.vendor] = converters
         return converters
 
-    def _rows(self, sql: str, params: Sequence[object]) -> list[M]:
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[M]:
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
             rows = cursor.fetchall()
@@ -79,12 +79,12 @@ class FieldsReader(Generic[M]):
             found.append(self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values))
         return found
 
-    def filter_equal(self, **values: object) -> list[M]:
+    def filter_equal(self, **values: Any) -> list[M]:
         """Rows whose fields equal the given values (attribute names, e.g. `user_id`)."""
         names = tuple(values)
         return self._rows(self._statement("equal", names, len(names)), list(values.values()))
 
-    def filter_in(self, name: str, values: Sequence[object]) -> list[M]:
+    def filter_in(self, name: str, values: Sequence[Any]) -> list[M]:
         """Rows whose field `name` is one of `values` (none for an empty sequence)."""
         if not values:
             return []

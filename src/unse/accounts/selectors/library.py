@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from unse.core.errors import ErrorCode, ServiceError
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    items: list[SavedReading]
+    items: Sequence[SavedReading]
     number: int
     pages: int
     total: int

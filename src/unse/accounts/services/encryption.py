@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
+from django.db.models import Manager
 
 from unse.accounts.crypto import EncryptedJSONField, EncryptedTextField
 from unse.accounts.models import GuardianConsent, PersonalApiKey, Profile
@@ -17,13 +20,14 @@ def encryption_rotate(*, batch_size: int = 500) -> dict[str, int]:
         ]
         done = 0
         last_pk = 0
+        manager: Manager[Any] = model._base_manager
         while True:
-            chunk = list(model._base_manager.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+            chunk = list(manager.filter(pk__gt=last_pk).order_by("pk")[:batch_size])
             if not chunk:
                 break
             with transaction.atomic():
                 # Reading decrypts with any key; saving encrypts with the first one.
-                model._base_manager.bulk_update(chunk, fields)
+                manager.bulk_update(chunk, fields)
             done += len(chunk)
             last_pk = chunk[-1].pk
         counts[model._meta.label] = done

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import IO, Protocol
+from typing import IO, Protocol, cast
 
+from django.core.management.base import OutputWrapper
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -31,7 +32,7 @@ class ProgressReporter(Protocol):
 
 
 class BarProgress:
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str] | OutputWrapper) -> None:
         self._progress = Progress(
             TextColumn("[bold]운세 생성"),
             BarColumn(),
@@ -39,7 +40,7 @@ class BarProgress:
             TextColumn("실패 {task.fields[failed]}"),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
-            console=Console(file=stream),
+            console=Console(file=cast(IO[str], stream)),  # Django's OutputWrapper is a text stream
             transient=False,
         )
         self._task = self._progress.add_task("batch", total=None, failed=0)
@@ -95,7 +96,7 @@ class LogProgress:
 
 
 def progress_for(
-    stream: IO[str], *, every_seconds: float, emit: Callable[[str], None] | None = None
+    stream: IO[str] | OutputWrapper, *, every_seconds: float, emit: Callable[[str], None] | None = None
 ) -> ProgressReporter:
     isatty = getattr(stream, "isatty", None)
     if isatty is not None and isatty():

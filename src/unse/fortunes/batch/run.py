@@ -16,6 +16,7 @@ from typing import IO, Any, TypeVar
 
 import uvloop
 from django.conf import settings
+from django.core.management.base import OutputWrapper
 
 from unse.ai.budget import UNLIMITED, token_budget_remaining
 from unse.ai.providers import configured_providers
@@ -209,7 +210,7 @@ def batch_execute(
     *,
     plan: BatchPlan,
     work: DailyWork[Any],
-    stream: IO[str],
+    stream: IO[str] | OutputWrapper,
     source: BatchSource = BatchSource.COMMAND,
     limiter: ProviderLimiter | None = None,
     emit: Callable[[str], None] | None = None,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -339,7 +339,7 @@ def _join(session: ReadingSession, flight_key: str) -> bool:
     return True
 
 
-async def reading_stream(*, request: ReadingRequest, caller: Caller) -> AsyncIterator[StreamEvent | None]:
+async def reading_stream(*, request: ReadingRequest, caller: Caller) -> AsyncGenerator[StreamEvent | None, None]:
     """`reading_open` then its events; raises ServiceError before the first event."""
     session = await reading_open(request=request, caller=caller)
     events = session.events()

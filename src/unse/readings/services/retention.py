@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from unse.core.db import delete_in_batches
@@ -12,7 +14,7 @@ from unse.readings.models import Reading
 
 
 def readings_purge_expired(
-    *, before: datetime, keep: QuerySet[object] | Iterable[int], batch_size: int, dry_run: bool = False
+    *, before: datetime, keep: QuerySet[Any, int] | Iterable[int], batch_size: int, dry_run: bool = False
 ) -> int:
     """Delete (or, `dry_run`, count) the stored readings created before `before`, except the ids in `keep`
     (readings someone saved in their library)."""

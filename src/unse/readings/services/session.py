@@ -62,7 +62,7 @@ class ReadingResult:
 
 
 async def slotted_events(
-    events: AsyncIterator[StreamEvent | None], *, request_id: str
+    events: AsyncGenerator[StreamEvent | None, None], *, request_id: str
 ) -> AsyncGenerator[StreamEvent | None, None]:
     """`events` relayed inside one of the worker's stream slots; when none is free, one AI_BUSY error event."""
     slot = stream_slot()
@@ -88,7 +88,7 @@ def _cached_done(reading: Reading) -> dict[str, Any]:
     }
 
 
-async def _cached_events(reading: Reading) -> AsyncIterator[StreamEvent]:
+async def _cached_events(reading: Reading) -> AsyncGenerator[StreamEvent | None, None]:
     yield StreamEvent.make(EventName.DELTA, {"text": reading.text})
     yield StreamEvent.make(EventName.DONE, _cached_done(reading))
 
@@ -107,7 +107,7 @@ class ReadingSession:
     reopen: Callable[[], Awaitable[ReadingSession]] | None = None
     keepalive: float = field(default=15.0)
 
-    async def events(self) -> AsyncIterator[StreamEvent | None]:
+    async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
         yield StreamEvent.make(EventName.META, self.meta.as_json())
         if self.cached is not None:
             async for event in _cached_events(self.cached):
@@ -117,14 +117,14 @@ class ReadingSession:
             async for event in events:
                 yield event
 
-    async def _relayed(self) -> AsyncIterator[StreamEvent | None]:
+    async def _relayed(self) -> AsyncGenerator[StreamEvent | None, None]:
         async for event in self.body():
             if event is not None and event.name == EventName.ERROR:
                 yield with_request_id(event, self.request_id)
             else:
                 yield event
 
-    async def body(self) -> AsyncIterator[StreamEvent | None]:
+    async def body(self) -> AsyncGenerator[StreamEvent | None, None]:
         """Everything after `meta` (no stream slot of its own: `events()` holds one)."""
         if self.cached is not None:
             async for event in _cached_events(self.cached):
@@ -137,7 +137,7 @@ class ReadingSession:
         async for event in self._follow_remote():
             yield event
 
-    async def _follow_local(self, flight: Flight) -> AsyncIterator[StreamEvent | None]:
+    async def _follow_local(self, flight: Flight) -> AsyncGenerator[StreamEvent | None, None]:
         received = False
         async for event in flight.follow(keepalive=self.keepalive):
             received = received or event is not None
@@ -149,7 +149,7 @@ class ReadingSession:
             # The generation ended without a verdict (it crashed): never leave the client hanging.
             yield error_event(ErrorCode.INTERNAL, request_id=self.request_id)
 
-    async def _follow_remote(self) -> AsyncIterator[StreamEvent | None]:
+    async def _follow_remote(self) -> AsyncGenerator[StreamEvent | None, None]:
         client = redis_client()
         if self.remote_key is None or client is None:
             yield error_event(ErrorCode.AI_UNAVAILABLE, request_id=self.request_id)
@@ -168,7 +168,7 @@ class ReadingSession:
         except TimeoutError:
             yield error_event(ErrorCode.AI_TIMEOUT, request_id=self.request_id)
 
-    async def _start_over(self) -> AsyncIterator[StreamEvent | None]:
+    async def _start_over(self) -> AsyncGenerator[StreamEvent | None, None]:
         """The leader we attached to gave up before generating (it was rate-limited): go on our own."""
         if self.reopen is None:
             yield error_event(ErrorCode.INTERNAL, request_id=self.request_id)
