@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -56,10 +57,8 @@ GROUPS: list[subprocess.Popen[Any]] = []  # process-group leaders, killed in mai
 
 
 def _kill_group(proc: subprocess.Popen[Any], sig: int = signal.SIGKILL) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Any, **kw: Any) -> subprocess.Popen[Any]:
@@ -73,7 +72,7 @@ class Server:
     def __init__(self, target: str, llm_port: int, core: int, workdir: Path) -> None:
         self.target = target
         self.port = _free_port()
-        self.log = (workdir / f"bench-capacity-{target}.log").open("w")  # noqa: SIM115 - closed in stop()
+        self.log = (workdir / f"bench-capacity-{target}.log").open("w")
         pin = ["taskset", "-c", str(core)]
         if target == "uvicorn":
             self.body = _body_readings
@@ -102,10 +101,8 @@ class Server:
 
     def tree(self) -> list[psutil.Process]:
         procs = [self.ps]
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             procs += self.ps.children(recursive=True)
-        except psutil.NoSuchProcess:
-            pass
         return procs
 
     def cpu(self) -> float:
@@ -140,10 +137,8 @@ class Server:
 
     def stop(self) -> None:
         _kill_group(self.process, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
         _kill_group(self.process)  # stragglers (workers) of the group
         self.log.close()
 

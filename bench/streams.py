@@ -172,7 +172,7 @@ class Server:
         self.target = target
         self.port = _free_port()
         self.env = _target_env(target, llm_port, workdir)
-        self.log = (workdir / f"bench-streams-{target}.log").open("w")  # noqa: SIM115 - closed in stop()
+        self.log = (workdir / f"bench-streams-{target}.log").open("w")
         if target == "readings":
             db = workdir / "bench-streams.sqlite3"
             db.unlink(missing_ok=True)

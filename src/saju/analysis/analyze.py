@@ -280,7 +280,7 @@ def _lucks(ctx: NatalContext, label: str, indices: Iterable[int]) -> list[LuckPi
             if mask & need == need:
                 relations += (_triple_cached(rule, labels[rule[0]], labels[rule[1]], label),)
         # tuple.__new__ skips the NamedTuple's Python-level __new__.
-        append(_new_tuple(LuckPillarInfo, (PILLARS[i], gods[i % 10], branch_gods[b], stages[b], relations, stars[b], b == e1 or b == e2)))
+        append(_new_tuple(LuckPillarInfo, (PILLARS[i], gods[i % 10], branch_gods[b], stages[b], relations, stars[b], b in (e1, e2))))
     return out
 
 

@@ -256,15 +256,8 @@ def _hit(rule: ShinsalRule, basis: str, where: tuple[str, ...]) -> ShinsalHit:
     return found
 
 
-def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, ...]:
-    """`find_shinsal` on (label, sexagenary index) slots."""
-    by_label = dict(slots)
-    day = by_label["일"]
-    month = by_label["월"]
-    dm = day % 10
-    db = day % 12
-    mb = month % 12
-    hits: list[ShinsalHit] = []
+def _day_master_hits(slots: Sequence[tuple[str, int]], dm: int) -> list[ShinsalHit]:
+    """Stars read from the day master against each branch (one hit per star, with all its branches)."""
     by_dm: dict[str, tuple[ShinsalRule, list[str]]] = {}
     rules_of = _DM_BRANCH_RULES[dm]
     for label, i in slots:
@@ -274,9 +267,33 @@ def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, 
                 by_dm[rule.key] = (rule, [_JI[label]])
             else:
                 entry[1].append(_JI[label])
-    if by_dm:
-        basis = _DM_BASIS[dm]
-        hits.extend(_hit(rule, basis, tuple(where)) for rule, where in by_dm.values())
+    basis = _DM_BASIS[dm]
+    return [_hit(rule, basis, tuple(where)) for rule, where in by_dm.values()]
+
+
+def _trine_hits(slots: Sequence[tuple[str, int]], by_label: dict[str, int]) -> list[ShinsalHit]:
+    """Stars read from the year's and the day's branch trine against the other branches."""
+    hits: list[ShinsalHit] = []
+    for base_label in ("년", "일"):
+        base = by_label.get(base_label)
+        if base is None:
+            continue
+        for rule, target in _TRINE_RULES[_TRINE_OF[base % 12]]:
+            where = tuple([_JI[label] for label, i in slots if i % 12 == target and label != base_label])
+            if where:
+                hits.append(_hit(rule, _TRINE_BASIS[base_label][base % 12], where))
+    return hits
+
+
+def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, ...]:
+    """`find_shinsal` on (label, sexagenary index) slots."""
+    by_label = dict(slots)
+    day = by_label["일"]
+    month = by_label["월"]
+    dm = day % 10
+    db = day % 12
+    mb = month % 12
+    hits = _day_master_hits(slots, dm)
     woldeok = _WOLDEOK_I[_TRINE_OF[mb]]
     where = tuple([_GAN[label] for label, i in slots if i % 10 == woldeok])
     month_basis = _MONTH_BASIS[mb]
@@ -292,14 +309,7 @@ def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, 
     )
     if where:
         hits.append(_hit(CHEONDEOK, month_basis, where))
-    for base_label in ("년", "일"):
-        base = by_label.get(base_label)
-        if base is None:
-            continue
-        for rule, target in _TRINE_RULES[_TRINE_OF[base % 12]]:
-            where = tuple([_JI[label] for label, i in slots if i % 12 == target and label != base_label])
-            if where:
-                hits.append(_hit(rule, _TRINE_BASIS[base_label][base % 12], where))
+    hits.extend(_trine_hits(slots, by_label))
     for label, i in slots:
         if i in _BAEKHO_I:
             hits.append(_hit(BAEKHO, "기둥", (_JU[label],)))

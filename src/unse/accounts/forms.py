@@ -31,7 +31,7 @@ class ConsentFieldsMixin(forms.Form):
     guardian_name = forms.CharField(label="법정대리인 이름", max_length=40, required=False)
     guardian_email = forms.EmailField(label="법정대리인 이메일", required=False)
     agree_privacy = forms.BooleanField(
-        label=mark_safe(  # noqa: S308 -- constant markup, no user input
+        label=mark_safe(
             '<a href="/privacy/" target="_blank" rel="noopener">개인정보처리방침</a>을 읽었으며 '
             "개인정보 수집·이용에 동의합니다 (필수)"
         ),

@@ -5,6 +5,7 @@ Views parse, call one service/selector and render. Personal pages are login-only
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
@@ -297,10 +298,8 @@ def api_key(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "delete":
-        try:
+        with contextlib.suppress(ServiceError):
             api_keys_services.api_key_delete(user=user)
-        except ServiceError:
-            pass
         messages.success(request, "API 키를 지웠습니다.")
         return redirect("accounts:api_key")
     if request.method == "POST" and form.is_valid():

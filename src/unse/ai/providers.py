@@ -340,7 +340,8 @@ class OpenAIStream:
             done = False
             reads = self._reads(response, first_deadline, deadline, state, error, started)
             async with contextlib.aclosing(reads):
-                async for texts, done in reads:
+                async for texts, finished in reads:
+                    done = finished
                     if not texts:
                         continue
                     if config.coalesce_ms:

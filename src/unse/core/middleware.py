@@ -47,7 +47,7 @@ def _route_of(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.route:
         return str(match.route)
-    return getattr(request, "_unse_route", "<unmatched>")
+    return getattr(request, "unse_route", "<unmatched>")
 
 
 def _finish(request: HttpRequest, response: HttpResponseBase, request_id: str, started: float) -> None:
@@ -122,7 +122,7 @@ def health_middleware(get_response: GetResponse | AsyncGetResponse) -> Middlewar
             probe = _PROBES.get(request.path_info)
             if probe is None:
                 return await async_get_response(request)
-            request._unse_route = probe[0]  # type: ignore[attr-defined]
+            request.unse_route = probe[0]  # type: ignore[attr-defined]
             return await probe[1](request)
 
         return async_middleware
@@ -133,7 +133,7 @@ def health_middleware(get_response: GetResponse | AsyncGetResponse) -> Middlewar
         probe = _PROBES.get(request.path_info)
         if probe is None:
             return sync_get_response(request)
-        request._unse_route = probe[0]  # type: ignore[attr-defined]
+        request.unse_route = probe[0]  # type: ignore[attr-defined]
         return async_to_sync(probe[1])(request)
 
     return middleware

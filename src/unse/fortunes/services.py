@@ -88,5 +88,5 @@ def _extra_channels(*, user_id: int, fortune: object) -> None:
     for path in settings.DAILY_FORTUNE_EXTRA_CHANNELS:
         try:
             import_string(path)(user_id=user_id, fortune=fortune)
-        except Exception:  # noqa: BLE001 - a broken push channel must not undo the sent e-mail
+        except Exception:
             logger.warning("delivery channel %s failed for user %s", path, user_id, exc_info=True)

@@ -4,6 +4,7 @@ reports its own failure instead of failing the page."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -100,10 +101,9 @@ def queue_lengths() -> list[dict[str, Any]]:
                 # A queue nobody declared yet (AMQP) or that is empty (Redis deletes empty lists) has no messages.
                 queues.append({"name": name, "messages": 0, "consumers": None})
             finally:
-                try:
+                # A channel closed by the broker's NOT_FOUND is already closed.
+                with contextlib.suppress(Exception):
                     channel.close()
-                except Exception:  # noqa: S110 - a channel closed by the broker's NOT_FOUND is already closed
-                    pass
     return queues
 
 

@@ -113,6 +113,11 @@ class Flight:
                 logger.warning("single flight: mirroring to Redis failed; remote clients will time out")
                 self._redis = None
 
+    def hold_lock(self, client: Redis, token: str) -> None:
+        """This flight leads across workers: it mirrors its events to Redis and refreshes the lock `token`."""
+        self._redis = client
+        self._lock_token = token
+
     @property
     def cancelled(self) -> bool:
         return self._task is not None and self._task.cancelled()
@@ -275,8 +280,7 @@ async def flight_lead(key: str) -> Flight | None:
         # Another worker leads: local clients that attached meanwhile see an empty flight and start over.
         await flight.abandon()
         return None
-    flight._redis = client
-    flight._lock_token = token
+    flight.hold_lock(client, token)
     return flight
 
 

@@ -59,11 +59,13 @@ def test_outbox_sends_once_even_when_kicked_twice(django_capture_on_commit_callb
 def test_outbox_row_not_written_on_rollback(django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                _enqueue(django_capture_on_commit_callbacks, execute=False)
-                raise RuntimeError("rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _enqueue(django_capture_on_commit_callbacks, execute=False)
+        raise RuntimeError("rolled back")
     assert EmailOutbox.objects.count() == 0 and callbacks == [] and mail.outbox == []
 
 
@@ -85,9 +87,8 @@ def test_key_rotation_reencrypts_and_old_key_can_be_dropped():
         call_command("rotate_field_encryption")
     with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
         assert Profile.objects.get(pk=profile.pk).birth["datetime"] == "1990-05-15T14:30:00"
-    with override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
-        with pytest.raises(DecryptionError):
-            Profile.objects.get(pk=profile.pk)
+    with override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]), pytest.raises(DecryptionError):
+        Profile.objects.get(pk=profile.pk)
 
 
 def test_missing_keys_fail_the_system_check_outside_dev():

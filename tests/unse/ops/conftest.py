@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -11,10 +12,8 @@ from unse.core.switch_store import VERSION_CACHE_KEY
 
 def _forget() -> None:
     # The process's snapshot is reset for every test (tests/unse/conftest.py); the shared version key too.
-    try:
+    with contextlib.suppress(Exception):  # a test without a reachable cache still starts clean
         cache.delete(VERSION_CACHE_KEY)
-    except Exception:  # noqa: S110 - a test without a reachable cache still starts clean
-        pass
 
 
 @pytest.fixture(autouse=True)

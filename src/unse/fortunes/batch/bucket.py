@@ -123,7 +123,7 @@ class RedisBucket:
                 keys=[self._key],
                 args=[self._spec.rate_per_second, self._spec.capacity, amount, self.TTL_SECONDS],
             )
-        except Exception:  # noqa: BLE001 - any Redis failure degrades to the local bucket
+        except Exception:
             logger.warning("batch bucket: redis unavailable, using the in-process bucket", exc_info=True)
             if amount >= 0:
                 return await self._local.reserve(amount)

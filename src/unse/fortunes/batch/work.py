@@ -74,7 +74,7 @@ class DailyFortuneWork:
                 keys = tuple(daily_cache_keys(birth=birth, day=self.target_date))
                 if self.validate_chart:
                     chart_from_birth(BirthInput.from_mapping(birth))
-            except Exception as error:  # noqa: BLE001 - recorded as this user's failure by the engine
+            except Exception as error:
                 prepared[profile.user_id] = error
                 continue
             pending[profile.user_id] = (birth, keys)

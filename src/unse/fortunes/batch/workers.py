@@ -173,7 +173,7 @@ async def process_user(
                     user_id=user_id, outcome=Outcome.GENERATED, attempts=attempts, tokens=tokens
                 )
         raise AssertionError("unreachable: tenacity either returns or reraises")  # pragma: no cover
-    except Exception as exc:  # noqa: BLE001 - one user's failure must never stop the batch
+    except Exception as exc:
         cause, _ = error_cause(exc)
         logger.warning("daily fortune failed for user %s after %s attempt(s): %s", user_id, attempts, cause)
         return UserResult(
