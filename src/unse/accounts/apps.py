@@ -16,8 +16,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
-        from unse.accounts.providers import provider_endpoints_apply
         from unse.accounts.services.activity import reading_requested_record
+        from unse.accounts.social_providers import provider_endpoints_apply
         from unse.readings.signals import reading_requested
 
         checks.register(check_field_encryption_keys, checks.Tags.security)

@@ -30,6 +30,7 @@ from unse.ai import metrics
 from unse.ai.breaker import breaker_allow, breaker_record
 from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
+from unse.core.loop_local import PerLoop
 from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
@@ -114,22 +115,20 @@ class ChatProvider(Protocol):
 
 
 # --- HTTP session: one per event loop (aiohttp sessions are bound to the loop that made them) ----------
-_sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
-    weakref.WeakKeyDictionary()
-)
+_sessions: PerLoop[aiohttp.ClientSession] = PerLoop()
+
+
+def _new_session() -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
+    session = aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=None), auto_decompress=True
+    )
+    weakref.finalize(asyncio.get_running_loop(), _discard_session, session)
+    return session
 
 
 def _session() -> aiohttp.ClientSession:
-    loop = asyncio.get_running_loop()
-    session = _sessions.get(loop)
-    if session is None or session.closed:
-        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
-        session = aiohttp.ClientSession(
-            connector=connector, timeout=aiohttp.ClientTimeout(total=None), auto_decompress=True
-        )
-        _sessions[loop] = session
-        weakref.finalize(loop, _discard_session, session)
-    return session
+    return _sessions.get("llm", _new_session, usable=lambda session: not session.closed)
 
 
 def _discard_session(session: aiohttp.ClientSession) -> None:
@@ -146,8 +145,7 @@ def _discard_session(session: aiohttp.ClientSession) -> None:
 
 async def close_http_sessions() -> None:
     """Close this loop's HTTP session (ASGI shutdown, test teardown)."""
-    session = _sessions.pop(asyncio.get_running_loop(), None)
-    if session is not None:
+    for session in _sessions.pop_loop():
         await session.close()
 
 

@@ -11,11 +11,9 @@ bill, it must never turn a Redis outage into a site outage (seed 000).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import time
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,6 +23,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from unse.ai import metrics
 from unse.ai.redis import ai_redis_pool, key_prefix, mark_redis_down, redis_is_down, redis_url
+from unse.core.loop_local import PerLoop
 from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
@@ -66,28 +65,25 @@ def _window_name(scope: str, item: RateLimitItem) -> str:
     return f"{scope}:{item.amount}/{per}"
 
 
-_storages: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Storage]] = weakref.WeakKeyDictionary()
+# limits' async storages hold loop-bound connections/locks: one per event loop and URL.
+_storages: PerLoop[Storage] = PerLoop()
+
+
+def _storage(url: str) -> Storage:
+    if not url:
+        return MemoryStorage(wrap_exceptions=True)
+    return RedisStorage(
+        "async+" + url if not url.startswith("async+") else url,
+        implementation="redispy",
+        wrap_exceptions=True,
+        key_prefix=f"{key_prefix()}:rl",
+        connection_pool=ai_redis_pool(url),  # type: ignore[arg-type]  # limits types its options narrowly; redis-py takes it
+    )
 
 
 def _limiter() -> MovingWindowRateLimiter:
-    # limits' async storages hold loop-bound connections/locks: one per event loop and URL.
     url = redis_url()
-    per_loop = _storages.setdefault(asyncio.get_running_loop(), {})
-    storage = per_loop.get(url)
-    if storage is None:
-        prefix = f"{key_prefix()}:rl"
-        if url:
-            storage = RedisStorage(
-                "async+" + url if not url.startswith("async+") else url,
-                implementation="redispy",
-                wrap_exceptions=True,
-                key_prefix=prefix,
-                connection_pool=ai_redis_pool(url),  # type: ignore[arg-type]  # passed through to redis-py
-            )
-        else:
-            storage = MemoryStorage(wrap_exceptions=True)
-        per_loop[url] = storage
-    return MovingWindowRateLimiter(storage)
+    return MovingWindowRateLimiter(_storages.get(url, lambda: _storage(url)))
 
 
 def _plan(subject: str, anonymous: bool) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:

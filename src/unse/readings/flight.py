@@ -20,7 +20,6 @@ import contextvars
 import logging
 import secrets
 import time
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from unse.core.event_stream import StreamEvent
+from unse.core.loop_local import PerLoop
 from unse.core.process import on_process_reset
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class FlightAbandoned(Exception):
 
 # Fire-and-forget cleanup tasks are kept referenced until they finish (asyncio holds only weak refs).
 _background: set[asyncio.Task[Any]] = set()
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Redis] = weakref.WeakKeyDictionary()
+_clients: PerLoop[Redis] = PerLoop()
 
 
 def _spawn(coro: Awaitable[Any]) -> None:
@@ -65,12 +65,9 @@ def redis_client() -> Redis | None:
     url: str = settings.REDIS_URL
     if not url:
         return None
-    loop = asyncio.get_running_loop()
-    client = _clients.get(loop)
-    if client is None:
-        client = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30)
-        _clients[loop] = client
-    return client
+    return _clients.get(
+        url, lambda: Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30)
+    )
 
 
 def _redis_key(key: str, part: str) -> str:

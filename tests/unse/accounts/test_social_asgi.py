@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django.test import override_settings
 
 from unse.accounts.models import ConsentKind, ConsentRecord, User
-from unse.accounts.providers import provider_endpoints_apply
+from unse.accounts.social_providers import provider_endpoints_apply
 from unse.accounts.services.deletion import user_delete
 
 from .oauth_standin import oauth_standin
