@@ -62,8 +62,9 @@ def _kill_group(proc: subprocess.Popen[Any], sig: int = signal.SIGKILL) -> None:
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Any, **kw: Any) -> subprocess.Popen[Any]:
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, **kw)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kw
+    )
     GROUPS.append(proc)
     return proc
 
@@ -81,20 +82,57 @@ class Server:
             subprocess.run(["rm", "-rf", env["PROMETHEUS_MULTIPROC_DIR"]], check=True)
             os.makedirs(env["PROMETHEUS_MULTIPROC_DIR"])
             (workdir / "bench-streams.sqlite3").unlink(missing_ok=True)
-            subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+            subprocess.run(
+                [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+            )
             cmd = [
-                *pin, PYTHON, "-m", "uvicorn", "config.asgi:application", "--workers", "2",
-                "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop", "--http", "httptools",
-                "--lifespan", "off", "--no-access-log", "--log-level", "warning", "--backlog", "4096",
+                *pin,
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--workers",
+                "2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--lifespan",
+                "off",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
             ]
         else:
             self.body = _body_naive
             env = _target_env("naive", llm_port, workdir)
             env["DJANGO_SETTINGS_MODULE"] = "bench.seed_sync.settings"
             cmd = [
-                *pin, PYTHON, "-m", "gunicorn", "bench.seed_sync.wsgi:application", "-k", "gthread",
-                "-w", "3", "--threads", "4", "-b", f"127.0.0.1:{self.port}", "--backlog", "4096",
-                "--timeout", "300", "--log-level", "warning",
+                *pin,
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "bench.seed_sync.wsgi:application",
+                "-k",
+                "gthread",
+                "-w",
+                "3",
+                "--threads",
+                "4",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "4096",
+                "--timeout",
+                "300",
+                "--log-level",
+                "warning",
             ]
         self.process = _start(cmd, env, self.log)
         self.ps = psutil.Process(self.process.pid)
@@ -128,8 +166,16 @@ class Server:
     async def wait_ready(self) -> None:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            stats = await run_load(host="127.0.0.1", port=self.port, path=STREAM_PATH, body_for=self.body,
-                                   streams=1, ramp=0.0, duration=30.0, stop_after_first=True)
+            stats = await run_load(
+                host="127.0.0.1",
+                port=self.port,
+                path=STREAM_PATH,
+                body_for=self.body,
+                streams=1,
+                ramp=0.0,
+                duration=30.0,
+                stop_after_first=True,
+            )
             if stats.deltas:
                 return
             await asyncio.sleep(0.5)
@@ -143,8 +189,9 @@ class Server:
         self.log.close()
 
 
-async def step(server: Server, others: list[psutil.Process], llm_port: int, streams: int,
-               ramp: float, steady: float) -> PhaseResult:
+async def step(
+    server: Server, others: list[psutil.Process], llm_port: int, streams: int, ramp: float, steady: float
+) -> PhaseResult:
     result = PhaseResult(streams=streams, stats=LoadStats())
     result.rss_idle = server.rss()
 
@@ -163,8 +210,15 @@ async def step(server: Server, others: list[psutil.Process], llm_port: int, stre
         result.rss_load = server.rss()
 
     sampler = asyncio.create_task(sample())
-    result.stats = await run_load(host="127.0.0.1", port=server.port, path=STREAM_PATH, body_for=server.body,
-                                  streams=streams, ramp=ramp, duration=ramp + steady)
+    result.stats = await run_load(
+        host="127.0.0.1",
+        port=server.port,
+        path=STREAM_PATH,
+        body_for=server.body,
+        streams=streams,
+        ramp=ramp,
+        duration=ramp + steady,
+    )
     await sampler
     await asyncio.sleep(3)  # let the server notice the aborted streams before the next step
     return result
@@ -175,8 +229,9 @@ def _passes(r: PhaseResult) -> bool:
     return r.stats.errors == 0 and r.stats.completed > 0 and percentile(r.stats.ttft, 0.99) < TTFT_P99_LIMIT
 
 
-async def bench(target: str, ladder: list[int], args: argparse.Namespace, llm_port: int,
-                others: list[psutil.Process]) -> dict[str, Any]:
+async def bench(
+    target: str, ladder: list[int], args: argparse.Namespace, llm_port: int, others: list[psutil.Process]
+) -> dict[str, Any]:
     server = Server(target, llm_port, args.server_core, ROOT / "var")
     report: dict[str, Any] = {"target": target, "ladder": []}
     try:
@@ -207,9 +262,25 @@ async def bench(target: str, ladder: list[int], args: argparse.Namespace, llm_po
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     os.sched_setaffinity(0, {args.client_core})
     fake = _start(
-        ["taskset", "-c", str(args.client_core), PYTHON, "-m", "tools.fakellm", "--port", "0",
-         "--tokens", str(args.tokens), "--tps", str(args.tps), "--ttft", str(args.ttft)],
-        {**os.environ, "PYTHONPATH": str(ROOT / "src")}, subprocess.PIPE, text=True,
+        [
+            "taskset",
+            "-c",
+            str(args.client_core),
+            PYTHON,
+            "-m",
+            "tools.fakellm",
+            "--port",
+            "0",
+            "--tokens",
+            str(args.tokens),
+            "--tps",
+            str(args.tps),
+            "--ttft",
+            str(args.ttft),
+        ],
+        {**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        subprocess.PIPE,
+        text=True,
     )
     assert fake.stdout is not None
     llm_port = int(fake.stdout.readline().split()[1])
@@ -223,7 +294,9 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def main() -> int:
     ints = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--targets", type=lambda s: s.split(","), default=["uvicorn", "gthread"])
     parser.add_argument("--uvicorn-ladder", type=ints, default=[50, 100, 200, 300, 400, 600, 800])
     parser.add_argument("--gthread-ladder", type=ints, default=[6, 12, 24])
@@ -236,16 +309,28 @@ def main() -> int:
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the full report here")
     args = parser.parse_args()
-    print(json.dumps({"uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}))
+    print(
+        json.dumps(
+            {"uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+        )
+    )
     try:
         reports = asyncio.run(main_async(args))
     finally:
         for proc in GROUPS:
             _kill_group(proc)
-    print(json.dumps({"uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}))
+    print(
+        json.dumps(
+            {"uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+        )
+    )
     for r in reports:
-        print(json.dumps({r["target"]: {"capacity": r["capacity"], "at_capacity": r["at_capacity"]}},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {r["target"]: {"capacity": r["capacity"], "at_capacity": r["at_capacity"]}},
+                ensure_ascii=False,
+            )
+        )
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=2))
     return 0

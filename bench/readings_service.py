@@ -94,7 +94,9 @@ async def _run(streams: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--streams", type=int, default=200)
     parser.add_argument("--tokens", type=int, default=300)
     parser.add_argument("--tps", type=float, default=30.0)
@@ -104,8 +106,19 @@ def main() -> int:
         workdir = Path(tmp)
         port = _free_port()
         fake = subprocess.Popen(
-            [sys.executable, "-m", "tools.fakellm", "--port", str(port), "--tokens", str(args.tokens),
-             "--tps", str(args.tps), "--ttft", str(args.ttft)],
+            [
+                sys.executable,
+                "-m",
+                "tools.fakellm",
+                "--port",
+                str(port),
+                "--tokens",
+                str(args.tokens),
+                "--tps",
+                str(args.tps),
+                "--ttft",
+                str(args.ttft),
+            ],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
             stdout=subprocess.DEVNULL,
@@ -114,7 +127,10 @@ def main() -> int:
         try:
             _configure(workdir, port)
             subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=os.environ, check=True
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                cwd=ROOT,
+                env=os.environ,
+                check=True,
             )
             import django
 
@@ -126,8 +142,17 @@ def main() -> int:
             fake.wait(timeout=10)
     tokens = args.streams * args.tokens
     result["uncached_cpu_s_per_1000_tokens"] = result["uncached_cpu_s"] / tokens * 1000
-    print(json.dumps({"streams": args.streams, "tokens_per_stream": args.tokens, "tps": args.tps, **{
-        k: round(v, 4) for k, v in result.items()}}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "streams": args.streams,
+                "tokens_per_stream": args.tokens,
+                "tps": args.tps,
+                **{k: round(v, 4) for k, v in result.items()},
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -169,7 +169,14 @@ MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
 MAINTENANCE_RETRY_AFTER_SECONDS = env_int("MAINTENANCE_RETRY_AFTER_SECONDS", 600)
 MAINTENANCE_CHECK_INTERVAL_SECONDS = env_float("MAINTENANCE_CHECK_INTERVAL_SECONDS", 2.0)
 # Reachable during maintenance, so a superuser can still sign in (probes never reach this check).
-MAINTENANCE_EXEMPT_PATHS = ["/accounts/login/", "/admin/login/", "/static/", "/health/", "/ready/", "/metrics"]
+MAINTENANCE_EXEMPT_PATHS = [
+    "/accounts/login/",
+    "/admin/login/",
+    "/static/",
+    "/health/",
+    "/ready/",
+    "/metrics",
+]
 
 # --- health, drain, metrics -------------------------------------------------------------------------------
 READY_CHECK_TIMEOUT_SECONDS = env_float("READY_CHECK_TIMEOUT_SECONDS", 3.0)

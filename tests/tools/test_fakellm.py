@@ -95,9 +95,13 @@ def test_non_stream_completion_and_bad_requests(fake_llm: FakeLLMHandle) -> None
 
 def test_control_sets_and_reset_restores(fake_llm: FakeLLMHandle) -> None:
     assert fake_llm.control(fault="empty")["fault"] == "empty"
-    response = httpx.post(f"{fake_llm.base_url}/chat/completions", json={"stream": True, "messages": MESSAGES})
+    response = httpx.post(
+        f"{fake_llm.base_url}/chat/completions", json={"stream": True, "messages": MESSAGES}
+    )
     assert _sse_texts(response.text) == []
     fake_llm.reset()
     assert fake_llm.stats()["requests"] == 0
-    response = httpx.post(f"{fake_llm.base_url}/chat/completions", json={"stream": True, "messages": MESSAGES})
+    response = httpx.post(
+        f"{fake_llm.base_url}/chat/completions", json={"stream": True, "messages": MESSAGES}
+    )
     assert _sse_texts(response.text)

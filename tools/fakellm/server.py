@@ -29,7 +29,13 @@ logger = logging.getLogger(__name__)
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 4 * 1024 * 1024
 HANG_LIMIT_SECONDS = 3600.0
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+}
 
 
 @dataclass(slots=True)
@@ -138,7 +144,9 @@ class FakeLLM:
             _respond_json(writer, 400, {"error": {"message": str(exc), "type": "invalid_request_error"}})
             return True
         if not isinstance(request, dict) or not isinstance(request.get("messages"), list):
-            _respond_json(writer, 400, {"error": {"message": "messages required", "type": "invalid_request_error"}})
+            _respond_json(
+                writer, 400, {"error": {"message": "messages required", "type": "invalid_request_error"}}
+            )
             return True
         self.stats.requests += 1
         self.stats.last_request = {"headers": headers, "body": request}
@@ -147,7 +155,9 @@ class FakeLLM:
             fault = Fault.NONE
         self.stats.faults[fault.value] += 1
         if fault is Fault.HTTP_500:
-            _respond_json(writer, 500, {"error": {"message": "fake upstream failure", "type": "server_error"}})
+            _respond_json(
+                writer, 500, {"error": {"message": "fake upstream failure", "type": "server_error"}}
+            )
             return True
         if fault is Fault.HTTP_429:
             _respond_json(
@@ -162,16 +172,24 @@ class FakeLLM:
         self._ids += 1
         completion_id = f"chatcmpl-fake{self._ids}"
         model = str(request.get("model") or "fake-model")
-        prompt_tokens = sum(len(str(m.get("content", ""))) for m in request["messages"] if isinstance(m, dict))
+        prompt_tokens = sum(
+            len(str(m.get("content", ""))) for m in request["messages"] if isinstance(m, dict)
+        )
         if not request.get("stream"):
             if fault is Fault.HANG:
                 await asyncio.sleep(HANG_LIMIT_SECONDS)
             await asyncio.sleep(scenario.ttft + (len(tokens) / scenario.tps if scenario.tps else 0))
-            _respond_json(writer, 200, _full_completion(completion_id, model, "".join(tokens), prompt_tokens, len(tokens)))
+            _respond_json(
+                writer,
+                200,
+                _full_completion(completion_id, model, "".join(tokens), prompt_tokens, len(tokens)),
+            )
             self.stats.tokens_sent += len(tokens)
             self.stats.completed += 1
             return True
-        return await self._stream(writer, scenario, fault, tokens, completion_id, model, prompt_tokens, started, request)
+        return await self._stream(
+            writer, scenario, fault, tokens, completion_id, model, prompt_tokens, started, request
+        )
 
     async def _stream(
         self,
@@ -194,11 +212,21 @@ class FakeLLM:
         self.idle.clear()
         created = int(time.time())
         prefix = (
-            b'{"id":"' + completion_id.encode() + b'","object":"chat.completion.chunk","created":'
-            + str(created).encode() + b',"model":' + orjson.dumps(model) + b',"choices":'
+            b'{"id":"'
+            + completion_id.encode()
+            + b'","object":"chat.completion.chunk","created":'
+            + str(created).encode()
+            + b',"model":'
+            + orjson.dumps(model)
+            + b',"choices":'
         )
         try:
-            _chunk(writer, b"data: " + prefix + b'[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n')
+            _chunk(
+                writer,
+                b"data: "
+                + prefix
+                + b'[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n',
+            )
             if fault is Fault.HANG:
                 await writer.drain()
                 await asyncio.sleep(HANG_LIMIT_SECONDS)
@@ -221,7 +249,10 @@ class FakeLLM:
                     return False
                 _chunk(
                     writer,
-                    b"data: " + prefix + b'[{"index":0,"delta":{"content":' + orjson.dumps(token)
+                    b"data: "
+                    + prefix
+                    + b'[{"index":0,"delta":{"content":'
+                    + orjson.dumps(token)
                     + b'},"finish_reason":null}]}\n\n',
                 )
                 stats.tokens_sent += 1
@@ -232,10 +263,13 @@ class FakeLLM:
                     writer.transport.abort()
                     return False
                 _chunk(writer, b"data: " + prefix + b'[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n')
-                usage = {"prompt_tokens": prompt_tokens, "completion_tokens": len(tokens),
-                         "total_tokens": prompt_tokens + len(tokens)}
+                usage = {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": len(tokens),
+                    "total_tokens": prompt_tokens + len(tokens),
+                }
                 if (request.get("stream_options") or {}).get("include_usage"):
-                    _chunk(writer, b"data: " + prefix + b"[],\"usage\":" + orjson.dumps(usage) + b"}\n\n")
+                    _chunk(writer, b"data: " + prefix + b'[],"usage":' + orjson.dumps(usage) + b"}\n\n")
                 _chunk(writer, b"data: [DONE]\n\n")
                 stats.completed += 1
             writer.write(b"0\r\n\r\n")
@@ -250,14 +284,20 @@ def _chunk(writer: asyncio.StreamWriter, data: bytes) -> None:
     writer.write(b"%x\r\n%b\r\n" % (len(data), data))
 
 
-def _full_completion(completion_id: str, model: str, text: str, prompt: int, completion: int) -> dict[str, Any]:
+def _full_completion(
+    completion_id: str, model: str, text: str, prompt: int, completion: int
+) -> dict[str, Any]:
     return {
         "id": completion_id,
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
         "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        },
     }
 
 

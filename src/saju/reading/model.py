@@ -53,7 +53,7 @@ def pick(options: Sequence[str], *facts: object) -> str:
 
 
 def join_ko(items: Sequence[str]) -> str:
-    """"가, 나, 다" — a plain Korean list."""
+    """ "가, 나, 다" — a plain Korean list."""
     return ", ".join(items)
 
 

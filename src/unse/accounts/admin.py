@@ -34,12 +34,18 @@ class AccessLoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             path=request.get_full_path(),
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         self._log(request, "list")
         return super().changelist_view(request, extra_context)
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         self._log(request, "change" if request.method == "POST" else "view", object_id)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -108,7 +114,16 @@ class PersonalApiKeyAdmin(AccessLoggedAdmin):
 class EmailOutboxAdmin(AccessLoggedAdmin):
     list_display = ("template", "to_email", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "template")
-    readonly_fields = ("user", "template", "to_email", "subject", "body_text", "body_html", "created_at", "sent_at")
+    readonly_fields = (
+        "user",
+        "template",
+        "to_email",
+        "subject",
+        "body_text",
+        "body_html",
+        "created_at",
+        "sent_at",
+    )
 
 
 @admin.register(AdminAccessLog)

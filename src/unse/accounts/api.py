@@ -36,6 +36,7 @@ from unse.core.responses import service_error_response
 
 router = Router(tags=["내 정보"])
 
+
 def personal(run: Callable[..., Any]) -> Callable[..., Any]:
     """Around a ninja operation: live session user required, CSRF on writes, errors in our shape, no-store."""
 
@@ -148,7 +149,9 @@ def stats(request: HttpRequest) -> dict[str, Any]:
 def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     activity_services.activity_record(user_id=user.pk, kind=ActivityKind.EXPORTED)
-    response = JsonResponse(serializers.user_export_document(user=user), json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        serializers.user_export_document(user=user), json_dumps_params={"ensure_ascii": False}
+    )
     response["Content-Disposition"] = 'attachment; filename="my-saju-data.json"'
     return response
 
@@ -158,7 +161,9 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest, payload: DeleteIn) -> HttpResponse:
     if payload.confirm.strip() != "탈퇴":
         raise ServiceError(
-            ErrorCode.VALIDATION_ERROR, message="확인 문구로 '탈퇴'를 정확히 입력해 주세요.", details={"field": "confirm"}
+            ErrorCode.VALIDATION_ERROR,
+            message="확인 문구로 '탈퇴'를 정확히 입력해 주세요.",
+            details={"field": "confirm"},
         )
     deletion_services.user_delete(user=_user(request))
     logout(request)
@@ -187,7 +192,9 @@ def profile_create(request: HttpRequest, payload: ProfileIn) -> HttpResponse:
         is_default=payload.is_default,
         daily_fortune=payload.daily_fortune,
     )
-    return JsonResponse(serializers.profile_to_dict(profile), status=201, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        serializers.profile_to_dict(profile), status=201, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @router.get("/me/profiles/{public_id}")
@@ -260,7 +267,9 @@ def favourite_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
 @decorate_view(personal)
 def favourite_patch(request: HttpRequest, public_id: str, payload: FavouritePatch) -> dict[str, Any]:
     user = _user(request)
-    favourite = favourites_services.favourite_update(user=user, public_id=public_id, **payload.dict(exclude_none=True))
+    favourite = favourites_services.favourite_update(
+        user=user, public_id=public_id, **payload.dict(exclude_none=True)
+    )
     return _favourite_dict(user, favourite.public_id)
 
 
@@ -359,7 +368,9 @@ def saved_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 @router.post("/me/saved/{public_id}/shares")
 @decorate_view(personal)
 def share_create(request: HttpRequest, public_id: str, payload: ShareIn) -> HttpResponse:
-    share = library_services.share_create(user=_user(request), saved_public_id=public_id, include_birth=payload.include_birth)
+    share = library_services.share_create(
+        user=_user(request), saved_public_id=public_id, include_birth=payload.include_birth
+    )
     data = serializers.share_to_dict(share)
     data["url"] = request.build_absolute_uri(data["url"])
     return JsonResponse(data, status=201)
@@ -369,7 +380,12 @@ def share_create(request: HttpRequest, public_id: str, payload: ShareIn) -> Http
 @decorate_view(personal)
 def shares(request: HttpRequest) -> dict[str, Any]:
     rows = share_list(user_id=_user(request).pk)
-    return {"items": [{**serializers.share_to_dict(s), "saved_id": str(s.saved.public_id), "title": s.saved.title} for s in rows]}
+    return {
+        "items": [
+            {**serializers.share_to_dict(s), "saved_id": str(s.saved.public_id), "title": s.saved.title}
+            for s in rows
+        ]
+    }
 
 
 @router.delete("/me/shares/{public_id}")

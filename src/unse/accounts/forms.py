@@ -86,7 +86,9 @@ class ProfileForm(forms.Form):
     calendar = forms.ChoiceField(label="달력", choices=(("solar", "양력"), ("lunar", "음력")))
     leap = forms.BooleanField(label="윤달", required=False)
     gender = forms.ChoiceField(
-        label="성별(선택)", required=False, choices=(("", "밝히지 않음"), ("female", "여성"), ("male", "남성"))
+        label="성별(선택)",
+        required=False,
+        choices=(("", "밝히지 않음"), ("female", "여성"), ("male", "남성")),
     )
     birthplace = forms.CharField(label="태어난 곳(선택)", max_length=60, required=False)
     is_default = forms.BooleanField(label="기본 프로필로 사용", required=False)
@@ -116,7 +118,9 @@ class ProfileForm(forms.Form):
 class FavouriteForm(forms.Form):
     day = forms.DateField(label="날짜", widget=forms.DateInput(attrs={"type": "date"}))
     label = forms.CharField(label="이름", max_length=60)
-    memo = forms.CharField(label="메모", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    memo = forms.CharField(
+        label="메모", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     colour = forms.ChoiceField(label="색", choices=Colour.choices)
 
 

@@ -42,6 +42,7 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
         "updated_at": profile.updated_at.isoformat(),
     }
 
+
 def favourite_view_to_dict(view: FavouriteView) -> dict[str, Any]:
     fav = view.favourite
     return {
@@ -61,6 +62,7 @@ def favourite_view_to_dict(view: FavouriteView) -> dict[str, Any]:
         },
     }
 
+
 def user_stats_to_dict(stats: UserStats) -> dict[str, Any]:
     return {
         "readings": stats.readings,
@@ -72,6 +74,7 @@ def user_stats_to_dict(stats: UserStats) -> dict[str, Any]:
         "member_since": stats.member_since.isoformat(),
         "recent": [{"kind": label, "at": at.isoformat()} for label, at in stats.recent],
     }
+
 
 def saved_to_dict(saved: SavedReading, *, shares: bool = False, text: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
@@ -91,6 +94,7 @@ def saved_to_dict(saved: SavedReading, *, shares: bool = False, text: bool = Fal
         data["shares"] = [share_to_dict(share) for share in saved.shares.all()]
     return data
 
+
 def share_to_dict(share: Share) -> dict[str, Any]:
     return {
         "id": str(share.public_id),
@@ -100,6 +104,7 @@ def share_to_dict(share: Share) -> dict[str, Any]:
         "revoked_at": share.revoked_at.isoformat() if share.revoked_at else None,
         "view_count": share.view_count,
     }
+
 
 # Rows of other parts are exported generically (every field but secrets), so a new part is never missed.
 EXPORT_SKIP_FIELDS = frozenset({"password", "key", "token", "token_hash", "secret"})
@@ -118,6 +123,7 @@ HANDLED_MODELS = frozenset(
     }
 )
 
+
 def _generic_rows(user: User) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for rel in User._meta.related_objects:
@@ -132,6 +138,7 @@ def _generic_rows(user: User) -> dict[str, list[dict[str, Any]]]:
             out.setdefault(label, []).append(_jsonable(clean))
     return out
 
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -144,6 +151,7 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
 
 def user_export_document(*, user: User) -> dict[str, Any]:
     """내 정보 내려받기: everything stored about the user, decrypted, as one JSON document."""
@@ -174,12 +182,16 @@ def user_export_document(*, user: User) -> dict[str, Any]:
             "statistics": user_stats_to_dict(user_stats(user=user)),
             "activity": [
                 {"kind": kind, "at": at}
-                for kind, at in ActivityEvent.objects.filter(user=user).order_by("created_at", "id").values_list(
-                    "kind", "created_at"
-                )
+                for kind, at in ActivityEvent.objects.filter(user=user)
+                .order_by("created_at", "id")
+                .values_list("kind", "created_at")
             ],
             "saved_readings": [
-                saved_to_dict(saved, shares=True) for saved in SavedReading.objects.filter(user=user).order_by("created_at", "id").prefetch_related("shares").select_related("profile")
+                saved_to_dict(saved, shares=True)
+                for saved in SavedReading.objects.filter(user=user)
+                .order_by("created_at", "id")
+                .prefetch_related("shares")
+                .select_related("profile")
             ],
             "other": _generic_rows(user),
         }

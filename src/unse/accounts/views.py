@@ -136,7 +136,10 @@ def guardian_confirm(request: HttpRequest, token: str) -> HttpResponse:
         consent_services.guardian_consent_confirm(token=token)
     except ServiceError as exc:
         return TemplateResponse(
-            request, "accounts/guardian_confirm.html", {"token": token, "error": exc.message or exc.code.message}, status=404
+            request,
+            "accounts/guardian_confirm.html",
+            {"token": token, "error": exc.message or exc.code.message},
+            status=404,
         )
     return TemplateResponse(request, "accounts/guardian_confirm.html", {"done": True})
 
@@ -268,7 +271,12 @@ def favourites(request: HttpRequest) -> HttpResponse:
 def favourite_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     favourite = favourite_get(user_id=user.pk, public_id=public_id)
-    initial = {"day": favourite.day, "label": favourite.label, "memo": favourite.memo, "colour": favourite.colour}
+    initial = {
+        "day": favourite.day,
+        "label": favourite.label,
+        "memo": favourite.memo,
+        "colour": favourite.colour,
+    }
     form = FavouriteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -336,7 +344,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         deletion_services.user_delete(user=_user(request))
         logout(request)
-        messages.success(request, "탈퇴가 끝났습니다. 개인정보를 모두 지웠습니다. 그동안 이용해 주셔서 감사합니다.")
+        messages.success(
+            request, "탈퇴가 끝났습니다. 개인정보를 모두 지웠습니다. 그동안 이용해 주셔서 감사합니다."
+        )
         return redirect("/")
     return TemplateResponse(request, "accounts/delete.html", {"form": form})
 
@@ -395,7 +405,9 @@ def saved_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def share_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     share = library_services.share_create(
-        user=_user(request), saved_public_id=public_id, include_birth=request.POST.get("include_birth") == "on"
+        user=_user(request),
+        saved_public_id=public_id,
+        include_birth=request.POST.get("include_birth") == "on",
     )
     messages.success(request, f"공유 링크를 만들었습니다: {request.build_absolute_uri(f'/s/{share.token}/')}")
     return redirect("accounts:saved_detail", public_id=public_id)

@@ -182,7 +182,9 @@ class _Watchdog:
 
     __slots__ = ("_handle", "_loop", "_response", "expired")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, response: aiohttp.ClientResponse, when: float) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, response: aiohttp.ClientResponse, when: float
+    ) -> None:
         self._loop = loop
         self._response = response
         self.expired = False
@@ -211,7 +213,9 @@ class _CoalescingInterval:
 
     __slots__ = ("_eof", "_interval", "_last", "_loop", "_waiter")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, content: aiohttp.StreamReader, interval: float) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, content: aiohttp.StreamReader, interval: float
+    ) -> None:
         self._loop = loop
         self._interval = interval
         self._last = 0.0
@@ -245,7 +249,9 @@ class _CoalescingInterval:
 class OpenAIStream:
     """Async iterator of text deltas; `usage` after exhaustion; `aclose()` drops the upstream at once."""
 
-    def __init__(self, provider: OpenAICompatibleProvider, messages: Sequence[Message], max_tokens: int) -> None:
+    def __init__(
+        self, provider: OpenAICompatibleProvider, messages: Sequence[Message], max_tokens: int
+    ) -> None:
         self._provider = provider
         self._config = provider.config
         self._body = orjson.dumps(
@@ -300,7 +306,9 @@ class OpenAIStream:
                 delay = self._retry_delay(exc, attempt_no)
                 if state.yielded or delay is None or loop.time() + delay >= deadline:
                     raise
-                logger.info("retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay)
+                logger.info(
+                    "retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay
+                )
                 metrics.AI_RETRIES.labels(name, exc.code.name).inc()
                 attempt_no += 1
             finally:
@@ -313,7 +321,11 @@ class OpenAIStream:
             return None
         if exc.code is ErrorCode.AI_BUSY:
             wait = exc.retry_after if exc.retry_after is not None else config.backoff_base * 2**attempt_no
-            return wait + random.uniform(0, config.backoff_base) if wait <= config.retry_after_max_wait else None  # noqa: S311
+            return (
+                wait + random.uniform(0, config.backoff_base)  # noqa: S311 - retry jitter, not security
+                if wait <= config.retry_after_max_wait
+                else None
+            )
         return random.uniform(0, min(config.backoff_max, config.backoff_base * 2**attempt_no))  # noqa: S311
 
     # --- one HTTP attempt -------------------------------------------------------------------------------
@@ -373,7 +385,9 @@ class OpenAIStream:
         )
         try:
             async with asyncio.timeout_at(first_deadline):
-                return await _session().post(config.completions_url, data=self._body, headers=headers, timeout=timeout)
+                return await _session().post(
+                    config.completions_url, data=self._body, headers=headers, timeout=timeout
+                )
         except TimeoutError as exc:
             raise error(ErrorCode.AI_TIMEOUT, "no response before the first-token timeout") from exc
         except aiohttp.ServerTimeoutError as exc:
@@ -494,7 +508,9 @@ class OpenAIStream:
             body = ""
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            return error(ErrorCode.AI_BUSY, f"429 from provider: {body[:200]}", retry_after=retry_after, status=429)
+            return error(
+                ErrorCode.AI_BUSY, f"429 from provider: {body[:200]}", retry_after=retry_after, status=429
+            )
         if status in PERMANENT_STATUSES:
             logger.error("provider %s refused the request (%d): %s", self._config.name, status, body[:500])
         return error(ErrorCode.AI_UNAVAILABLE, f"HTTP {status}: {body[:200]}", status=status)

@@ -90,9 +90,14 @@ def _plan(subject: str, anonymous: bool) -> list[tuple[str, RateLimitItem, tuple
     # The windows are runtime switches (the operators' console; their environment defaults otherwise).
     spec = str(switch_get("ratelimit.anon" if anonymous else "ratelimit.user"))
     kind = "anon" if anonymous else "user"
-    plan: list[tuple[str, RateLimitItem, tuple[str, ...]]] = [("subject", item, (kind, subject)) for item in _windows(spec)]
+    plan: list[tuple[str, RateLimitItem, tuple[str, ...]]] = [
+        ("subject", item, (kind, subject)) for item in _windows(spec)
+    ]
     if anonymous:
-        plan += [("anon-global", item, (GLOBAL_ANON_SUBJECT,)) for item in _windows(str(switch_get("ratelimit.anon_global")))]
+        plan += [
+            ("anon-global", item, (GLOBAL_ANON_SUBJECT,))
+            for item in _windows(str(switch_get("ratelimit.anon_global")))
+        ]
     return plan
 
 
@@ -146,8 +151,12 @@ async def rate_limit_check(*, subject: str, anonymous: bool, cost: int = 1) -> R
             mark_redis_down(exc)
         first = plan[0][1]
         return RateDecision(
-            allowed=True, limit=first.amount, remaining=first.amount, reset_after=0,
-            window=_window_name(plan[0][0], first), degraded=True,
+            allowed=True,
+            limit=first.amount,
+            remaining=first.amount,
+            reset_after=0,
+            window=_window_name(plan[0][0], first),
+            degraded=True,
         )
     metrics.RATELIMIT_DECISIONS.labels("subject", "allowed").inc()
     assert tightest is not None  # noqa: S101 - plan is non-empty, so the loop ran

@@ -148,4 +148,6 @@ async def chat_message_create(
     turn = await chat_turn_open(
         user=user, chat_id=chat_id, content=payload.content, request_id=get_request_id(request)
     )
-    return event_stream_response(turn.events(), headers=turn.rate.headers() if turn.rate is not None else None)
+    return event_stream_response(
+        turn.events(), headers=turn.rate.headers() if turn.rate is not None else None
+    )

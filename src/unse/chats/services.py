@@ -324,7 +324,11 @@ class ChatTurn:
             suffix = ("" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n") + block
             yield delta_event(suffix)
         labels = ", ".join(self.topics) or "일반"
-        note = "답변에 명식과 맞지 않는 내용이 있어 무효로 함" if findings else self._note(f"AI가 {labels} 관점에서 답함")
+        note = (
+            "답변에 명식과 맞지 않는 내용이 있어 무효로 함"
+            if findings
+            else self._note(f"AI가 {labels} 관점에서 답함")
+        )
         metrics.CHAT_ANSWERS.labels("ai").inc()
         message_id = await self._store(
             content=text + suffix,

@@ -53,7 +53,9 @@ class StreamEvent:
 
     @classmethod
     def from_wire(cls, name: str, data_json: bytes) -> StreamEvent:
-        return cls(name=name, data=orjson.loads(data_json), raw_data=data_json, raw=encode_sse(name, data_json))
+        return cls(
+            name=name, data=orjson.loads(data_json), raw_data=data_json, raw=encode_sse(name, data_json)
+        )
 
     @property
     def terminal(self) -> bool:

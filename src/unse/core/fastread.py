@@ -29,7 +29,9 @@ class FieldsReader(Generic[M]):
         meta = model._meta
         # In the model's field order: `Model.from_db` maps a partial row by that order.
         self.model = model
-        self.fields: tuple[Field[Any, Any], ...] = tuple(f for f in meta.concrete_fields if f.attname in wanted)
+        self.fields: tuple[Field[Any, Any], ...] = tuple(
+            f for f in meta.concrete_fields if f.attname in wanted
+        )
         self.attnames = [f.attname for f in self.fields]
         unknown = wanted - set(self.attnames)
         if unknown:

@@ -97,8 +97,12 @@ class BirthIn(Schema):
     calendar: Literal["solar", "lunar"] | None = Field(None, description="양력(solar) 또는 음력(lunar)")
     leap: bool | None = Field(None, description="음력 윤달 여부")
     longitude: float | None = Field(None, description="출생지 경도(진태양시·지방시 보정에 사용)")
-    time_basis: Literal["civil", "standard", "lmt", "tst", "table"] | None = Field(None, description="시각 기준")
-    day_change: Literal["midnight", "yajasi", "23h"] | None = Field(None, description="날짜가 바뀌는 시각의 관례")
+    time_basis: Literal["civil", "standard", "lmt", "tst", "table"] | None = Field(
+        None, description="시각 기준"
+    )
+    day_change: Literal["midnight", "yajasi", "23h"] | None = Field(
+        None, description="날짜가 바뀌는 시각의 관례"
+    )
     fold: int | None = Field(None, description="서머타임 종료 등으로 두 번 있는 시각의 선택(0 또는 1)")
     time_unknown: bool | None = Field(None, description="태어난 시간을 모름")
     gender: Literal["female", "male"] | None = Field(None, description="대운 방향 계산에 필요")
@@ -138,7 +142,9 @@ def _user_and(request: HttpRequest, read: Callable[[Any], T] | None) -> tuple[An
     return user, (read(user) if read is not None and user.is_authenticated else None)
 
 
-async def api_caller_and(request: HttpRequest, read: Callable[[Any], T] | None = None) -> tuple[Caller, T | None]:
+async def api_caller_and(
+    request: HttpRequest, read: Callable[[Any], T] | None = None
+) -> tuple[Caller, T | None]:
     """`api_caller`, plus `read(user)` (a sync selector; logged-in users only, else None) run in the same
     worker-thread hop as the user load.
 
@@ -158,7 +164,9 @@ async def api_caller_and(request: HttpRequest, read: Callable[[Any], T] | None =
         await acsrf_require(request)
     subject = f"user:{user.pk}" if user.is_authenticated else client_subject(client_ip(request))
     caller = Caller(
-        user=user if user.is_authenticated else None, client_subject=subject, request_id=get_request_id(request)
+        user=user if user.is_authenticated else None,
+        client_subject=subject,
+        request_id=get_request_id(request),
     )
     return caller, extra
 

@@ -84,7 +84,9 @@ def _cache_is_shared() -> bool:
 
 
 def _read_rows() -> dict[str, Any]:
-    return {name: value for name, value in RuntimeSwitch.objects.values_list("name", "value") if name in SWITCHES}
+    return {
+        name: value for name, value in RuntimeSwitch.objects.values_list("name", "value") if name in SWITCHES
+    }
 
 
 def _refresh_now(force: bool) -> Snapshot:

@@ -50,9 +50,11 @@ async def fortune_today_get(
         request_id=request_id,
     )
 
+
 def delivery_recipient_pages(*, day: date | None = None) -> Iterator[list[int]]:
     del day
     return delivery_recipient_id_pages(page_size=settings.DAILY_FORTUNE_PAGE_SIZE)
+
 
 def fortune_deliver(*, user_id: int, day: date) -> bool:
     """Mail one user the fortune of `day` (generated on demand if the batch missed it); at most once.
@@ -82,6 +84,7 @@ def fortune_deliver(*, user_id: int, day: date) -> bool:
     FortuneDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
     _extra_channels(user_id=user_id, fortune=fortune)
     return True
+
 
 def _extra_channels(*, user_id: int, fortune: object) -> None:
     """Push and other channels: each dotted path in DAILY_FORTUNE_EXTRA_CHANNELS is called (docs/batch.md)."""

@@ -91,8 +91,13 @@ class RuntimeSwitchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 services.switch_reset(actor=request.user, name=name)
                 messages.success(request, f"'{SWITCHES[name].label}'을(를) 기본값으로 되돌렸습니다.")
             else:
-                value = services.switch_set(actor=request.user, name=name, value=request.POST.get("value", ""))
-                messages.success(request, f"'{SWITCHES[name].label}' = {switch_format(name, value)} (몇 초 안에 모든 서버에 적용)")
+                value = services.switch_set(
+                    actor=request.user, name=name, value=request.POST.get("value", "")
+                )
+                messages.success(
+                    request,
+                    f"'{SWITCHES[name].label}' = {switch_format(name, value)} (몇 초 안에 모든 서버에 적용)",
+                )
         except SwitchValueError as exc:
             messages.error(request, f"'{SWITCHES[name].label}': {exc}")
         return back
@@ -172,9 +177,14 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             *super().get_urls(),
         ]
 
-    def _csv_response(self, request: HttpRequest, queryset: QuerySet[AuditEntry], scope: str) -> StreamingHttpResponse:
+    def _csv_response(
+        self, request: HttpRequest, queryset: QuerySet[AuditEntry], scope: str
+    ) -> StreamingHttpResponse:
         services.audit_record(
-            actor=request.user, source=AuditSource.CONSOLE, action="audit.export", target=scope,
+            actor=request.user,
+            source=AuditSource.CONSOLE,
+            action="audit.export",
+            target=scope,
             after={"rows": queryset.count()},
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -193,7 +203,9 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         changelist = self.get_changelist_instance(request)
         return self._csv_response(request, changelist.get_queryset(request), "filtered")
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         query = request.GET.urlencode()
         export_url = reverse("admin:ops_auditentry_export") + (f"?{query}" if query else "")
         return super().changelist_view(request, {**(extra_context or {}), "export_url": export_url})

@@ -26,21 +26,29 @@ from unse.ops.status import queue_lengths
 logger = logging.getLogger(__name__)
 
 BUDGET_LIMIT = Gauge(
-    "unse_ops_ai_budget_limit_tokens", "Daily AI token budget in force (console switch or env); 0 = none",
+    "unse_ops_ai_budget_limit_tokens",
+    "Daily AI token budget in force (console switch or env); 0 = none",
     multiprocess_mode="max",
 )
 QUEUE_MESSAGES = Gauge(
     "unse_ops_celery_queue_messages", "Messages waiting in a Celery queue", ["queue"], multiprocess_mode="max"
 )
-BROKER_UP = Gauge("unse_ops_celery_broker_up", "1 when the Celery broker answered the last check", multiprocess_mode="min")
+BROKER_UP = Gauge(
+    "unse_ops_celery_broker_up", "1 when the Celery broker answered the last check", multiprocess_mode="min"
+)
 BATCH_LAST_FAILED_SHARE = Gauge(
-    "unse_ops_batch_last_failed_share", "failed / targets of the last finished batch run", multiprocess_mode="max"
+    "unse_ops_batch_last_failed_share",
+    "failed / targets of the last finished batch run",
+    multiprocess_mode="max",
 )
 BATCH_LAST_UNSUCCESSFUL = Gauge(
-    "unse_ops_batch_last_unsuccessful", "1 when the last finished batch run failed or crashed", multiprocess_mode="max"
+    "unse_ops_batch_last_unsuccessful",
+    "1 when the last finished batch run failed or crashed",
+    multiprocess_mode="max",
 )
 BATCH_LAST_FINISHED = Gauge(
-    "unse_ops_batch_last_finished_timestamp_seconds", "Unix time the last batch run finished",
+    "unse_ops_batch_last_finished_timestamp_seconds",
+    "Unix time the last batch run finished",
     multiprocess_mode="max",
 )
 

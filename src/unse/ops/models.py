@@ -28,7 +28,11 @@ class AuditEntry(models.Model):
     """Who did what, with the value before and after, and when. Rows are never edited."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="관리자",
     )
     actor_username = models.CharField("관리자 이름", max_length=150)

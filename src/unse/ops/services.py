@@ -79,7 +79,9 @@ def switch_set(*, actor: Any, name: str, value: Any, source: str = AuditSource.C
     parsed = switch_parse(name, value)
     with transaction.atomic():
         before = switch_write(name=name, value=parsed, updated_by=_actor_user(actor))
-        audit_record(actor=actor, source=source, action="switch.set", target=name, before=before, after=parsed)
+        audit_record(
+            actor=actor, source=source, action="switch.set", target=name, before=before, after=parsed
+        )
         transaction.on_commit(_announce_change)
     logger.info("switch %s set by %s: %r -> %r", name, _actor_name(actor), before, parsed)
     return parsed
@@ -93,7 +95,12 @@ def switch_reset(*, actor: Any, name: str, source: str = AuditSource.CONSOLE) ->
         if not existed:
             return spec.default()
         audit_record(
-            actor=actor, source=source, action="switch.reset", target=name, before=before, after=spec.default()
+            actor=actor,
+            source=source,
+            action="switch.reset",
+            target=name,
+            before=before,
+            after=spec.default(),
         )
         transaction.on_commit(_announce_change)
     return spec.default()
@@ -152,7 +159,10 @@ def retention_purge(
     if r_days > 0:
         # Readings someone keeps in their library stay (the saved copy links back to them).
         counts["readings"] = readings_purge_expired(
-            before=moment - timedelta(days=r_days), keep=saved_reading_ids(), batch_size=batch, dry_run=dry_run
+            before=moment - timedelta(days=r_days),
+            keep=saved_reading_ids(),
+            batch_size=batch,
+            dry_run=dry_run,
         )
     if s_days > 0:
         cutoff = moment - timedelta(days=s_days)

@@ -28,7 +28,9 @@ def _mirror_admin_log(sender: Any, instance: LogEntry, created: bool, **kwargs: 
         actor_username=user.get_username() if user is not None else "",
         source=AuditSource.ADMIN,
         action=_ADMIN_ACTIONS.get(int(instance.action_flag), "admin.other"),
-        target=f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_id or ''}"[:200]
+        target=f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_id or ''}"[
+            :200
+        ]
         if instance.content_type is not None
         else (instance.object_repr or "")[:200],
         before=None,

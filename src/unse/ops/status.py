@@ -90,7 +90,9 @@ def queue_lengths() -> list[dict[str, Any]]:
     """Messages and consumers of each Celery queue in OPS_STATUS_QUEUES (raises when the broker is down)."""
     queues: list[dict[str, Any]] = []
     timeout = float(settings.OPS_STATUS_TIMEOUT_SECONDS)
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout, transport_options={"max_retries": 0}) as conn:
+    with Connection(
+        settings.CELERY_BROKER_URL, connect_timeout=timeout, transport_options={"max_retries": 0}
+    ) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
         for name in settings.OPS_STATUS_QUEUES:
             channel = conn.channel()
@@ -122,7 +124,12 @@ def _maintenance(report: StatusReport) -> None:
 def _readiness(report: StatusReport) -> None:
     for result in async_to_sync(run_readiness_checks)():
         report.readiness.append(
-            {"name": result.name, "status": result.status.value, "required": result.required, "detail": result.detail or ""}
+            {
+                "name": result.name,
+                "status": result.status.value,
+                "required": result.required,
+                "detail": result.detail or "",
+            }
         )
 
 

@@ -43,7 +43,9 @@ class ReadingIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     birth: BirthIn
-    kind: Literal["saju", "daily"] = Field("saju", description="saju: 전체 풀이(올해 세운 포함), daily: 오늘의 운세(KST)")
+    kind: Literal["saju", "daily"] = Field(
+        "saju", description="saju: 전체 풀이(올해 세운 포함), daily: 오늘의 운세(KST)"
+    )
     topic: Literal["general", "personality", "career", "love", "wealth", "health", "study"] | None = Field(
         None, description="풀이 주제(기본 general)"
     )
@@ -159,7 +161,9 @@ async def chart_create(request: HttpRequest, payload: ChartIn) -> HttpResponse:
 @router.post("/readings", response={200: ReadingOut, **ERRORS}, summary="풀이 전체(JSON)")
 async def reading_create(request: HttpRequest, payload: ReadingIn) -> HttpResponse:
     caller = await api_caller(request)
-    wanted = reading_request(birth=payload.birth.to_engine(), kind=payload.kind, topic=payload.topic, mode=payload.mode)
+    wanted = reading_request(
+        birth=payload.birth.to_engine(), kind=payload.kind, topic=payload.topic, mode=payload.mode
+    )
     result = await reading_get_or_create(request=wanted, caller=caller)
     return reading_response(caller.request_id, result)
 
@@ -176,7 +180,9 @@ async def reading_create(request: HttpRequest, payload: ReadingIn) -> HttpRespon
 )
 async def reading_stream_create(request: HttpRequest, payload: ReadingIn) -> StreamingHttpResponse:
     caller = await api_caller(request)
-    wanted = reading_request(birth=payload.birth.to_engine(), kind=payload.kind, topic=payload.topic, mode=payload.mode)
+    wanted = reading_request(
+        birth=payload.birth.to_engine(), kind=payload.kind, topic=payload.topic, mode=payload.mode
+    )
     return session_response(await reading_open(request=wanted, caller=caller))
 
 

@@ -49,6 +49,7 @@ on_process_reset("readings.flights", _flights.clear)
 class FlightAbandoned(Exception):
     """The remote leader gave up before publishing anything (e.g. it was rate-limited)."""
 
+
 # Fire-and-forget cleanup tasks are kept referenced until they finish (asyncio holds only weak refs).
 _background: set[asyncio.Task[Any]] = set()
 _clients: PerLoop[Redis] = PerLoop()
@@ -157,7 +158,9 @@ class Flight:
             return 0
         try:
             return int(
-                await self._redis.zcount(_redis_key(self.key, "clients"), time.time() - HEARTBEAT_STALE_SECONDS, "+inf")
+                await self._redis.zcount(
+                    _redis_key(self.key, "clients"), time.time() - HEARTBEAT_STALE_SECONDS, "+inf"
+                )
             )
         except RedisError:
             return 0
@@ -186,7 +189,9 @@ class Flight:
         asyncio.get_running_loop().call_later(ORPHAN_GRACE_SECONDS, self._orphan_check)
         # A fresh context: the generation must not inherit the request's thread-sensitive executor,
         # which is shut down when the request that started the flight ends.
-        self._task = asyncio.get_running_loop().create_task(self._run(producer), context=contextvars.Context())
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(producer), context=contextvars.Context()
+        )
         if self._redis is not None:
             self._monitor = asyncio.get_running_loop().create_task(
                 self._keep_lock(self._redis), context=contextvars.Context()

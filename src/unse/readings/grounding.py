@@ -32,7 +32,9 @@ for _element in Element:
     _ELEMENT_BY_NAME[_element.value] = _element
     _ELEMENT_BY_NAME[_element.hangul] = _element
 
-_STEM_WITH_ELEMENT = "|".join(sorted((name for name in _STEM_BY_NAME if len(name) == 2), key=len, reverse=True))
+_STEM_WITH_ELEMENT = "|".join(
+    sorted((name for name in _STEM_BY_NAME if len(name) == 2), key=len, reverse=True)
+)
 _STEM_TOKEN = rf"(?:{_STEM_WITH_ELEMENT}|[{_STEM_HANJA}])"
 _DAY_MASTER_RES = (
     # "庚金 일간", "경금 일간", "庚(경금) 일간"
@@ -96,7 +98,9 @@ def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
         actual = truth.pillars.get(position)
         if actual is None or said != actual:
             findings.append(
-                Finding(f"pillar_{position}", match.group(2), actual.hanja if actual is not None else "(없음)")
+                Finding(
+                    f"pillar_{position}", match.group(2), actual.hanja if actual is not None else "(없음)"
+                )
             )
     for match in _ELEMENT_COUNT_RE.finditer(text):
         element = _ELEMENT_BY_NAME[match.group(1) or match.group(2)]

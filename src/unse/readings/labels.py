@@ -21,7 +21,9 @@ NOTICE_MESSAGES: dict[str, str] = {
 }
 
 
-def notice_event(code: str, *, message: str | None = None, details: dict[str, Any] | None = None) -> StreamEvent:
+def notice_event(
+    code: str, *, message: str | None = None, details: dict[str, Any] | None = None
+) -> StreamEvent:
     return StreamEvent.make(
         EventName.NOTICE,
         {"code": code, "message": message or NOTICE_MESSAGES[code], "details": details or {}},
@@ -29,5 +31,7 @@ def notice_event(code: str, *, message: str | None = None, details: dict[str, An
 
 
 def generated_by(kind: GeneratedBy, *, provider: str, model: str) -> dict[str, Any]:
-    label = "AI가 생성한 풀이입니다." if kind is GeneratedBy.AI else "규칙 기반으로 자동 생성한 기본 풀이입니다."
+    label = (
+        "AI가 생성한 풀이입니다." if kind is GeneratedBy.AI else "규칙 기반으로 자동 생성한 기본 풀이입니다."
+    )
     return {"type": kind.value, "provider": provider, "model": model, "label": label}

@@ -112,7 +112,9 @@ async def emit_builtin(flight: Flight, job: Job) -> None:
     text = job.builtin_text()
     for start in range(0, len(text), BUILTIN_PIECE_CHARS):
         await flight.publish(delta_event(text[start : start + BUILTIN_PIECE_CHARS]))
-    row = _Row(text=text, facts=job.facts, provider="builtin", model=job.builtin_model, generated=GeneratedBy.RULES)
+    row = _Row(
+        text=text, facts=job.facts, provider="builtin", model=job.builtin_model, generated=GeneratedBy.RULES
+    )
     reading_id = await _store(job.builtin_key, row)
     by = generated_by(GeneratedBy.RULES, provider="builtin", model=job.builtin_model)
     await flight.publish(_done(reading_id, dict(NO_USAGE), by, stored=reading_id is not None))

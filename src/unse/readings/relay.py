@@ -157,13 +157,19 @@ class ProviderRelay:
             if (event := coalescer.finish()) is not None:
                 yield event
             if not coalescer.text.strip():
-                raise ProviderError(ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True)
+                raise ProviderError(
+                    ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True
+                )
         except ProviderError as error:
             # The provider already fed its breaker and the error metrics (unse.ai.providers).
             if not coalescer.emitted:
                 raise ProviderFailed(error) from error
             # Text already reached the user: no silent switch to another answer; nothing is stored.
-            logger.warning("provider %s failed mid-answer (%s); partial answer not stored", provider.name, error.code.name)
+            logger.warning(
+                "provider %s failed mid-answer (%s); partial answer not stored",
+                provider.name,
+                error.code.name,
+            )
             self.cut = True
             yield error_event(error.code, retry_after=error.retry_after)
             return

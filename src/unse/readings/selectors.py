@@ -12,7 +12,8 @@ from unse.readings.models import Reading
 # for nothing. Any other column is loaded on access (Django's deferred fields). A cache hit is the hottest
 # query of the service: one statement built from `_meta` (unse.core.fastread, BENCHMARKS.md "Cached path").
 _SERVED = FieldsReader(
-    Reading, {"id", "public_id", "cache_key", "generated_by", "provider", "model", "text", "html", "html_version"}
+    Reading,
+    {"id", "public_id", "cache_key", "generated_by", "provider", "model", "text", "html", "html_version"},
 )
 SERVED_FIELDS = tuple(_SERVED.attnames)
 

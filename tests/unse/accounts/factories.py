@@ -39,7 +39,9 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"프로필{n}")
     relation = Relation.SELF
     birth = factory.LazyFunction(
-        lambda: birth_normalize(birth={"datetime": "1990-05-15T14:30", "calendar": "solar", "gender": "female"})
+        lambda: birth_normalize(
+            birth={"datetime": "1990-05-15T14:30", "calendar": "solar", "gender": "female"}
+        )
     )
     is_default = False
 

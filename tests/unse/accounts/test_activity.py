@@ -37,7 +37,12 @@ async def _post(client: AsyncClient, path: str) -> None:
 
 
 async def _kinds(user: Any) -> list[str]:
-    return [kind async for kind in ActivityEvent.objects.filter(user=user).order_by("id").values_list("kind", flat=True)]
+    return [
+        kind
+        async for kind in ActivityEvent.objects.filter(user=user)
+        .order_by("id")
+        .values_list("kind", flat=True)
+    ]
 
 
 async def test_readings_and_topics_are_recorded_each_time_the_daily_fortune_once_a_day() -> None:

@@ -48,11 +48,17 @@ def test_profile_crud_and_default_rules(client, owner):
     second = _post(
         client,
         "/api/v1/me/profiles",
-        {"label": "엄마", "relation": "family", "birth": {"datetime": "1962-03-01", "time_unknown": True, "calendar": "lunar"}},
+        {
+            "label": "엄마",
+            "relation": "family",
+            "birth": {"datetime": "1962-03-01", "time_unknown": True, "calendar": "lunar"},
+        },
     ).json()
     assert second["is_default"] is False and second["birth"]["time_unknown"] is True
 
-    patched = _post(client, f"/api/v1/me/profiles/{second['id']}", {"is_default": True, "daily_fortune": True}, "patch")
+    patched = _post(
+        client, f"/api/v1/me/profiles/{second['id']}", {"is_default": True, "daily_fortune": True}, "patch"
+    )
     assert patched.json()["is_default"] is True
     listing = client.get("/api/v1/me/profiles").json()["items"]
     assert [p["label"] for p in listing] == ["엄마", "나"]
@@ -64,7 +70,9 @@ def test_profile_crud_and_default_rules(client, owner):
 
 
 def test_invalid_birth_is_a_validation_error_with_engine_code(client, owner):
-    response = _post(client, "/api/v1/me/profiles", {"label": "나", "birth": {"datetime": "1990-02-30T10:00"}})
+    response = _post(
+        client, "/api/v1/me/profiles", {"label": "나", "birth": {"datetime": "1990-02-30T10:00"}}
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "VALIDATION_ERROR" and error["details"]["engine_code"] == "INVALID_DATE"
@@ -83,7 +91,9 @@ def test_birth_data_is_encrypted_at_rest(owner):
 def test_favourites_show_d_day_and_iljin_against_default_profile(client, owner):
     ProfileFactory(user=owner, label="나", is_default=True)
     created = _post(
-        client, "/api/v1/me/favourites", {"day": "2026-11-23", "label": "면접", "memo": "긴장 금지", "colour": "red"}
+        client,
+        "/api/v1/me/favourites",
+        {"day": "2026-11-23", "label": "면접", "memo": "긴장 금지", "colour": "red"},
     )
     assert created.status_code == 201
     item = created.json()
@@ -127,7 +137,9 @@ def test_api_key_is_encrypted_and_only_shown_masked(client, owner):
 
 
 def test_api_key_rejects_plain_http_base_url(client, owner):
-    response = _post(client, "/api/v1/me/api-key", {"key": "sk-abcdefgh123", "base_url": "http://example.com"}, "put")
+    response = _post(
+        client, "/api/v1/me/api-key", {"key": "sk-abcdefgh123", "base_url": "http://example.com"}, "put"
+    )
     assert response.status_code == 400 and response.json()["error"]["details"]["field"] == "base_url"
 
 
@@ -176,7 +188,9 @@ def _count_queries(client, path):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me/profiles", "/api/v1/me/favourites", "/me/profiles/", "/me/favourites/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me/profiles", "/api/v1/me/favourites", "/me/profiles/", "/me/favourites/"]
+)
 def test_list_pages_run_a_constant_number_of_queries(client, owner, path, django_assert_num_queries):
     ProfileFactory(user=owner, is_default=True)
     FavouriteFactory(user=owner)
@@ -199,7 +213,9 @@ def test_personal_pages_are_no_store(client, owner):
 
 def test_personal_pages_require_login(client):
     response = client.get("/me/profiles/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=/me/profiles/")
+    assert response.status_code == 302 and response["Location"].startswith(
+        "/accounts/login/?next=/me/profiles/"
+    )
 
 
 def test_api_writes_need_the_csrf_token():

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 def _enqueue(django_capture_on_commit_callbacks, *, execute=True):
     with django_capture_on_commit_callbacks(execute=execute):
         return outbox_enqueue(
-            message=EmailMessage(subject="제목", body="본문", to=["to@example.com"]), template="t", user_id=None
+            message=EmailMessage(subject="제목", body="본문", to=["to@example.com"]),
+            template="t",
+            user_id=None,
         )
 
 
@@ -87,7 +89,10 @@ def test_key_rotation_reencrypts_and_old_key_can_be_dropped():
         call_command("rotate_field_encryption")
     with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
         assert Profile.objects.get(pk=profile.pk).birth["datetime"] == "1990-05-15T14:30:00"
-    with override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]), pytest.raises(DecryptionError):
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]),
+        pytest.raises(DecryptionError),
+    ):
         Profile.objects.get(pk=profile.pk)
 
 
@@ -110,7 +115,11 @@ def test_admin_views_of_personal_data_are_logged(client):
     assert detail.status_code == 200
     assert "1990" not in detail.content.decode() and "광주" not in detail.content.decode()
     assert client.get(f"/admin/accounts/user/{profile.user_id}/change/").status_code == 200
-    logs = list(AdminAccessLog.objects.order_by("id").values_list("staff_username", "action", "model_label", "object_id"))
+    logs = list(
+        AdminAccessLog.objects.order_by("id").values_list(
+            "staff_username", "action", "model_label", "object_id"
+        )
+    )
     assert logs == [
         (staff.username, "list", "accounts.Profile", ""),
         (staff.username, "view", "accounts.Profile", str(profile.pk)),

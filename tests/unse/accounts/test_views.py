@@ -22,7 +22,14 @@ def test_privacy_policy_is_a_real_korean_page(client):
     response = client.get("/privacy/")
     html = response.content.decode()
     assert response.status_code == 200
-    for phrase in ("개인정보처리방침", "보유 기간", "국외 이전", "개인정보 보호책임자", "만 14세 미만", "파기"):
+    for phrase in (
+        "개인정보처리방침",
+        "보유 기간",
+        "국외 이전",
+        "개인정보 보호책임자",
+        "만 14세 미만",
+        "파기",
+    ):
         assert phrase in html, phrase
 
 
@@ -42,7 +49,13 @@ def test_privacy_policy_names_the_hosts_of_the_configured_ai_providers(client, s
 def test_profile_form_creates_edits_and_reports_errors(client, owner):
     response = client.post(
         "/me/profiles/",
-        {"label": "나", "relation": "self", "birth_date": "1990-05-15", "birth_time": "14:30", "calendar": "solar"},
+        {
+            "label": "나",
+            "relation": "self",
+            "birth_date": "1990-05-15",
+            "birth_time": "14:30",
+            "calendar": "solar",
+        },
     )
     assert response.status_code == 302
     profile = Profile.objects.get(user=owner)
@@ -51,18 +64,32 @@ def test_profile_form_creates_edits_and_reports_errors(client, owner):
     assert "나" in page and "1990-05-15" in page
 
     missing_time = client.post(
-        "/me/profiles/", {"label": "동생", "relation": "family", "birth_date": "1995-01-01", "calendar": "solar"}
+        "/me/profiles/",
+        {"label": "동생", "relation": "family", "birth_date": "1995-01-01", "calendar": "solar"},
     )
     assert "태어난 시각을 입력하거나" in missing_time.content.decode()
     bad_lunar = client.post(
         "/me/profiles/",
-        {"label": "동생", "relation": "family", "birth_date": "1995-02-30", "calendar": "solar", "time_unknown": "on"},
+        {
+            "label": "동생",
+            "relation": "family",
+            "birth_date": "1995-02-30",
+            "calendar": "solar",
+            "time_unknown": "on",
+        },
     )
     assert bad_lunar.status_code == 200 and Profile.objects.filter(user=owner).count() == 1
 
     edit = client.post(
         f"/me/profiles/{profile.public_id}/",
-        {"label": "본인", "relation": "self", "birth_date": "1990-05-15", "time_unknown": "on", "calendar": "lunar", "daily_fortune": "on"},
+        {
+            "label": "본인",
+            "relation": "self",
+            "birth_date": "1990-05-15",
+            "time_unknown": "on",
+            "calendar": "lunar",
+            "daily_fortune": "on",
+        },
     )
     assert edit.status_code == 302
     profile.refresh_from_db()
@@ -72,7 +99,9 @@ def test_profile_form_creates_edits_and_reports_errors(client, owner):
 
 def test_favourite_form_shows_d_day_and_iljin(client, owner):
     ProfileFactory(user=owner, label="나", is_default=True)
-    response = client.post("/me/favourites/", {"day": "2026-11-23", "label": "면접", "memo": "", "colour": "red"})
+    response = client.post(
+        "/me/favourites/", {"day": "2026-11-23", "label": "면접", "memo": "", "colour": "red"}
+    )
     assert response.status_code == 302
     html = client.get("/me/favourites/").content.decode()
     assert "면접" in html and "신축(辛丑)일" in html and "겁재의 날" in html

@@ -24,7 +24,10 @@ pytestmark = pytest.mark.usefixtures("ai_local", "ai_clients")
 
 FACTS_PROMPT: list[Message] = [
     {"role": "system", "content": "사주 상담가입니다."},
-    {"role": "user", "content": 'Q\n\nFACTS:\n{"day_master": "庚", "pillars": ["庚午", "辛巳", "庚辰", "丙子"]}'},
+    {
+        "role": "user",
+        "content": 'Q\n\nFACTS:\n{"day_master": "庚", "pillars": ["庚午", "辛巳", "庚辰", "丙子"]}',
+    },
 ]
 
 
@@ -154,7 +157,9 @@ async def test_malformed_first_chunk_is_bad_response(fake_llm: FakeLLMHandle) ->
     assert tokens == []
 
 
-async def test_malformed_chunk_after_tokens_is_bad_response_after_first_token(fake_llm: FakeLLMHandle) -> None:
+async def test_malformed_chunk_after_tokens_is_bad_response_after_first_token(
+    fake_llm: FakeLLMHandle,
+) -> None:
     fake_llm.control(fault="malformed", malformed_after=3, tokens=20)
     error, tokens = await _failure(_provider(fake_llm))
     assert error.code is ErrorCode.AI_BAD_RESPONSE
@@ -181,8 +186,13 @@ async def test_whole_answer_timeout_after_first_token(fake_llm: FakeLLMHandle) -
 
 async def test_connection_refused_is_unavailable(closed_port: int) -> None:
     config = ProviderConfig(
-        name="nowhere", base_url=f"http://127.0.0.1:{closed_port}/v1", api_key="k", model="m",
-        max_retries=1, backoff_base=0.01, backoff_max=0.02,
+        name="nowhere",
+        base_url=f"http://127.0.0.1:{closed_port}/v1",
+        api_key="k",
+        model="m",
+        max_retries=1,
+        backoff_base=0.01,
+        backoff_max=0.02,
     )
     error, _ = await _failure(OpenAICompatibleProvider(config))
     assert error.code is ErrorCode.AI_UNAVAILABLE
@@ -223,7 +233,10 @@ async def test_failures_open_the_breaker_and_then_no_request_is_sent(
 
 
 def test_configured_providers_need_a_key(settings: Any, fake_llm: FakeLLMHandle) -> None:
-    settings.LLM_PROVIDERS = [fake_llm.provider_entry(name="a", api_key=""), fake_llm.provider_entry(name="b")]
+    settings.LLM_PROVIDERS = [
+        fake_llm.provider_entry(name="a", api_key=""),
+        fake_llm.provider_entry(name="b"),
+    ]
     providers = configured_providers()
     assert [p.name for p in providers] == ["b"]
     assert providers[0].builtin is False

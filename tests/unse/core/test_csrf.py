@@ -50,7 +50,9 @@ async def _csrf_token(client: AsyncClient) -> str:
 
 async def _post(client: AsyncClient, path: str, body: dict[str, Any], token: str | None = None) -> Any:
     headers = {} if token is None else {"X-CSRFToken": token}
-    response = await client.post(path, data=orjson.dumps(body), content_type="application/json", headers=headers)
+    response = await client.post(
+        path, data=orjson.dumps(body), content_type="application/json", headers=headers
+    )
     if response.streaming:
         b"".join([chunk async for chunk in response.streaming_content])
     return response

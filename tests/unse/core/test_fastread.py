@@ -28,22 +28,55 @@ def test_the_default_profile_equals_the_orms_in_every_field_and_type() -> None:
     expected, got = _concrete(orm, Profile), _concrete(fast, Profile)
     assert got == expected
     # Types too: the encrypted birth is a dict, SQLite's 0/1 are booleans, the UUID and datetimes are objects.
-    assert {name: type(value) for name, value in got.items()} == {name: type(v) for name, v in expected.items()}
+    assert {name: type(value) for name, value in got.items()} == {
+        name: type(v) for name, v in expected.items()
+    }
     assert profile_default_get(user_id=UserFactory().pk) is None
 
 
 def test_a_cached_reading_equals_the_orms_in_the_served_fields_and_defers_the_rest() -> None:
     stored = Reading.objects.create(
-        cache_key="k" * 64, fingerprint="f" * 64, kind="saju", topic="general", mode="plain",
-        prompt_version="p1", model="m", provider="builtin", period="2026", generated_by="rules",
-        text="본문", html="<p>본문</p>", html_version="v1", facts={"일간": "庚金(경금)"},
+        cache_key="k" * 64,
+        fingerprint="f" * 64,
+        kind="saju",
+        topic="general",
+        mode="plain",
+        prompt_version="p1",
+        model="m",
+        provider="builtin",
+        period="2026",
+        generated_by="rules",
+        text="본문",
+        html="<p>본문</p>",
+        html_version="v1",
+        facts={"일간": "庚金(경금)"},
     )
     fast = reading_find_cached(cache_keys=["x" * 64, stored.cache_key])
     orm = Reading.objects.get(pk=stored.pk)
     assert fast is not None
-    assert fast.get_deferred_fields() == {"fingerprint", "kind", "topic", "mode", "prompt_version", "period",
-                                          "facts", "prompt_tokens", "completion_tokens", "created_at"}
-    served = {"id", "public_id", "cache_key", "generated_by", "provider", "model", "text", "html", "html_version"}
+    assert fast.get_deferred_fields() == {
+        "fingerprint",
+        "kind",
+        "topic",
+        "mode",
+        "prompt_version",
+        "period",
+        "facts",
+        "prompt_tokens",
+        "completion_tokens",
+        "created_at",
+    }
+    served = {
+        "id",
+        "public_id",
+        "cache_key",
+        "generated_by",
+        "provider",
+        "model",
+        "text",
+        "html",
+        "html_version",
+    }
     assert {name: getattr(fast, name) for name in served} == {name: getattr(orm, name) for name in served}
     assert fast.facts == orm.facts  # a deferred field loads on access, like the ORM's .only()
 

@@ -31,7 +31,10 @@ def test_rotation_in_batches_then_the_old_key_is_dropped(django_user_model: Any,
     with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
         users = [django_user_model.objects.create_user(f"u{i}", f"u{i}@example.com", "pw") for i in range(5)]
         profiles = [Profile.objects.create(user=u, label="나", birth=BIRTH) for u in users]
-        keys = [PersonalApiKey.objects.create(user=u, key=f"sk-secret-{i}", last_four=f"{i:04d}") for i, u in enumerate(users)]
+        keys = [
+            PersonalApiKey.objects.create(user=u, key=f"sk-secret-{i}", last_four=f"{i:04d}")
+            for i, u in enumerate(users)
+        ]
     before = _raw("accounts_personalapikey", "key", keys[0].pk)
     Fernet(old.encode()).decrypt(before.encode())
 

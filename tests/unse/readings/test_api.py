@@ -58,7 +58,10 @@ async def test_chart_for_an_anonymous_user() -> None:
     ("body", "check"),
     [
         ({"birth": {"datetime": "1990-02-30T10:00"}}, lambda d: d["details"]["engine_code"]),
-        ({"birth": {"datetime": "1990-05-17T10:00", "calendar": "julian"}}, lambda d: d["details"]["fields"][0]["field"] == "birth.calendar"),
+        (
+            {"birth": {"datetime": "1990-05-17T10:00", "calendar": "julian"}},
+            lambda d: d["details"]["fields"][0]["field"] == "birth.calendar",
+        ),
         ({"birth": {"datetime": "1990-05-17T10:00", "name": "홍길동"}}, lambda d: d["details"]["fields"]),
         ({}, lambda d: d["details"]["fields"][0]["field"] == "birth"),
     ],
@@ -89,7 +92,9 @@ async def test_reading_json_for_an_anonymous_user_then_from_the_cache() -> None:
     assert data["cached"] is False and data["reading_id"]
     assert data["generated_by"]["type"] == "rules"
     assert "<h2>" in data["html"] and "<script" not in data["html"]
-    second = orjson.loads((await post(client, READINGS, {"birth": BIRTH, "mode": "warm", "topic": "career"})).content)
+    second = orjson.loads(
+        (await post(client, READINGS, {"birth": BIRTH, "mode": "warm", "topic": "career"})).content
+    )
     assert second["cached"] is True and second["reading_id"] == data["reading_id"]
     detail = await client.get(f"{READINGS}/{data['reading_id']}")
     assert detail.status_code == 200
@@ -128,7 +133,9 @@ async def test_stream_relays_the_ai_reading(llm: LLM, providers: list[dict[str, 
     assert sum(1 for name, _ in events if name == "delta") > 1
 
 
-async def test_keep_alive_comments_flow_while_the_provider_is_silent(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_keep_alive_comments_flow_while_the_provider_is_silent(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=5, ttft=0.5)
     with override_settings(READINGS_KEEPALIVE_SECONDS=0.1):
         response = await post(AsyncClient(), STREAM, {"birth": BIRTH})
@@ -138,7 +145,9 @@ async def test_keep_alive_comments_flow_while_the_provider_is_silent(llm: LLM, p
     assert parse_sse(body)[-1][0] == "done"
 
 
-async def test_rate_limited_answers_429_with_retry_after_and_remaining(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_rate_limited_answers_429_with_retry_after_and_remaining(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     client = client_at("203.0.113.77")
     with override_settings(RATE_LIMIT_ANON="1/hour;5/day"):
         ok = await post(client, READINGS, {"birth": BIRTH})
@@ -153,7 +162,9 @@ async def test_rate_limited_answers_429_with_retry_after_and_remaining(llm: LLM,
     assert cached.status_code == 200 and orjson.loads(cached.content)["cached"] is True
 
 
-async def test_ipv6_clients_of_one_64_share_the_anonymous_limit(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_ipv6_clients_of_one_64_share_the_anonymous_limit(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     with override_settings(RATE_LIMIT_ANON="1/hour;5/day"):
         first = await post(client_at("2001:db8:aa:bb::1"), READINGS, {"birth": BIRTH})
         same_64 = await post(client_at("2001:db8:aa:bb::2"), READINGS, {"birth": BIRTH, "mode": "warm"})
@@ -163,7 +174,9 @@ async def test_ipv6_clients_of_one_64_share_the_anonymous_limit(llm: LLM, provid
     assert other_64.status_code == 200
 
 
-async def test_a_signed_in_user_is_limited_by_account_not_by_address(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_a_signed_in_user_is_limited_by_account_not_by_address(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     from django.contrib.auth import get_user_model
 
     user = await get_user_model().objects.acreate(username="reader", email="reader@example.com")
@@ -193,7 +206,9 @@ async def test_openapi_schema_lists_the_endpoints() -> None:
 
 
 # --- client disconnect through the real ASGI handler ----------------------------------------------------------
-async def test_client_disconnect_closes_the_upstream_and_stores_nothing(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_client_disconnect_closes_the_upstream_and_stores_nothing(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=3000, tps=200)
     app = get_asgi_application()
     body = orjson.dumps({"birth": BIRTH})
@@ -220,7 +235,11 @@ async def test_client_disconnect_closes_the_upstream_and_stores_nothing(llm: LLM
         "raw_path": STREAM.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
         "client": ("127.0.0.1", 5555),
         "server": ("testserver", 80),
     }

@@ -161,7 +161,11 @@ async def test_another_worker_follows_through_redis_and_keeps_the_generation_ali
     flight_module._flights.pop(key)
     assert await flight_lead(key) is None
     flight_module._flights[key] = flight
-    remote = [e async for e in remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5) if e is not None]
+    remote = [
+        e
+        async for e in remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5)
+        if e is not None
+    ]
     assert [e.name for e in remote] == [EventName.DELTA] * 30 + [EventName.DONE]
     assert producer.started == 1
 

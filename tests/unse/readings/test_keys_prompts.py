@@ -83,9 +83,9 @@ def test_a_two_chart_key_is_the_same_whichever_person_asks() -> None:
 
 
 def test_each_mode_and_topic_has_its_own_template_file_and_version() -> None:
-    versions = {
-        prompt_template(Kind.SAJU, topic, mode).version for topic in Topic for mode in Mode
-    } | {prompt_template(Kind.DAILY, Topic.GENERAL, mode).version for mode in Mode}
+    versions = {prompt_template(Kind.SAJU, topic, mode).version for topic in Topic for mode in Mode} | {
+        prompt_template(Kind.DAILY, Topic.GENERAL, mode).version for mode in Mode
+    }
     assert len(versions) == len(Topic) * len(Mode) + len(Mode)
     warm = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.WARM)
     assert "선생님" in warm.system

@@ -43,7 +43,9 @@ def kwargs(**extra: Any) -> dict[str, Any]:
             mode=values["mode"],
             reference_date=values.get("reference_date"),
         ),
-        "caller": Caller(user=values["user"], client_subject=values["client_subject"], request_id=values["request_id"]),
+        "caller": Caller(
+            user=values["user"], client_subject=values["client_subject"], request_id=values["request_id"]
+        ),
     }
 
 
@@ -97,7 +99,9 @@ async def test_warm_mode_and_topics_are_different_readings() -> None:
     assert career.text != plain.text and career.reading_id not in (plain.reading_id, warm.reading_id)
 
 
-async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_the_day_pillar(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_the_day_pillar(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     from datetime import date
 
     first = await reading_get_or_create(**kwargs(kind="daily", reference_date=date(2026, 11, 24)))
@@ -121,7 +125,9 @@ async def test_bad_input_is_a_validation_error_before_anything_streams() -> None
 
 
 # --- a provider that works ----------------------------------------------------------------------------
-async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=120, tps=400)
     events = await events_of()
     assert names(events) == [EventName.META, EventName.DELTA, EventName.DONE]
@@ -139,7 +145,9 @@ async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(llm: LLM, pr
     assert again[0].data["cached"] is True and llm.stats.requests == 1
 
 
-async def test_the_provider_sees_chart_facts_and_the_question_only(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_the_provider_sees_chart_facts_and_the_question_only(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     await events_of(birth={**BIRTH, "datetime": "1987-09-03T06:45", "longitude": 126.97})
     body = llm.stats.last_request["body"]
     prompt = "\n".join(message["content"] for message in body["messages"])
@@ -150,7 +158,9 @@ async def test_the_provider_sees_chart_facts_and_the_question_only(llm: LLM, pro
     assert "user" not in str(body.get("user", ""))  # no end-user identifier field either
 
 
-async def test_a_changed_prompt_never_serves_the_old_answer(llm: LLM, providers: list[dict[str, Any]], monkeypatch) -> None:
+async def test_a_changed_prompt_never_serves_the_old_answer(
+    llm: LLM, providers: list[dict[str, Any]], monkeypatch
+) -> None:
     await events_of()
     from unse.readings import prompting
 
@@ -158,7 +168,9 @@ async def test_a_changed_prompt_never_serves_the_old_answer(llm: LLM, providers:
 
     def edited(*args: Any) -> prompting.PromptTemplate:
         template = original(*args)
-        return prompting.PromptTemplate(template.system + "\n새 규칙.", template.question, template.version + "-edited")
+        return prompting.PromptTemplate(
+            template.system + "\n새 규칙.", template.question, template.version + "-edited"
+        )
 
     monkeypatch.setattr(open_service, "prompt_template", edited)
     events = await events_of()
@@ -226,7 +238,13 @@ async def test_a_hanging_provider_times_out_into_the_builtin_reading(llm: LLM) -
     assert await ai_rows() == 0
 
 
-@pytest.mark.parametrize(("scenario", "code"), [({"fault": "cut", "cut_after": 30}, "AI_UNAVAILABLE"), ({"fault": "malformed", "malformed_after": 30}, "AI_BAD_RESPONSE")])
+@pytest.mark.parametrize(
+    ("scenario", "code"),
+    [
+        ({"fault": "cut", "cut_after": 30}, "AI_UNAVAILABLE"),
+        ({"fault": "malformed", "malformed_after": 30}, "AI_BAD_RESPONSE"),
+    ],
+)
 async def test_a_provider_failing_mid_answer_ends_with_an_error_and_caches_nothing(
     llm: LLM, providers: list[dict[str, Any]], scenario: dict[str, Any], code: str
 ) -> None:
@@ -254,7 +272,9 @@ async def test_a_reading_that_contradicts_the_chart_is_delivered_with_a_notice_a
     assert await Reading.objects.acount() == 0
 
 
-async def test_with_the_fallback_switched_off_the_user_gets_the_error(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_with_the_fallback_switched_off_the_user_gets_the_error(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(fault="500")
     with override_settings(READINGS_FALLBACK_BUILTIN=False):
         events = await events_of()
@@ -293,7 +313,9 @@ async def test_an_open_breaker_skips_to_the_next_provider_without_calling_it(llm
     assert llm.stats.last_request["body"]["model"] == "second-1"
 
 
-async def test_spent_token_budget_serves_the_builtin_reading_with_ai_quota(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_spent_token_budget_serves_the_builtin_reading_with_ai_quota(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     from unse.ai.budget import token_budget_spend
 
     with override_settings(AI_DAILY_TOKEN_BUDGET=1):
@@ -395,7 +417,9 @@ async def _collect(session: Any) -> list[StreamEvent]:
     return [event async for event in session.events() if event is not None]
 
 
-async def test_the_upstream_is_closed_only_when_the_last_client_leaves(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_the_upstream_is_closed_only_when_the_last_client_leaves(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=2000, tps=100)
     first = await reading_open(**kwargs())
     second = await reading_open(**kwargs())
@@ -424,7 +448,9 @@ async def test_the_upstream_is_closed_only_when_the_last_client_leaves(llm: LLM,
 
 
 # --- rate limits, stream cap ---------------------------------------------------------------------------
-async def test_rate_limit_applies_to_uncached_readings_only(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_rate_limit_applies_to_uncached_readings_only(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     who = subject()
     with override_settings(RATE_LIMIT_ANON="2/hour;10/day"):
         await events_of(client_subject=who, mode="plain")
@@ -452,7 +478,9 @@ async def test_staff_are_exempt_from_rate_limits(llm: LLM, providers: list[dict[
             await events_of(user=Staff(), client_subject="user:1", topic=topic)
 
 
-async def test_the_stream_cap_refuses_new_streams_with_ai_busy(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_the_stream_cap_refuses_new_streams_with_ai_busy(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=2000, tps=100)
     with override_settings(AI_MAX_STREAMS_PER_WORKER=1):
         first = await reading_open(**kwargs())

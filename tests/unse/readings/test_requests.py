@@ -31,4 +31,6 @@ def test_unknown_choices_are_a_korean_validation_error(options: dict[str, str]) 
 
 def test_a_kinds_charts_must_carry_its_roles() -> None:
     with pytest.raises(ValueError, match="takes charts"):
-        ReadingRequest(charts=(ChartInput(BIRTH, ChartRole.A), ChartInput(BIRTH, ChartRole.B)), kind=Kind.SAJU)
+        ReadingRequest(
+            charts=(ChartInput(BIRTH, ChartRole.A), ChartInput(BIRTH, ChartRole.B)), kind=Kind.SAJU
+        )

@@ -30,7 +30,9 @@ def test_async_unsafe_is_not_allowed_in_this_suite() -> None:
     assert not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
-async def test_no_query_runs_while_the_answer_is_streaming(llm: LLM, providers: list[dict[str, Any]], monkeypatch) -> None:
+async def test_no_query_runs_while_the_answer_is_streaming(
+    llm: LLM, providers: list[dict[str, Any]], monkeypatch
+) -> None:
     llm.set(tokens=150, tps=300)
     seen = {"events": 0}
     queries: list[tuple[int, int, str]] = []
@@ -77,7 +79,9 @@ async def test_an_open_stream_holds_no_pooled_connection(llm: LLM, providers: li
 
 
 @pytest.mark.postgres
-async def test_a_signed_in_users_stream_holds_no_pooled_connection(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_a_signed_in_users_stream_holds_no_pooled_connection(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     """The session/user lookup of `request.auser()` opens a connection in the request's thread; it must be
     released before the first byte too."""
     if connection.vendor != "postgresql" or connection.pool is None:

@@ -18,16 +18,20 @@ class PersonalKey:
     base_url: str
     model: str
 
+
 def personal_api_key_get(*, user_id: int) -> PersonalKey | None:
     stored = PersonalApiKey.objects.filter(user_id=user_id).first()
     if stored is None:
         return None
     return PersonalKey(key=stored.key, base_url=stored.base_url, model=stored.model)
 
+
 def api_key_masked(*, user_id: int) -> dict[str, Any] | None:
-    stored = PersonalApiKey.objects.filter(user_id=user_id).only(
-        "last_four", "base_url", "model", "created_at", "updated_at"
-    ).first()
+    stored = (
+        PersonalApiKey.objects.filter(user_id=user_id)
+        .only("last_four", "base_url", "model", "created_at", "updated_at")
+        .first()
+    )
     if stored is None:
         return None
     return {

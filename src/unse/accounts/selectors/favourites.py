@@ -29,6 +29,7 @@ class Iljin:
     ten_god: str | None
     relations: tuple[str, ...]
 
+
 @dataclass(frozen=True, slots=True)
 class FavouriteView:
     favourite: FavouriteDate
@@ -36,10 +37,12 @@ class FavouriteView:
     d_day_label: str
     iljin: Iljin
 
+
 def d_day_label(days: int) -> str:
     if days == 0:
         return "D-day"
     return f"D-{days}" if days > 0 else f"D+{-days}"
+
 
 def _natal_day_pillar(profile: Profile | None) -> Pillar | None:
     if profile is None:
@@ -49,11 +52,14 @@ def _natal_day_pillar(profile: Profile | None) -> Pillar | None:
     except SajuError:
         return None
 
+
 def iljin_for(*, day: date, natal_day: Pillar | None, profile_label: str | None) -> Iljin:
     pillar = day_pillar(day)
     if natal_day is None:
         return Iljin(pillar.hanja, pillar.hangul, None, None, ())
-    kinds = stem_pair_relations(natal_day.stem, pillar.stem) + branch_pair_relations(natal_day.branch, pillar.branch)
+    kinds = stem_pair_relations(natal_day.stem, pillar.stem) + branch_pair_relations(
+        natal_day.branch, pillar.branch
+    )
     return Iljin(
         pillar_hanja=pillar.hanja,
         pillar_hangul=pillar.hangul,
@@ -61,6 +67,7 @@ def iljin_for(*, day: date, natal_day: Pillar | None, profile_label: str | None)
         ten_god=ten_god(natal_day.stem, pillar.stem).value,
         relations=tuple(kind.value for kind in kinds),
     )
+
 
 def favourite_views(*, user_id: int, today: date | None = None) -> list[FavouriteView]:
     """Two queries whatever the number of favourites: the favourites and the default profile."""
@@ -78,6 +85,7 @@ def favourite_views(*, user_id: int, today: date | None = None) -> list[Favourit
         )
         for fav in favourites
     ]
+
 
 def favourite_get(*, user_id: int, public_id: str | uuid.UUID) -> FavouriteDate:
     favourite = FavouriteDate.objects.filter(user_id=user_id, public_id=public_id_or_404(public_id)).first()

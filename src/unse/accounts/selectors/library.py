@@ -22,6 +22,7 @@ class Page:
     pages: int
     total: int
 
+
 def saved_reading_page(*, user_id: int, page: int = 1, per_page: int | None = None) -> Page:
     """Newest first; two queries (count + page) whatever the page length — no N+1 on profile or shares."""
     per_page = per_page or settings.ACCOUNTS_PAGE_SIZE
@@ -38,6 +39,7 @@ def saved_reading_page(*, user_id: int, page: int = 1, per_page: int | None = No
     )
     return Page(items=items, number=number, pages=pages, total=total)
 
+
 def saved_reading_get(*, user_id: int, public_id: str | uuid.UUID) -> SavedReading:
     saved = (
         SavedReading.objects.filter(user_id=user_id, public_id=public_id_or_404(public_id))
@@ -48,11 +50,13 @@ def saved_reading_get(*, user_id: int, public_id: str | uuid.UUID) -> SavedReadi
         raise not_found()
     return saved
 
+
 def share_list(*, user_id: int, saved_id: int | None = None) -> list[Share]:
     qs = Share.objects.filter(saved__user_id=user_id, revoked_at__isnull=True).select_related("saved")
     if saved_id is not None:
         qs = qs.filter(saved_id=saved_id)
     return list(qs.order_by("-created_at", "-id"))
+
 
 def share_get_public(*, token: str) -> Share:
     """The shared page's lookup: by token only, live shares of live accounts; anything else is 404."""
@@ -64,6 +68,7 @@ def share_get_public(*, token: str) -> Share:
     if share is None:
         raise ServiceError(ErrorCode.NOT_FOUND, message="공유가 끝났거나 없는 링크입니다.")
     return share
+
 
 def shared_birth(share: Share) -> dict[str, Any] | None:
     """Birth data on a shared page: only when the owner opted in for this link, and only date/time/calendar."""

@@ -17,6 +17,7 @@ _DEFAULT_PROFILE = FieldsReader(Profile, {field.attname for field in Profile._me
 def profile_list(*, user_id: int) -> QuerySet[Profile]:
     return Profile.objects.filter(user_id=user_id).order_by("-is_default", "created_at", "id")
 
+
 def profile_get(*, user_id: int, public_id: str | uuid.UUID) -> Profile:
     profile = Profile.objects.filter(user_id=user_id, public_id=public_id_or_404(public_id)).first()
     if profile is None:

@@ -32,9 +32,13 @@ class UserStats:
     member_since: datetime
     recent: tuple[tuple[str, datetime], ...]
 
+
 def user_stats(*, user: User) -> UserStats:
     counts = dict(
-        ActivityEvent.objects.filter(user=user).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+        ActivityEvent.objects.filter(user=user)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
     )
     recent = tuple(
         (ActivityKind(kind).label, at)
@@ -53,6 +57,7 @@ def user_stats(*, user: User) -> UserStats:
         member_since=user.date_joined,
         recent=recent,
     )
+
 
 def _saved_and_share_counts(user_id: int) -> tuple[int, int]:
     return (

@@ -9,7 +9,9 @@ from unse.accounts.models import AdminAccessLog
 from unse.core.db import delete_in_batches
 
 
-def admin_access_log(*, staff: Any, action: str, model_label: str, object_id: str, path: str) -> AdminAccessLog:
+def admin_access_log(
+    *, staff: Any, action: str, model_label: str, object_id: str, path: str
+) -> AdminAccessLog:
     return AdminAccessLog.objects.create(
         staff=staff if getattr(staff, "pk", None) else None,
         staff_username=getattr(staff, "username", "")[:150],

@@ -24,12 +24,14 @@ _DAILY_MEMO_CAP = 100_000
 
 _daily_recorded: dict[int, date] = {}
 
+
 def activity_record(*, user_id: int, kind: ActivityKind) -> None:
     """Called by the readings/fortunes parts (e.g. READING_CREATED, DAILY_VIEWED); never raises on a gone user."""
     if kind == ActivityKind.DAILY_VIEWED:
         _daily_viewed_record(user_id)
     elif User.objects.filter(pk=user_id, deleted_at__isnull=True).exists():
         ActivityEvent.objects.create(user_id=user_id, kind=kind)
+
 
 def _daily_viewed_record(user_id: int) -> None:
     now = timezone.now()

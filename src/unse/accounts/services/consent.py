@@ -33,6 +33,7 @@ class ConsentChoices:
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
+
 def consent_record_signup(*, user: User, request: HttpRequest | None, choices: ConsentChoices) -> None:
     """Record the consents given on the sign-up form (same transaction as the user row)."""
     version = settings.PRIVACY_POLICY_VERSION
@@ -62,6 +63,7 @@ def consent_record_signup(*, user: User, request: HttpRequest | None, choices: C
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[choices.guardian_email]
     )
     outbox_enqueue(message=message, template="accounts/email/guardian_consent", user_id=user.pk)
+
 
 def guardian_consent_confirm(*, token: str) -> User:
     with transaction.atomic():

@@ -22,6 +22,7 @@ DELETED_USERNAME_PREFIX = "deleted-"
 # Relations to the user kept on deletion: they record what *staff* did, not the user's personal data.
 KEPT_RELATIONS = frozenset({("accounts", "adminaccesslog", "staff")})
 
+
 def _purge_related(user: User) -> dict[str, int]:
     """Delete every row of every app that belongs to the user (profiles, readings, chats, shares, …).
 
@@ -43,6 +44,7 @@ def _purge_related(user: User) -> dict[str, int]:
         for label, n in per_model.items():
             counts[label] = counts.get(label, 0) + n
     return counts
+
 
 @transaction.atomic
 def user_delete(*, user: User) -> dict[str, int]:
@@ -67,6 +69,7 @@ def user_delete(*, user: User) -> dict[str, int]:
     locked.save()
     logger.info("account deleted", extra={"user_public_id": str(locked.public_id)})
     return counts
+
 
 def unverified_users_delete(*, days: int, dry_run: bool = False) -> int:
     """Remove accounts that never verified an e-mail within `days`, and children's sign-ups whose guardian

@@ -16,7 +16,9 @@ def encryption_rotate(*, batch_size: int = 500) -> dict[str, int]:
     counts: dict[str, int] = {}
     for model in (Profile, GuardianConsent, PersonalApiKey):
         fields = [
-            f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedJSONField | EncryptedTextField)
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, EncryptedJSONField | EncryptedTextField)
         ]
         done = 0
         last_pk = 0

@@ -13,31 +13,40 @@ from unse.core.errors import ErrorCode, ServiceError
 MAX_FAVOURITES_PER_USER = 200
 
 
-def _favourite_fields(*, day: date | None, label: str | None, memo: str | None, colour: str | None) -> dict[str, Any]:
+def _favourite_fields(
+    *, day: date | None, label: str | None, memo: str | None, colour: str | None
+) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if day is not None:
         fields["day"] = day
     if label is not None:
         if not label.strip():
-            raise ServiceError(ErrorCode.VALIDATION_ERROR, message="이름을 입력해 주세요.", details={"field": "label"})
+            raise ServiceError(
+                ErrorCode.VALIDATION_ERROR, message="이름을 입력해 주세요.", details={"field": "label"}
+            )
         fields["label"] = label.strip()[:60]
     if memo is not None:
         fields["memo"] = memo[:1000]
     if colour is not None:
         if colour not in Colour.values:
-            raise ServiceError(ErrorCode.VALIDATION_ERROR, message="색을 목록에서 골라 주세요.", details={"field": "colour"})
+            raise ServiceError(
+                ErrorCode.VALIDATION_ERROR, message="색을 목록에서 골라 주세요.", details={"field": "colour"}
+            )
         fields["colour"] = colour
     return fields
+
 
 def favourite_create(
     *, user: User, day: date, label: str, memo: str = "", colour: str = Colour.BLUE
 ) -> FavouriteDate:
     if FavouriteDate.objects.filter(user=user).count() >= MAX_FAVOURITES_PER_USER:
         raise ServiceError(
-            ErrorCode.VALIDATION_ERROR, message=f"즐겨찾기 날짜는 {MAX_FAVOURITES_PER_USER}개까지 저장할 수 있습니다."
+            ErrorCode.VALIDATION_ERROR,
+            message=f"즐겨찾기 날짜는 {MAX_FAVOURITES_PER_USER}개까지 저장할 수 있습니다.",
         )
     fields = _favourite_fields(day=day, label=label, memo=memo, colour=colour)
     return FavouriteDate.objects.create(user=user, **fields)
+
 
 def favourite_update(
     *,
@@ -55,6 +64,7 @@ def favourite_update(
         setattr(favourite, name, value)
     favourite.save()
     return favourite
+
 
 def favourite_delete(*, user: User, public_id: str | uuid.UUID) -> None:
     deleted, _ = FavouriteDate.objects.filter(user=user, public_id=public_id_or_404(public_id)).delete()

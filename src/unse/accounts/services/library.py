@@ -32,7 +32,9 @@ def saved_reading_create(
         if profile is None:
             raise not_found()
     if SavedReading.objects.filter(user=user).count() >= MAX_SAVED_PER_USER:
-        raise ServiceError(ErrorCode.VALIDATION_ERROR, message=f"보관함에는 {MAX_SAVED_PER_USER}개까지 저장할 수 있습니다.")
+        raise ServiceError(
+            ErrorCode.VALIDATION_ERROR, message=f"보관함에는 {MAX_SAVED_PER_USER}개까지 저장할 수 있습니다."
+        )
     pillars = reading.facts.get("사주", {}) if isinstance(reading.facts, dict) else {}
     default_title = KIND_TITLES.get(reading.kind, "풀이")
     if profile is not None:
@@ -54,10 +56,12 @@ def saved_reading_create(
         ActivityEvent.objects.create(user=user, kind=ActivityKind.READING_SAVED)
     return saved
 
+
 def saved_reading_delete(*, user: User, public_id: str | uuid.UUID) -> None:
     deleted, _ = SavedReading.objects.filter(user=user, public_id=public_id_or_404(public_id)).delete()
     if not deleted:
         raise not_found()
+
 
 def share_create(*, user: User, saved_public_id: str | uuid.UUID, include_birth: bool = False) -> Share:
     saved = SavedReading.objects.filter(user=user, public_id=public_id_or_404(saved_public_id)).first()
@@ -68,6 +72,7 @@ def share_create(*, user: User, saved_public_id: str | uuid.UUID, include_birth:
         ActivityEvent.objects.create(user=user, kind=ActivityKind.SHARE_CREATED)
     return share
 
+
 def share_revoke(*, user: User, public_id: str | uuid.UUID) -> Share:
     """Revoke by the management id (never by the token); revoking twice is harmless."""
     share = Share.objects.filter(saved__user=user, public_id=public_id_or_404(public_id)).first()
@@ -77,6 +82,7 @@ def share_revoke(*, user: User, public_id: str | uuid.UUID) -> Share:
         share.revoked_at = timezone.now()
         share.save(update_fields=["revoked_at"])
     return share
+
 
 def share_record_view(*, share_id: int) -> None:
     Share.objects.filter(pk=share_id).update(view_count=models.F("view_count") + 1)

@@ -46,6 +46,7 @@ def outbox_enqueue(*, message: EmailMessage, template: str, user_id: int | None)
         transaction.on_commit(lambda: _deliver_quietly(ids))
     return rows[0]
 
+
 def _deliver_quietly(outbox_ids: list[int]) -> None:
     for outbox_id in outbox_ids:
         try:
@@ -53,9 +54,13 @@ def _deliver_quietly(outbox_ids: list[int]) -> None:
         except Exception:  # the row stays due; `deliver_outbox` retries it
             logger.exception("outbox delivery after commit failed", extra={"outbox_id": outbox_id})
 
+
 def _retry_delay(attempts: int) -> timedelta:
-    seconds = min(settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0)), settings.OUTBOX_RETRY_MAX_SECONDS)
+    seconds = min(
+        settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0)), settings.OUTBOX_RETRY_MAX_SECONDS
+    )
     return timedelta(seconds=seconds)
+
 
 def outbox_deliver(*, outbox_id: int) -> bool:
     """Claim one due row (atomic conditional UPDATE, safe across workers) and send it. True when sent."""
@@ -93,14 +98,18 @@ def outbox_deliver(*, outbox_id: int) -> bool:
         )
         logger.warning("outbox delivery failed", extra={"outbox_id": row.pk, "attempts": row.attempts})
         return False
-    EmailOutbox.objects.filter(pk=row.pk).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
+    EmailOutbox.objects.filter(pk=row.pk).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
     return True
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxRun:
     due: int
     sent: int
     purged: int
+
 
 def outbox_deliver_due(*, limit: int = 500) -> OutboxRun:
     now = timezone.now()

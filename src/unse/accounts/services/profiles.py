@@ -28,11 +28,15 @@ def birth_normalize(*, birth: Mapping[str, object]) -> dict[str, object]:
         ) from exc
     return dict(parsed.to_mapping())
 
+
 def _profile_get_for_update(*, user: User, public_id: str | uuid.UUID) -> Profile:
-    profile = Profile.objects.select_for_update().filter(user=user, public_id=public_id_or_404(public_id)).first()
+    profile = (
+        Profile.objects.select_for_update().filter(user=user, public_id=public_id_or_404(public_id)).first()
+    )
     if profile is None:
         raise not_found()
     return profile
+
 
 def _make_default(*, user: User, profile: Profile) -> None:
     # Clear first: the partial unique index allows only one default per user at any instant.
@@ -40,6 +44,7 @@ def _make_default(*, user: User, profile: Profile) -> None:
     if not profile.is_default:
         profile.is_default = True
         profile.save(update_fields=["is_default", "updated_at"])
+
 
 @transaction.atomic
 def profile_create(
@@ -56,7 +61,9 @@ def profile_create(
         raise ServiceError(ErrorCode.VALIDATION_ERROR, details={"field": "relation"})
     label = label.strip()
     if not label:
-        raise ServiceError(ErrorCode.VALIDATION_ERROR, message="이름(별칭)을 입력해 주세요.", details={"field": "label"})
+        raise ServiceError(
+            ErrorCode.VALIDATION_ERROR, message="이름(별칭)을 입력해 주세요.", details={"field": "label"}
+        )
     stored = birth_normalize(birth=birth)
     if birthplace.strip():
         stored[BIRTHPLACE_KEY] = birthplace.strip()[:60]
@@ -75,6 +82,7 @@ def profile_create(
     ActivityEvent.objects.create(user=user, kind=ActivityKind.PROFILE_CREATED)
     return profile
 
+
 @transaction.atomic
 def profile_update(
     *,
@@ -90,7 +98,9 @@ def profile_update(
     profile = _profile_get_for_update(user=user, public_id=public_id)
     if label is not None:
         if not label.strip():
-            raise ServiceError(ErrorCode.VALIDATION_ERROR, message="이름(별칭)을 입력해 주세요.", details={"field": "label"})
+            raise ServiceError(
+                ErrorCode.VALIDATION_ERROR, message="이름(별칭)을 입력해 주세요.", details={"field": "label"}
+            )
         profile.label = label.strip()[:40]
     if relation is not None:
         if relation not in Relation.values:
@@ -114,11 +124,13 @@ def profile_update(
         _make_default(user=user, profile=profile)
     return profile
 
+
 @transaction.atomic
 def profile_set_default(*, user: User, public_id: str | uuid.UUID) -> Profile:
     profile = _profile_get_for_update(user=user, public_id=public_id)
     _make_default(user=user, profile=profile)
     return profile
+
 
 @transaction.atomic
 def profile_delete(*, user: User, public_id: str | uuid.UUID) -> None:

@@ -20,7 +20,12 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="RuntimeSwitch",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
                         ("name", models.CharField(max_length=64, unique=True, verbose_name="스위치")),
                         ("value", models.JSONField(verbose_name="값")),
                         ("updated_at", models.DateTimeField(auto_now=True, verbose_name="변경 시각")),

@@ -63,6 +63,7 @@ def batch_fan_out_plan(
         batch_run_finalize_chunks(run_id=run.pk, max_failure_share=settings.DAILY_FORTUNE_MAX_FAILURE_SHARE)
     return run.pk, chunks
 
+
 def batch_chunk_run(*, run_id: int, first_id: int, last_id: int) -> dict[str, int]:
     """One Celery chunk: the async engine over targets first_id..last_id, then the run's tally.
 

@@ -36,12 +36,14 @@ class FortuneNotGenerated(Exception):
         self.code = code
         self.cause = cause
 
+
 @dataclass(frozen=True, slots=True)
 class PreparedFortune:
     user_id: int
     birth: dict[str, object]
     cache_keys: tuple[str, ...]
     exists: bool
+
 
 class DailyFortuneWork:
     """The batch's per-user step (`unse.fortunes.batch.workers.DailyWork`) on the real readings pipeline."""
@@ -134,9 +136,12 @@ class DailyFortuneWork:
         # When this call led the generation, `reading_id` comes from the pipeline's own INSERT (or the row
         # read back under the same unique key): the row exists, no extra query. A joined or cached answer
         # may come from another flight's replay whose row is gone (e.g. deleted by --force): check the table.
-        if (result.joined or result.cached) and not await db_call(reading_exists, cache_keys=prepared.cache_keys):
+        if (result.joined or result.cached) and not await db_call(
+            reading_exists, cache_keys=prepared.cache_keys
+        ):
             raise FortuneNotGenerated(ErrorCode.AI_BAD_RESPONSE, "NOT_STORED")
         return int(result.usage.get("prompt_tokens", 0)) + int(result.usage.get("completion_tokens", 0))
+
 
 def _require_stored(result: ReadingResult, *, ai_expected: bool) -> None:
     """Only a stored fortune of the expected kind counts as done; a fallback is retried, not kept."""

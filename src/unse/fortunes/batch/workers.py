@@ -156,7 +156,11 @@ async def process_user(
                 attempts += 1
                 if attempts == 1 and isinstance(first, Exception):
                     raise first
-                prepared = first if attempts == 1 and first is not None and not isinstance(first, Exception) else await work.prepare(user_id)
+                prepared = (
+                    first
+                    if attempts == 1 and first is not None and not isinstance(first, Exception)
+                    else await work.prepare(user_id)
+                )
                 if prepared.exists and not (options.force and attempts == 1):
                     # On a retry after a forced regeneration was stored, the fortune now exists: done.
                     if attempts > 1:

@@ -33,7 +33,9 @@ def engine_call(fn: Callable[[], T]) -> T:
         return fn()
     except SajuError as error:
         raise ServiceError(
-            ErrorCode.VALIDATION_ERROR, message=error.message, details={"engine_code": error.code, "field": "birth"}
+            ErrorCode.VALIDATION_ERROR,
+            message=error.message,
+            details={"engine_code": error.code, "field": "birth"},
         ) from error
 
 

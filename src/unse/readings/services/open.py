@@ -81,7 +81,14 @@ def reading_keys(
 ) -> ReadingKeys:
     def key(prompt_version: str, model: str) -> CacheKey:
         return CacheKey.of(
-            fingerprints, kind, topic, mode, prompt_version=prompt_version, model=model, period=period, relation=relation
+            fingerprints,
+            kind,
+            topic,
+            mode,
+            prompt_version=prompt_version,
+            model=model,
+            period=period,
+            relation=relation,
         )
 
     return ReadingKeys(
@@ -146,7 +153,9 @@ class _Opening:
             return
         self.noted = True
         try:
-            await reading_requested.asend(sender=ReadingRequest, user_id=self.caller.user_id, kind=self.request.kind)
+            await reading_requested.asend(
+                sender=ReadingRequest, user_id=self.caller.user_id, kind=self.request.kind
+            )
         except DatabaseError:
             # Statistics are best-effort: a reading is never refused because its activity row failed.
             logger.warning("activity_record_failed", exc_info=True)
@@ -194,7 +203,12 @@ class _Opening:
             request_id=self.caller.request_id, meta=meta, keepalive=settings.READINGS_KEEPALIVE_SECONDS
         )
         try:
-            return await self._open(session, keys, skip_lookup=skip_lookup, computed=lambda: chart_result(parsed, reference, chart=chart))
+            return await self._open(
+                session,
+                keys,
+                skip_lookup=skip_lookup,
+                computed=lambda: chart_result(parsed, reference, chart=chart),
+            )
         finally:
             await release_request_connection()
 
@@ -339,7 +353,9 @@ def _join(session: ReadingSession, flight_key: str) -> bool:
     return True
 
 
-async def reading_stream(*, request: ReadingRequest, caller: Caller) -> AsyncGenerator[StreamEvent | None, None]:
+async def reading_stream(
+    *, request: ReadingRequest, caller: Caller
+) -> AsyncGenerator[StreamEvent | None, None]:
     """`reading_open` then its events; raises ServiceError before the first event."""
     session = await reading_open(request=request, caller=caller)
     events = session.events()

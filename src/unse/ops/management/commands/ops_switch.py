@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=("list", "get", "set", "reset", "breaker-reset"))
         parser.add_argument("name", nargs="?", default="")
         parser.add_argument("value", nargs="?", default=None)
-        parser.add_argument("--actor", default="", help="변경하는 관리자 계정 이름(set/reset/breaker-reset에 필수)")
+        parser.add_argument(
+            "--actor", default="", help="변경하는 관리자 계정 이름(set/reset/breaker-reset에 필수)"
+        )
 
     def _actor(self, username: str) -> Any:
         if not username:
@@ -59,7 +61,9 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"{name} = {switch_format(name, stored)}")
             else:
-                default = services.switch_reset(actor=self._actor(options["actor"]), name=name, source=AuditSource.COMMAND)
+                default = services.switch_reset(
+                    actor=self._actor(options["actor"]), name=name, source=AuditSource.COMMAND
+                )
                 self.stdout.write(f"{name} = {switch_format(name, default)} (기본값)")
         except SwitchValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc
