@@ -9,9 +9,9 @@ TTL per process. With a cache that is not shared (in-process), the table is re-r
 It never raises: if the database or the cache fails, the last snapshot (or the environment defaults)
 is used and the error is logged, so a broken switch store cannot turn into a 500.
 
-From async code the getter never does I/O itself (no sync ORM on the event loop): the request
-middleware (`switches_middleware`) refreshes the snapshot in a worker thread when it is stale, and
-`arefresh_switches` does the same for code outside a request.
+From async code the getter never does I/O itself (no sync ORM on the event loop): `arefresh_switches`
+refreshes the snapshot in the refresher thread when it is stale (the readings pipeline calls it at the start
+of every `reading_open`, through `unse.readings.prompt_versions.aprompt_override`).
 
 Writes (`switch_write`, `switch_delete`) are the console's (`unse.ops.services` audits them in the same
 transaction); `switches_announce_change` makes every process re-read within seconds.
