@@ -23,7 +23,7 @@ from unse.readings.models import Reading
 pytestmark = pytest.mark.django_db(transaction=True)
 BASE = "2026-11-24"
 TARGET = date(2026, 11, 25)
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def run(*args: str) -> str:
