@@ -18,12 +18,12 @@ class AccountsConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
         from unse.accounts.services.activity import reading_requested_record
         from unse.accounts.social_providers import provider_endpoints_apply
-        from unse.readings.signals import reading_requested
+        from unse.readings.signals import on_reading_requested
 
         checks.register(check_field_encryption_keys, checks.Tags.security)
         provider_endpoints_apply()
         # A logged-in user's reading request counts on their statistics page (readings cannot import accounts).
-        reading_requested.connect(reading_requested_record, dispatch_uid="accounts.reading_requested_record")
+        on_reading_requested("accounts.activity", reading_requested_record)
 
 
 def check_field_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

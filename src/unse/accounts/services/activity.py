@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -55,8 +54,8 @@ def _daily_viewed_record(user_id: int) -> None:
 on_process_reset("accounts.activity.daily_memo", _daily_recorded.clear)
 
 
-async def reading_requested_record(sender: Any, *, user_id: int, kind: Kind, **kwargs: Any) -> None:
-    """Receiver of `unse.readings.signals.reading_requested` (connected in AccountsConfig.ready): a logged-in
+async def reading_requested_record(user_id: int, kind: Kind) -> None:
+    """Listener of `unse.readings.signals.reading_requested` (registered in AccountsConfig.ready): a logged-in
     user's reading request counts as READING_CREATED, a daily one as DAILY_VIEWED."""
     activity = ActivityKind.DAILY_VIEWED if kind is Kind.DAILY else ActivityKind.READING_CREATED
     await db_call(activity_record, user_id=user_id, kind=activity)

@@ -153,9 +153,7 @@ class _Opening:
             return
         self.noted = True
         try:
-            await reading_requested.asend(
-                sender=ReadingRequest, user_id=self.caller.user_id, kind=self.request.kind
-            )
+            await reading_requested(user_id=self.caller.user_id, kind=self.request.kind)
         except DatabaseError:
             # Statistics are best-effort: a reading is never refused because its activity row failed.
             logger.warning("activity_record_failed", exc_info=True)
