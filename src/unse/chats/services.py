@@ -178,8 +178,36 @@ def _store_question(*, chat: Chat, content: str, topics: list[str], flags: list[
     return str(message.public_id)
 
 
-def _store_answer(*, chat_pk: int, user_id: int, **fields: Any) -> str:
-    message = ChatMessage.objects.create(chat_id=chat_pk, user_id=user_id, role=Role.ASSISTANT, **fields)
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """An answer as it is recorded (the columns of its ChatMessage besides chat, user and role)."""
+
+    content: str
+    note: str
+    source: AnswerSource
+    provider: str
+    model: str
+    grounded: bool = True
+    notices: tuple[str, ...] = ()
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def _store_answer(*, chat_pk: int, user_id: int, answer: StoredAnswer) -> str:
+    message = ChatMessage.objects.create(
+        chat_id=chat_pk,
+        user_id=user_id,
+        role=Role.ASSISTANT,
+        content=answer.content,
+        note=answer.note,
+        source=answer.source,
+        provider=answer.provider,
+        model=answer.model,
+        grounded=answer.grounded,
+        notices=list(answer.notices),
+        prompt_tokens=answer.prompt_tokens,
+        completion_tokens=answer.completion_tokens,
+    )
     Chat.objects.filter(pk=chat_pk).update(updated_at=timezone.now())
     return str(message.public_id)
 
@@ -243,11 +271,13 @@ class ChatTurn:
         yield _notice(CRISIS_NOTICE)
         yield delta_event(CRISIS_ANSWER)
         message_id = await self._store(
-            content=CRISIS_ANSWER,
-            note=CRISIS_NOTE,
-            source=AnswerSource.SAFETY,
-            provider="builtin",
-            model="safety",
+            StoredAnswer(
+                content=CRISIS_ANSWER,
+                note=CRISIS_NOTE,
+                source=AnswerSource.SAFETY,
+                provider="builtin",
+                model="safety",
+            )
         )
         yield self._done(message_id, SAFETY_BY, {"prompt_tokens": 0, "completion_tokens": 0})
 
@@ -303,7 +333,13 @@ class ChatTurn:
         metrics.CHAT_ANSWERS.labels("rules").inc()
         model = builtin.model_id()
         message_id = await self._store(
-            content=text, note=self._note(note), source=AnswerSource.RULES, provider="builtin", model=model
+            StoredAnswer(
+                content=text,
+                note=self._note(note),
+                source=AnswerSource.RULES,
+                provider="builtin",
+                model=model,
+            )
         )
         by = generated_by(GeneratedBy.RULES, provider="builtin", model=model)
         yield self._done(message_id, by, {"prompt_tokens": 0, "completion_tokens": 0})
@@ -331,15 +367,17 @@ class ChatTurn:
         )
         metrics.CHAT_ANSWERS.labels("ai").inc()
         message_id = await self._store(
-            content=text + suffix,
-            note=note,
-            source=AnswerSource.AI,
-            provider=provider.name,
-            model=provider.model,
-            grounded=not findings,
-            notices=notices,
-            prompt_tokens=answer.prompt_tokens,
-            completion_tokens=answer.completion_tokens,
+            StoredAnswer(
+                content=text + suffix,
+                note=note,
+                source=AnswerSource.AI,
+                provider=provider.name,
+                model=provider.model,
+                grounded=not findings,
+                notices=tuple(notices),
+                prompt_tokens=answer.prompt_tokens,
+                completion_tokens=answer.completion_tokens,
+            )
         )
         by = generated_by(GeneratedBy.AI, provider=provider.name, model=provider.model)
         yield self._done(message_id, by, answer.usage)
@@ -362,9 +400,9 @@ class ChatTurn:
             },
         )
 
-    async def _store(self, **fields: Any) -> str | None:
+    async def _store(self, answer: StoredAnswer) -> str | None:
         try:
-            return await db_call(_store_answer, chat_pk=self.chat_pk, user_id=self.user_id, **fields)
+            return await db_call(_store_answer, chat_pk=self.chat_pk, user_id=self.user_id, answer=answer)
         except Exception:
             # The user already has the answer; only the record of it is lost.
             logger.exception("storing a chat answer failed")
