@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
 
-.PHONY: install run release test lint typecheck drain undrain
+.PHONY: install run release test test-fast lint typecheck format drain undrain
 
 # uv itself is bootstrapped into .bootstrap/ with pip when the machine has none.
 .bootstrap/bin/uv:
@@ -31,12 +31,21 @@ run: release
 test: install
 	bash scripts/test.sh
 
+# The inner loop (under 2 minutes): lint, formatting, types, import contracts, then the unit tests on
+# embedded defaults -- no apt installs, no browser, no private servers, no integration or slow suites.
+test-fast: install
+	bash scripts/test.sh --fast
+
+# ruff, the formatter's check, mypy strict and the import-linter contracts (also run by both test targets).
 lint: install
-	.venv/bin/ruff check src tests bench config
-	.venv/bin/mypy
+	bash scripts/lint.sh
 
 typecheck: install
 	.venv/bin/mypy
+
+format: install
+	.venv/bin/ruff format src tests bench config tools
+	.venv/bin/ruff check --fix src tests bench config tools
 
 # Rolling restart, step 1: /ready/ answers 503 so the load balancer stops sending new work (docs/deploy.md).
 drain: install

@@ -76,9 +76,17 @@ def run_lunar(inputs: list[dict[str, object]]) -> tuple[float, float]:
         hh, mm = int(text[11:13]), int(text[14:16])
         ec = Solar.fromYmdHms(y, m, d, hh, mm, 0).getLunar().getEightChar()
         (
-            ec.getYearShiShenGan(), ec.getMonthShiShenGan(), ec.getTimeShiShenGan(),
-            ec.getYearShiShenZhi(), ec.getMonthShiShenZhi(), ec.getDayShiShenZhi(), ec.getTimeShiShenZhi(),
-            ec.getYearDiShi(), ec.getMonthDiShi(), ec.getDayDiShi(), ec.getTimeDiShi(),
+            ec.getYearShiShenGan(),
+            ec.getMonthShiShenGan(),
+            ec.getTimeShiShenGan(),
+            ec.getYearShiShenZhi(),
+            ec.getMonthShiShenZhi(),
+            ec.getDayShiShenZhi(),
+            ec.getTimeShiShenZhi(),
+            ec.getYearDiShi(),
+            ec.getMonthDiShi(),
+            ec.getDayDiShi(),
+            ec.getTimeDiShi(),
         )
         yun = ec.getYun(1 if data["gender"] == "male" else 0)
         [(dy.getGanZhi(), dy.getStartAge()) for dy in yun.getDaYun()]
@@ -100,7 +108,9 @@ def main() -> None:
     for k in range(args.chunks):
         # Alternating rounds let both see the same machine load.
         ours = inputs[k * len(inputs) // args.chunks : (k + 1) * len(inputs) // args.chunks]
-        theirs = lunar_inputs[k * len(lunar_inputs) // args.chunks : (k + 1) * len(lunar_inputs) // args.chunks]
+        theirs = lunar_inputs[
+            k * len(lunar_inputs) // args.chunks : (k + 1) * len(lunar_inputs) // args.chunks
+        ]
         c, w, e = run_ours(ours, with_json=args.json)
         ours_cpu, ours_wall, errors = ours_cpu + c, ours_wall + w, errors + e
         c, w = run_lunar(theirs)

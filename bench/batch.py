@@ -157,7 +157,7 @@ def _check(target: date, users: int) -> dict[str, int]:
     from saju.chart import chart_from_birth
     from saju.errors import SajuError
     from unse.accounts.models import Profile
-    from unse.accounts.selectors import profile_birth_mapping
+    from unse.accounts.selectors.profiles import profile_birth_mapping
     from unse.readings.keys import chart_fingerprint
     from unse.readings.models import Reading
 
@@ -200,7 +200,7 @@ def _check(target: date, users: int) -> dict[str, int]:
 
 def _start_fake_llm(latency: float, tokens: int) -> tuple[subprocess.Popen[str], int]:
     fake = subprocess.Popen(
-        [PY, "-m", "unse.fakellm", "--port", "0", "--ttft", str(latency), "--tokens", str(tokens)],
+        [PY, "-m", "tools.fakellm", "--port", "0", "--ttft", str(latency), "--tokens", str(tokens)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
         stdout=subprocess.PIPE,

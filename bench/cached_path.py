@@ -50,7 +50,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
 from unse.accounts.models import User
-from unse.accounts.services import profile_create
+from unse.accounts.services.profiles import profile_create
 user = User.objects.create_user(username="bench", email="bench@example.com", password=None,
                                 last_seen_at=timezone.now())
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -62,13 +62,27 @@ print(client.cookies["sessionid"].value)
 
 
 def _make_user(env: dict[str, str]) -> str:
-    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", _MAKE_USER % (BIRTH,)], cwd=ROOT, env=env,
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", _MAKE_USER % (BIRTH,)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return done.stdout.strip().splitlines()[-1]
 
 
-async def _run(base: str, method: str, path: str, body: Any, seconds: float, concurrency: int,
-               server: psutil.Process, cookies: dict[str, str] | None = None) -> dict[str, float]:
+async def _run(
+    base: str,
+    method: str,
+    path: str,
+    body: Any,
+    seconds: float,
+    concurrency: int,
+    server: psutil.Process,
+    cookies: dict[str, str] | None = None,
+) -> dict[str, float]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30, cookies=cookies) as client:
 
@@ -124,8 +138,13 @@ def main() -> None:
         "RATE_LIMIT_ANON": "",
         "RATE_LIMIT_ANON_GLOBAL": "",
     }
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     command = ["bash", "scripts/serve.sh"]
     if pin:
         command = ["taskset", "-c", "0", *command]
@@ -161,7 +180,9 @@ def main() -> None:
         for name in ("cached", "today"):
             if name in results:
                 rps = results[name]["rps"] / results["floor"]["rps"]
-                cpu = results["floor"]["server_cpu_ms_per_request"] / results[name]["server_cpu_ms_per_request"]
+                cpu = (
+                    results["floor"]["server_cpu_ms_per_request"] / results[name]["server_cpu_ms_per_request"]
+                )
                 print(f"{name} / floor: requests/s {rps:.2f}, by server CPU {cpu:.2f}")
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:

@@ -13,7 +13,7 @@ Targets
   fake LLM stream with the sync OpenAI client, one thread held per open stream).
 
 Starvation: both servers (master and workers) are pinned with taskset to `--server-core`; the fake LLM
-(`python -m unse.fakellm`, one token per chunk) and this load generator (bench/streams_load.py) to
+(`python -m tools.fakellm`, one token per chunk) and this load generator (bench/streams_load.py) to
 `--client-core`. Each step also reports how busy the client core was, so a saturated client shows.
 
 Per target: for each ladder step (stops at the first failing one) p99 time to first delta, errors,
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -56,15 +57,14 @@ GROUPS: list[subprocess.Popen[Any]] = []  # process-group leaders, killed in mai
 
 
 def _kill_group(proc: subprocess.Popen[Any], sig: int = signal.SIGKILL) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Any, **kw: Any) -> subprocess.Popen[Any]:
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, **kw)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kw
+    )
     GROUPS.append(proc)
     return proc
 
@@ -73,7 +73,7 @@ class Server:
     def __init__(self, target: str, llm_port: int, core: int, workdir: Path) -> None:
         self.target = target
         self.port = _free_port()
-        self.log = (workdir / f"bench-capacity-{target}.log").open("w")  # noqa: SIM115 - closed in stop()
+        self.log = (workdir / f"bench-capacity-{target}.log").open("w")
         pin = ["taskset", "-c", str(core)]
         if target == "uvicorn":
             self.body = _body_readings
@@ -82,30 +82,65 @@ class Server:
             subprocess.run(["rm", "-rf", env["PROMETHEUS_MULTIPROC_DIR"]], check=True)
             os.makedirs(env["PROMETHEUS_MULTIPROC_DIR"])
             (workdir / "bench-streams.sqlite3").unlink(missing_ok=True)
-            subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+            subprocess.run(
+                [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+            )
             cmd = [
-                *pin, PYTHON, "-m", "uvicorn", "config.asgi:application", "--workers", "2",
-                "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop", "--http", "httptools",
-                "--lifespan", "off", "--no-access-log", "--log-level", "warning", "--backlog", "4096",
+                *pin,
+                PYTHON,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--workers",
+                "2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--lifespan",
+                "off",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
             ]
         else:
             self.body = _body_naive
             env = _target_env("naive", llm_port, workdir)
             env["DJANGO_SETTINGS_MODULE"] = "bench.seed_sync.settings"
             cmd = [
-                *pin, PYTHON, "-m", "gunicorn", "bench.seed_sync.wsgi:application", "-k", "gthread",
-                "-w", "3", "--threads", "4", "-b", f"127.0.0.1:{self.port}", "--backlog", "4096",
-                "--timeout", "300", "--log-level", "warning",
+                *pin,
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "bench.seed_sync.wsgi:application",
+                "-k",
+                "gthread",
+                "-w",
+                "3",
+                "--threads",
+                "4",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "4096",
+                "--timeout",
+                "300",
+                "--log-level",
+                "warning",
             ]
         self.process = _start(cmd, env, self.log)
         self.ps = psutil.Process(self.process.pid)
 
     def tree(self) -> list[psutil.Process]:
         procs = [self.ps]
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             procs += self.ps.children(recursive=True)
-        except psutil.NoSuchProcess:
-            pass
         return procs
 
     def cpu(self) -> float:
@@ -131,8 +166,16 @@ class Server:
     async def wait_ready(self) -> None:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            stats = await run_load(host="127.0.0.1", port=self.port, path=STREAM_PATH, body_for=self.body,
-                                   streams=1, ramp=0.0, duration=30.0, stop_after_first=True)
+            stats = await run_load(
+                host="127.0.0.1",
+                port=self.port,
+                path=STREAM_PATH,
+                body_for=self.body,
+                streams=1,
+                ramp=0.0,
+                duration=30.0,
+                stop_after_first=True,
+            )
             if stats.deltas:
                 return
             await asyncio.sleep(0.5)
@@ -140,16 +183,15 @@ class Server:
 
     def stop(self) -> None:
         _kill_group(self.process, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
         _kill_group(self.process)  # stragglers (workers) of the group
         self.log.close()
 
 
-async def step(server: Server, others: list[psutil.Process], llm_port: int, streams: int,
-               ramp: float, steady: float) -> PhaseResult:
+async def step(
+    server: Server, others: list[psutil.Process], llm_port: int, streams: int, ramp: float, steady: float
+) -> PhaseResult:
     result = PhaseResult(streams=streams, stats=LoadStats())
     result.rss_idle = server.rss()
 
@@ -168,8 +210,15 @@ async def step(server: Server, others: list[psutil.Process], llm_port: int, stre
         result.rss_load = server.rss()
 
     sampler = asyncio.create_task(sample())
-    result.stats = await run_load(host="127.0.0.1", port=server.port, path=STREAM_PATH, body_for=server.body,
-                                  streams=streams, ramp=ramp, duration=ramp + steady)
+    result.stats = await run_load(
+        host="127.0.0.1",
+        port=server.port,
+        path=STREAM_PATH,
+        body_for=server.body,
+        streams=streams,
+        ramp=ramp,
+        duration=ramp + steady,
+    )
     await sampler
     await asyncio.sleep(3)  # let the server notice the aborted streams before the next step
     return result
@@ -180,8 +229,9 @@ def _passes(r: PhaseResult) -> bool:
     return r.stats.errors == 0 and r.stats.completed > 0 and percentile(r.stats.ttft, 0.99) < TTFT_P99_LIMIT
 
 
-async def bench(target: str, ladder: list[int], args: argparse.Namespace, llm_port: int,
-                others: list[psutil.Process]) -> dict[str, Any]:
+async def bench(
+    target: str, ladder: list[int], args: argparse.Namespace, llm_port: int, others: list[psutil.Process]
+) -> dict[str, Any]:
     server = Server(target, llm_port, args.server_core, ROOT / "var")
     report: dict[str, Any] = {"target": target, "ladder": []}
     try:
@@ -212,9 +262,25 @@ async def bench(target: str, ladder: list[int], args: argparse.Namespace, llm_po
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     os.sched_setaffinity(0, {args.client_core})
     fake = _start(
-        ["taskset", "-c", str(args.client_core), PYTHON, "-m", "unse.fakellm", "--port", "0",
-         "--tokens", str(args.tokens), "--tps", str(args.tps), "--ttft", str(args.ttft)],
-        {**os.environ, "PYTHONPATH": str(ROOT / "src")}, subprocess.PIPE, text=True,
+        [
+            "taskset",
+            "-c",
+            str(args.client_core),
+            PYTHON,
+            "-m",
+            "tools.fakellm",
+            "--port",
+            "0",
+            "--tokens",
+            str(args.tokens),
+            "--tps",
+            str(args.tps),
+            "--ttft",
+            str(args.ttft),
+        ],
+        {**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        subprocess.PIPE,
+        text=True,
     )
     assert fake.stdout is not None
     llm_port = int(fake.stdout.readline().split()[1])
@@ -228,7 +294,9 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 def main() -> int:
     ints = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--targets", type=lambda s: s.split(","), default=["uvicorn", "gthread"])
     parser.add_argument("--uvicorn-ladder", type=ints, default=[50, 100, 200, 300, 400, 600, 800])
     parser.add_argument("--gthread-ladder", type=ints, default=[6, 12, 24])
@@ -241,16 +309,28 @@ def main() -> int:
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the full report here")
     args = parser.parse_args()
-    print(json.dumps({"uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}))
+    print(
+        json.dumps(
+            {"uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+        )
+    )
     try:
         reports = asyncio.run(main_async(args))
     finally:
         for proc in GROUPS:
             _kill_group(proc)
-    print(json.dumps({"uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}))
+    print(
+        json.dumps(
+            {"uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+        )
+    )
     for r in reports:
-        print(json.dumps({r["target"]: {"capacity": r["capacity"], "at_capacity": r["at_capacity"]}},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {r["target"]: {"capacity": r["capacity"], "at_capacity": r["at_capacity"]}},
+                ensure_ascii=False,
+            )
+        )
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=2))
     return 0

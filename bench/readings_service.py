@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/readings_service.py --streams 200 --tokens 300 --tps 30
 
-Starts the fake LLM (`python -m unse.fakellm`) as a subprocess, migrates a throwaway SQLite database and,
+Starts the fake LLM (`python -m tools.fakellm`) as a subprocess, migrates a throwaway SQLite database and,
 in this process, runs `--streams` concurrent distinct (uncached) readings through
 `unse.readings.services.reading_stream`, then the same readings again (all cached). Reports this process's
 CPU seconds (the fake LLM's CPU is not counted) per 1,000 relayed tokens and per cached reading, delta events
@@ -57,12 +57,15 @@ def _birth(index: int) -> dict[str, object]:
 
 async def _run(streams: int) -> dict[str, float]:
     from unse.ai.providers import close_http_sessions
-    from unse.readings.services import reading_stream
+    from unse.core.request import Caller
+    from unse.readings.requests import reading_request
+    from unse.readings.services.open import reading_stream
 
     async def one(index: int) -> tuple[int, bool]:
         deltas, cached = 0, False
         async for event in reading_stream(
-            birth=_birth(index), user=None, client_subject=f"ip:bench-{index}", request_id="bench"
+            request=reading_request(birth=_birth(index)),
+            caller=Caller(user=None, client_subject=f"ip:bench-{index}", request_id="bench"),
         ):
             if event is None:
                 continue
@@ -91,7 +94,9 @@ async def _run(streams: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--streams", type=int, default=200)
     parser.add_argument("--tokens", type=int, default=300)
     parser.add_argument("--tps", type=float, default=30.0)
@@ -100,9 +105,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         port = _free_port()
-        fake = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-            [sys.executable, "-m", "unse.fakellm", "--port", str(port), "--tokens", str(args.tokens),
-             "--tps", str(args.tps), "--ttft", str(args.ttft)],
+        fake = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tools.fakellm",
+                "--port",
+                str(port),
+                "--tokens",
+                str(args.tokens),
+                "--tps",
+                str(args.tps),
+                "--ttft",
+                str(args.ttft),
+            ],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
             stdout=subprocess.DEVNULL,
@@ -110,8 +126,11 @@ def main() -> int:
         )
         try:
             _configure(workdir, port)
-            subprocess.run(  # noqa: S603
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=os.environ, check=True
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+                cwd=ROOT,
+                env=os.environ,
+                check=True,
             )
             import django
 
@@ -123,8 +142,17 @@ def main() -> int:
             fake.wait(timeout=10)
     tokens = args.streams * args.tokens
     result["uncached_cpu_s_per_1000_tokens"] = result["uncached_cpu_s"] / tokens * 1000
-    print(json.dumps({"streams": args.streams, "tokens_per_stream": args.tokens, "tps": args.tps, **{
-        k: round(v, 4) for k, v in result.items()}}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "streams": args.streams,
+                "tokens_per_stream": args.tokens,
+                "tps": args.tps,
+                **{k: round(v, 4) for k, v in result.items()},
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -4,7 +4,7 @@
     flock /tmp/bench.lock .venv/bin/python bench/rolling_restart.py --baseline   # + the setup as it was before
     flock /tmp/bench.lock .venv/bin/python bench/rolling_restart.py --rolls 1 --json-clients 3 --stream-clients 2   # quick
 
-It starts on loopback: the fake LLM (`python -m unse.fakellm`), a private redis-server, two service
+It starts on loopback: the fake LLM (`python -m tools.fakellm`), a private redis-server, two service
 instances A and B (`scripts/serve.sh`: uvicorn, `WEB_CONCURRENCY` workers each, production settings) on one
 PostgreSQL database (default: `unse_bench_restart` created on the machine's server at 127.0.0.1:5432 and
 dropped at the end; `--database-url` to use another), and Debian's nginx running deploy/nginx.conf rendered
@@ -465,7 +465,7 @@ def private_redis(workdir: Path) -> Iterator[str]:
 @contextlib.contextmanager
 def fake_llm(tokens: int, tps: float) -> Iterator[int]:
     process = subprocess.Popen(
-        [PYTHON, "-m", "unse.fakellm", "--port", "0", "--tokens", str(tokens), "--tps", str(tps)],
+        [PYTHON, "-m", "tools.fakellm", "--port", "0", "--tokens", str(tokens), "--tps", str(tps)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         stdout=subprocess.PIPE,

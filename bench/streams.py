@@ -4,7 +4,7 @@
     .venv/bin/python bench/streams.py --targets naive --fixed 150 --ladder 100,150,200
 
 Layout: ONE service worker (uvicorn, uvloop + httptools) pinned with taskset to `--server-core`; the fake
-LLM (`python -m unse.fakellm`) and this load generator pinned to `--client-core`. Provider profile: one
+LLM (`python -m tools.fakellm`) and this load generator pinned to `--client-core`. Provider profile: one
 token per upstream chunk, `--tokens` tokens at `--tps` tokens/s after `--ttft`.
 
 Per target it reports
@@ -172,7 +172,7 @@ class Server:
         self.target = target
         self.port = _free_port()
         self.env = _target_env(target, llm_port, workdir)
-        self.log = (workdir / f"bench-streams-{target}.log").open("w")  # noqa: SIM115 - closed in stop()
+        self.log = (workdir / f"bench-streams-{target}.log").open("w")
         if target == "readings":
             db = workdir / "bench-streams.sqlite3"
             db.unlink(missing_ok=True)
@@ -181,9 +181,26 @@ class Server:
             )
         self.process = subprocess.Popen(
             [
-                "taskset", "-c", str(core), PYTHON, "-m", "uvicorn", TARGETS[target]["app"],
-                "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop", "--http", "httptools",
-                "--no-access-log", "--log-level", "warning", "--backlog", "4096",
+                "taskset",
+                "-c",
+                str(core),
+                PYTHON,
+                "-m",
+                "uvicorn",
+                TARGETS[target]["app"],
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--backlog",
+                "4096",
             ],
             cwd=ROOT,
             env=self.env,
@@ -206,8 +223,14 @@ class Server:
             raise RuntimeError(f"{self.target} server did not start")
         # The first request imports the view's modules (seconds on a busy host): wait for one stream.
         stats = await run_load(
-            host="127.0.0.1", port=self.port, path=STREAM_PATH, body_for=TARGETS[self.target]["body"],
-            streams=1, ramp=0.0, duration=120.0, stop_after_first=True,
+            host="127.0.0.1",
+            port=self.port,
+            path=STREAM_PATH,
+            body_for=TARGETS[self.target]["body"],
+            streams=1,
+            ramp=0.0,
+            duration=120.0,
+            stop_after_first=True,
         )
         if not stats.deltas:
             raise RuntimeError(f"{self.target} server streams nothing: {stats}")
@@ -229,7 +252,13 @@ class Server:
 
 
 async def phase(
-    server: Server, fake: psutil.Process, llm_port: int, streams: int, ramp: float, steady: float, measure: bool
+    server: Server,
+    fake: psutil.Process,
+    llm_port: int,
+    streams: int,
+    ramp: float,
+    steady: float,
+    measure: bool,
 ) -> PhaseResult:
     result = PhaseResult(streams=streams, stats=LoadStats())
     me = psutil.Process()
@@ -237,7 +266,11 @@ async def phase(
 
     async def sample() -> None:
         await asyncio.sleep(ramp)
-        cpu0, tokens0, t0 = server.cpu(), (await _http_get_json(llm_port, "/_stats"))["tokens_sent"], time.monotonic()
+        cpu0, tokens0, t0 = (
+            server.cpu(),
+            (await _http_get_json(llm_port, "/_stats"))["tokens_sent"],
+            time.monotonic(),
+        )
         client0 = sum(p.cpu_times().user + p.cpu_times().system for p in (me, fake))
         await asyncio.sleep(max(1.0, steady - 1.0))
         result.server_cpu = server.cpu() - cpu0
@@ -262,7 +295,9 @@ async def phase(
     return result
 
 
-async def bench_target(target: str, args: argparse.Namespace, llm_port: int, fake: psutil.Process) -> dict[str, Any]:
+async def bench_target(
+    target: str, args: argparse.Namespace, llm_port: int, fake: psutil.Process
+) -> dict[str, Any]:
     workdir = ROOT / "var"
     server = Server(target, llm_port, args.server_core, workdir)
     report: dict[str, Any] = {"target": target}
@@ -298,8 +333,20 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     os.sched_setaffinity(0, {args.client_core})
     fake_proc = subprocess.Popen(  # noqa: ASYNC220 - once, before any load
         [
-            "taskset", "-c", str(args.client_core), PYTHON, "-m", "unse.fakellm", "--port", "0",
-            "--tokens", str(args.tokens), "--tps", str(args.tps), "--ttft", str(args.ttft),
+            "taskset",
+            "-c",
+            str(args.client_core),
+            PYTHON,
+            "-m",
+            "tools.fakellm",
+            "--port",
+            "0",
+            "--tokens",
+            str(args.tokens),
+            "--tps",
+            str(args.tps),
+            "--ttft",
+            str(args.ttft),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -332,20 +379,30 @@ def _prioritize(nice: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--targets", type=lambda s: s.split(","), default=["naive", "readings"])
     parser.add_argument("--fixed", type=int, default=300, help="open streams of the CPU/memory measurement")
-    parser.add_argument("--ladder", type=lambda s: [int(x) for x in s.split(",") if x], default=[100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200])
+    parser.add_argument(
+        "--ladder",
+        type=lambda s: [int(x) for x in s.split(",") if x],
+        default=[100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200],
+    )
     parser.add_argument("--tokens", type=int, default=600)
     parser.add_argument("--tps", type=float, default=30.0)
     parser.add_argument("--ttft", type=float, default=0.2)
-    parser.add_argument("--ramp", type=float, default=20.0, help="seconds over which stream starts are spread")
+    parser.add_argument(
+        "--ramp", type=float, default=20.0, help="seconds over which stream starts are spread"
+    )
     parser.add_argument("--steady", type=float, default=15.0, help="seconds measured after the ramp")
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the full report here")
     parser.add_argument(
-        "--nice", type=int, default=0,
+        "--nice",
+        type=int,
+        default=0,
         help="niceness of the measured processes (e.g. -10 on a shared host so that other load does not "
         "starve the pinned server; needs root)",
     )

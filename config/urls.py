@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Before allauth's URLs: the atomic sign-up views override allauth's at the same paths.
     path("", include("unse.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("unse.api.urls")),
+    path("api/v1/", api.urls),
     path("", include("unse.core.urls")),
     path("", include("unse.web.urls")),
 ]

@@ -1,4 +1,4 @@
-"""pytest fixture `fake_llm`: the OpenAI-compatible test double (`python -m unse.fakellm`) over real HTTP.
+"""pytest fixture `fake_llm`: the OpenAI-compatible test double (`python -m tools.fakellm`) over real HTTP.
 
 One server process per test session (started on a free loopback port); every test gets a handle whose
 scenario and counters were reset, so tests cannot leak faults into each other.
@@ -16,12 +16,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 READY_TIMEOUT_SECONDS = 20.0
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class FakeLLMHandle:
         return f"{self.root}/v1"
 
     def control(self, **scenario: Any) -> dict[str, Any]:
-        """Set the default scenario (fields of `unse.fakellm.Scenario`; fault as "500", "429", "hang", ...)."""
+        """Set the default scenario (fields of `tools.fakellm.Scenario`; fault as "500", "429", "hang", ...)."""
         response = httpx.post(f"{self.root}/_control", json=scenario, timeout=5)
         response.raise_for_status()
         return dict(response.json()["scenario"])
@@ -75,7 +77,8 @@ class FakeLLMHandle:
 
 def start_fake_llm(*args: str) -> tuple[subprocess.Popen[str], int]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "unse.fakellm", "--port", "0", *args],
+        [sys.executable, "-m", "tools.fakellm", "--port", "0", *args],
+        cwd=ROOT,  # tools/ is a top-level package of the repository, not of the installed wheel
         stdout=subprocess.PIPE,
         text=True,
     )

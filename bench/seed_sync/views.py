@@ -37,7 +37,9 @@ def stream(request: HttpRequest) -> StreamingHttpResponse:
             yield "event: meta\ndata: {}\n\n"
             for chunk in upstream:
                 if chunk.choices and chunk.choices[0].delta.content:
-                    yield "event: delta\ndata: " + json.dumps({"text": chunk.choices[0].delta.content}) + "\n\n"
+                    yield (
+                        "event: delta\ndata: " + json.dumps({"text": chunk.choices[0].delta.content}) + "\n\n"
+                    )
             yield "event: done\ndata: {}\n\n"
         finally:
             upstream.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import sentry_sdk
 from csp.constants import NONCE, NONE, SELF
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
@@ -168,7 +169,14 @@ MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
 MAINTENANCE_RETRY_AFTER_SECONDS = env_int("MAINTENANCE_RETRY_AFTER_SECONDS", 600)
 MAINTENANCE_CHECK_INTERVAL_SECONDS = env_float("MAINTENANCE_CHECK_INTERVAL_SECONDS", 2.0)
 # Reachable during maintenance, so a superuser can still sign in (probes never reach this check).
-MAINTENANCE_EXEMPT_PATHS = ["/accounts/login/", "/admin/login/", "/static/", "/health/", "/ready/", "/metrics"]
+MAINTENANCE_EXEMPT_PATHS = [
+    "/accounts/login/",
+    "/admin/login/",
+    "/static/",
+    "/health/",
+    "/ready/",
+    "/metrics",
+]
 
 # --- health, drain, metrics -------------------------------------------------------------------------------
 READY_CHECK_TIMEOUT_SECONDS = env_float("READY_CHECK_TIMEOUT_SECONDS", 3.0)
@@ -185,8 +193,6 @@ LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
 
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
-    import sentry_sdk
-
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         environment=env_str("SENTRY_ENVIRONMENT", "production"),

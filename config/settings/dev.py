@@ -5,4 +5,4 @@ from config.env import env_bool, env_str
 from .base import *  # noqa: F403
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"

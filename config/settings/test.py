@@ -8,7 +8,7 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY") or "test-only-insecure-key"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY") or "test-only-insecure-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

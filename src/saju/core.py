@@ -161,7 +161,20 @@ STEMS: tuple[Stem, ...] = tuple(Stem)
 BRANCHES: tuple[Branch, ...] = tuple(Branch)
 STEM_HANGUL: tuple[str, ...] = ("갑", "을", "병", "정", "무", "기", "경", "신", "임", "계")
 BRANCH_HANGUL: tuple[str, ...] = ("자", "축", "인", "묘", "진", "사", "오", "미", "신", "유", "술", "해")
-BRANCH_ANIMAL: tuple[str, ...] = ("쥐", "소", "호랑이", "토끼", "용", "뱀", "말", "양", "원숭이", "닭", "개", "돼지")
+BRANCH_ANIMAL: tuple[str, ...] = (
+    "쥐",
+    "소",
+    "호랑이",
+    "토끼",
+    "용",
+    "뱀",
+    "말",
+    "양",
+    "원숭이",
+    "닭",
+    "개",
+    "돼지",
+)
 BRANCH_ELEMENT: tuple[Element, ...] = (
     Element.WATER,
     Element.EARTH,
@@ -221,6 +234,4 @@ class Pillar:
 
 
 _PILLAR_INDEX: dict[tuple[int, int], int] = {(i % 10, i % 12): i for i in range(SEXAGENARY_CYCLE)}
-PILLARS: tuple[Pillar, ...] = tuple(
-    Pillar(STEMS[i % 10], BRANCHES[i % 12]) for i in range(SEXAGENARY_CYCLE)
-)
+PILLARS: tuple[Pillar, ...] = tuple(Pillar(STEMS[i % 10], BRANCHES[i % 12]) for i in range(SEXAGENARY_CYCLE))

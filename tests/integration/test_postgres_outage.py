@@ -66,7 +66,9 @@ def running_private_postgres(prefix: str, *, tools: tuple[str, ...] = ()) -> Ite
     """A started private PostgreSQL under a fresh temp dir, stopped and removed afterwards; the test is
     skipped when the server binaries, the other `tools` or the `postgres` user are missing."""
     if not (_pg_bin("initdb") and _pg_bin("pg_ctl")) or any(shutil.which(tool) is None for tool in tools):
-        pytest.skip(f"PostgreSQL server binaries (initdb, pg_ctl) or {', '.join(tools) or 'tools'} are not installed")
+        pytest.skip(
+            f"PostgreSQL server binaries (initdb, pg_ctl) or {', '.join(tools) or 'tools'} are not installed"
+        )
     if os.geteuid() == 0:
         try:
             owner = pwd.getpwnam("postgres")

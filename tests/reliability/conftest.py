@@ -49,8 +49,19 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.root)],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -118,8 +129,9 @@ class Outcome:
     headers: httpx.Headers
 
 
-async def post_many(app: AppServer, path: str, bodies: list[dict[str, Any]], *, client_ip: str,
-                    bound_seconds: float = 90.0) -> list[Outcome]:
+async def post_many(
+    app: AppServer, path: str, bodies: list[dict[str, Any]], *, client_ip: str, bound_seconds: float = 90.0
+) -> list[Outcome]:
     """Send every body at once (one connection each) from `client_ip` (X-Forwarded-For of a trusted proxy)."""
     headers = {**HTTPS, "X-Forwarded-For": client_ip}
     limits = httpx.Limits(max_connections=len(bodies), max_keepalive_connections=0)

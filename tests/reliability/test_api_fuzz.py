@@ -40,8 +40,14 @@ def _check(case: Any, response: Any) -> None:
 def test_no_operation_answers_500_and_every_error_carries_the_error_object(
     tmp_path: Path, sqlite_url: str, app_servers
 ) -> None:
-    app = start_app(tmp_path, database_url=sqlite_url, DJANGO_SETTINGS_MODULE=APP_SETTINGS, LLM_API_KEY="",
-                    RATE_LIMIT_ANON="", RATE_LIMIT_ANON_GLOBAL="")
+    app = start_app(
+        tmp_path,
+        database_url=sqlite_url,
+        DJANGO_SETTINGS_MODULE=APP_SETTINGS,
+        LLM_API_KEY="",
+        RATE_LIMIT_ANON="",
+        RATE_LIMIT_ANON_GLOBAL="",
+    )
     app_servers.append(app)
     schema = schemathesis.openapi.from_url(app.url("/api/v1/openapi.json"), headers=HTTPS)
     base_url = app.url("")
@@ -54,8 +60,12 @@ def test_no_operation_answers_500_and_every_error_carries_the_error_object(
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=EXAMPLES_PER_OPERATION,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
             def fuzz(case: Any) -> None:
                 response = case.call(base_url=base_url, session=session, headers=HTTPS, timeout=30)
                 _check(case, response)

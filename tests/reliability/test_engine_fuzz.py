@@ -15,17 +15,24 @@ from saju.chart import chart_from_birth
 from saju.errors import SajuError
 
 _SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**20), max_value=10**20),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
 )
 _DATETIMES = st.one_of(
-    st.from_regex(r"-?[0-9]{1,5}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?", fullmatch=True),
+    st.from_regex(
+        r"-?[0-9]{1,5}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2})?)?", fullmatch=True
+    ),
     st.datetimes().map(lambda value: value.isoformat(timespec="minutes")),
     _SCALARS,
 )
 _VALUES: dict[str, st.SearchStrategy[Any]] = {
     "datetime": _DATETIMES,
-    "timezone": st.one_of(st.sampled_from(["Asia/Seoul", "UTC", "America/New_York", "Nowhere/City", "+09:00"]), _SCALARS),
+    "timezone": st.one_of(
+        st.sampled_from(["Asia/Seoul", "UTC", "America/New_York", "Nowhere/City", "+09:00"]), _SCALARS
+    ),
     "calendar": st.one_of(st.sampled_from(["solar", "lunar", "julian"]), _SCALARS),
     "leap": _SCALARS,
     "longitude": st.one_of(st.floats(min_value=-400, max_value=400), _SCALARS),
@@ -36,7 +43,9 @@ _VALUES: dict[str, st.SearchStrategy[Any]] = {
     "gender": st.one_of(st.sampled_from(["female", "male", "other"]), _SCALARS),
 }
 _BIRTHS = st.one_of(
-    st.fixed_dictionaries({"datetime": _DATETIMES}, optional={k: v for k, v in _VALUES.items() if k != "datetime"}),
+    st.fixed_dictionaries(
+        {"datetime": _DATETIMES}, optional={k: v for k, v in _VALUES.items() if k != "datetime"}
+    ),
     st.dictionaries(st.sampled_from(sorted(MAPPING_KEYS | {"name", ""})), _SCALARS, max_size=4),
     _SCALARS,
 )

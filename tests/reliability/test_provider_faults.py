@@ -15,9 +15,11 @@ from django.test import override_settings
 from tests.reliability.conftest import birth
 from tests.unse.readings.llm_fixtures import LLM
 from unse.ai.breaker import BreakerState, breaker_state
-from unse.readings.events import EventName, ReadingEvent
+from unse.core.event_stream import EventName, StreamEvent
+from unse.core.request import Caller
 from unse.readings.models import GeneratedBy, Reading
-from unse.readings.services import reading_stream
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,15 +35,15 @@ FAULTS: list[dict[str, Any]] = [
 PER_FAULT = 15
 
 
-async def _reading(index: int, *, who: str) -> list[ReadingEvent]:
+async def _reading(index: int, *, who: str) -> list[StreamEvent]:
     stream = reading_stream(
-        birth=birth(index), kind="saju", topic=None, mode="plain", user=None,
-        client_subject=who, request_id=f"rel-{index}",
+        request=reading_request(birth=birth(index), kind="saju", topic=None, mode="plain"),
+        caller=Caller(user=None, client_subject=who, request_id=f"rel-{index}"),
     )
     return [event async for event in stream if event is not None]
 
 
-def _outcome(events: list[ReadingEvent]) -> str:
+def _outcome(events: list[StreamEvent]) -> str:
     last = events[-1]
     if last.name == EventName.ERROR:
         return "error:" + last.data["error"]["code"]
@@ -50,9 +52,12 @@ def _outcome(events: list[ReadingEvent]) -> str:
 
 
 @override_settings(RATE_LIMIT_ANON="", RATE_LIMIT_ANON_GLOBAL="", AI_DAILY_TOKEN_BUDGET=0)
-async def test_ten_percent_of_each_fault_keeps_the_breaker_closed_and_stores_nothing_partial(llm: LLM) -> None:
-    provider = llm.provider(first_token_timeout=0.5, total_timeout=10.0, max_retries=2,
-                            backoff_base=0.01, backoff_max=0.02)
+async def test_ten_percent_of_each_fault_keeps_the_breaker_closed_and_stores_nothing_partial(
+    llm: LLM,
+) -> None:
+    provider = llm.provider(
+        first_token_timeout=0.5, total_timeout=10.0, max_retries=2, backoff_base=0.01, backoff_max=0.02
+    )
     outcomes: dict[str, list[str]] = {}
     with override_settings(LLM_PROVIDERS=[provider]):
         for number, fault in enumerate(FAULTS):
@@ -68,7 +73,10 @@ async def test_ten_percent_of_each_fault_keeps_the_breaker_closed_and_stores_not
     everything = [o for group in outcomes.values() for o in group]
     assert len(everything) == len(FAULTS) * PER_FAULT  # every request got an answer or a clear error
     # Only a cut or garbage after the first token may end in an error event (never a hang, never a 500).
-    assert {o for o in everything if o.startswith("error:")} <= {"error:AI_UNAVAILABLE", "error:AI_BAD_RESPONSE"}
+    assert {o for o in everything if o.startswith("error:")} <= {
+        "error:AI_UNAVAILABLE",
+        "error:AI_BAD_RESPONSE",
+    }
     assert all(not o.startswith("error:") for o in outcomes["500"] + outcomes["429"] + outcomes["empty"])
     # A contradicting reading is delivered with a notice and never stored.
     assert all(o == "ai:GROUNDING_MISMATCH:unstored" for o in outcomes["contradict"] if "GROUNDING" in o)
@@ -78,11 +86,15 @@ async def test_ten_percent_of_each_fault_keeps_the_breaker_closed_and_stores_not
     assert clean_ai >= len(everything) * 0.7
 
 
-@override_settings(RATE_LIMIT_ANON="", RATE_LIMIT_ANON_GLOBAL="", AI_DAILY_TOKEN_BUDGET=0,
-                   AI_BREAKER_OPEN_SECONDS=1.0)
-async def test_full_outage_opens_the_breaker_cached_readings_flow_fallback_is_marked_then_it_closes(llm: LLM) -> None:
-    provider = llm.provider(first_token_timeout=0.5, total_timeout=10.0, max_retries=2,
-                            backoff_base=0.01, backoff_max=0.02)
+@override_settings(
+    RATE_LIMIT_ANON="", RATE_LIMIT_ANON_GLOBAL="", AI_DAILY_TOKEN_BUDGET=0, AI_BREAKER_OPEN_SECONDS=1.0
+)
+async def test_full_outage_opens_the_breaker_cached_readings_flow_fallback_is_marked_then_it_closes(
+    llm: LLM,
+) -> None:
+    provider = llm.provider(
+        first_token_timeout=0.5, total_timeout=10.0, max_retries=2, backoff_base=0.01, backoff_max=0.02
+    )
     with override_settings(LLM_PROVIDERS=[provider]):
         llm.set(tokens=40)
         stored = await _reading(0, who="ip:rel-a")
@@ -96,7 +108,9 @@ async def test_full_outage_opens_the_breaker_cached_readings_flow_fallback_is_ma
         assert llm.stats.requests == calls_when_open  # an open breaker sends nothing
         for events in [*during, refused]:
             assert events[-1].data["generated_by"]["type"] == "rules"  # the built-in fallback ...
-            assert [e.data["code"] for e in events if e.name == EventName.NOTICE] == ["AI_UNAVAILABLE"]  # ... marked
+            assert [e.data["code"] for e in events if e.name == EventName.NOTICE] == [
+                "AI_UNAVAILABLE"
+            ]  # ... marked
         cached = await _reading(0, who="ip:rel-d")
         assert cached[0].data["cached"] is True and cached[-1].data["generated_by"]["type"] == "ai"
 

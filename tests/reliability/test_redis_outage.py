@@ -38,8 +38,12 @@ async def _load_round(app: AppServer, round_no: int) -> list[int]:
     cached = post_many(app, "/api/v1/readings", [{"birth": birth(0)}] * 4, client_ip="192.0.2.1")
     charts = post_many(app, "/api/v1/charts", [{"birth": birth(i)} for i in range(4)], client_ip="192.0.2.2")
     fresh = [
-        post_many(app, "/api/v1/readings", [{"birth": birth(1000 + round_no * ROUND + i)}],
-                  client_ip=f"10.{round_no}.{i}.1")
+        post_many(
+            app,
+            "/api/v1/readings",
+            [{"birth": birth(1000 + round_no * ROUND + i)}],
+            client_ip=f"10.{round_no}.{i}.1",
+        )
         for i in range(ROUND - 8)
     ]
     batches = await asyncio.gather(cached, charts, *fresh)
@@ -59,10 +63,12 @@ async def _single_flight_and_breaker_work_locally(
     # streaming (1 s to the first token) -> one provider call, one stored reading, nobody charged twice.
     fake_llm.control(tokens=10, tps=0, ttft=1.0)
     calls = fake_llm.stats()["requests"]
-    same = await asyncio.gather(*(
-        post_many(app, "/api/v1/readings", [{"birth": birth(7000)}], client_ip=f"203.0.113.{i + 1}")
-        for i in range(8)
-    ))
+    same = await asyncio.gather(
+        *(
+            post_many(app, "/api/v1/readings", [{"birth": birth(7000)}], client_ip=f"203.0.113.{i + 1}")
+            for i in range(8)
+        )
+    )
     outcomes = [batch[0] for batch in same]
     statuses.update(o.status for o in outcomes)
     assert [o.status for o in outcomes] == [200] * 8
@@ -75,10 +81,13 @@ async def _single_flight_and_breaker_work_locally(
     # is healthy again a probe after AI_BREAKER_OPEN_SECONDS closes it.
     fake_llm.control(tokens=10, tps=0, ttft=0, fault="500", fault_rate=1.0)
     for i in range(3):
-        [failed] = await post_many(app, "/api/v1/readings", [{"birth": birth(7100 + i)}],
-                                   client_ip=f"203.0.113.{20 + i}")
+        [failed] = await post_many(
+            app, "/api/v1/readings", [{"birth": birth(7100 + i)}], client_ip=f"203.0.113.{20 + i}"
+        )
         statuses[failed.status] += 1
-        assert failed.status == 200 and failed.body["generated_by"]["provider"] == "builtin"  # marked fallback
+        assert (
+            failed.status == 200 and failed.body["generated_by"]["provider"] == "builtin"
+        )  # marked fallback
         assert "AI_UNAVAILABLE" in {n["code"] for n in failed.body["notices"]}
     calls = fake_llm.stats()["requests"]
     [skipped] = await post_many(app, "/api/v1/readings", [{"birth": birth(7110)}], client_ip="203.0.113.30")
@@ -97,7 +106,9 @@ async def _single_flight_and_breaker_work_locally(
 
 
 def _redis_keys(redis: PrivateRedis) -> int:
-    out = subprocess.run(["redis-cli", "-p", str(redis.port), "dbsize"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["redis-cli", "-p", str(redis.port), "dbsize"], capture_output=True, text=True, check=True
+    )
     return int(out.stdout.strip())
 
 
@@ -106,10 +117,18 @@ async def test_redis_crash_under_load_is_survived_and_shared_state_resumes(
 ) -> None:
     fake_llm.control(tokens=10, tps=0, ttft=0)
     app = start_app(
-        tmp_path, database_url=sqlite_url, REDIS_URL=private_redis.url,
-        **ai_env(fake_llm, RATE_LIMIT_ANON=f"{LIMIT}/hour;100/day", AI_REDIS_RETRY_SECONDS="1",
-                 READY_CHECK_TIMEOUT_SECONDS="2", AI_BREAKER_CONSECUTIVE_FAILURES="3",
-                 AI_BREAKER_OPEN_SECONDS="2", LLM_MAX_RETRIES="0"),
+        tmp_path,
+        database_url=sqlite_url,
+        REDIS_URL=private_redis.url,
+        **ai_env(
+            fake_llm,
+            RATE_LIMIT_ANON=f"{LIMIT}/hour;100/day",
+            AI_REDIS_RETRY_SECONDS="1",
+            READY_CHECK_TIMEOUT_SECONDS="2",
+            AI_BREAKER_CONSECUTIVE_FAILURES="3",
+            AI_BREAKER_OPEN_SECONDS="2",
+            LLM_MAX_RETRIES="0",
+        ),
     )
     app_servers.append(app)
     statuses: Counter[int] = Counter()
@@ -127,8 +146,12 @@ async def test_redis_crash_under_load_is_survived_and_shared_state_resumes(
     assert down["checks"]["redis"]["status"] == "failed"
     assert "database" not in down.get("failing", [])
     # While Redis is away a client over the limit is let through: fail open, never a 500.
-    over = await post_many(app, "/api/v1/readings", [{"birth": birth(5000 + i)} for i in range(LIMIT + 2)],
-                           client_ip="198.51.100.40")
+    over = await post_many(
+        app,
+        "/api/v1/readings",
+        [{"birth": birth(5000 + i)} for i in range(LIMIT + 2)],
+        client_ip="198.51.100.40",
+    )
     statuses.update(outcome.status for outcome in over)
     assert all(outcome.status == 200 for outcome in over)
     assert metric_value(app, "unse_ai_ratelimit_fail_open_total") >= 1
@@ -144,8 +167,12 @@ async def test_redis_crash_under_load_is_survived_and_shared_state_resumes(
     assert _ready(app)["status"] == "ok"
     await asyncio.sleep(1.5)  # past AI_REDIS_RETRY_SECONDS: the AI layer tries Redis again
     statuses.update(await _load_round(app, 9))
-    after = await post_many(app, "/api/v1/readings", [{"birth": birth(6000 + i)} for i in range(LIMIT + 2)],
-                            client_ip="198.51.100.41")
+    after = await post_many(
+        app,
+        "/api/v1/readings",
+        [{"birth": birth(6000 + i)} for i in range(LIMIT + 2)],
+        client_ip="198.51.100.41",
+    )
     statuses.update(outcome.status for outcome in after)
 
     assert Counter(outcome.status for outcome in after) == {200: LIMIT, 429: 2}  # enforced again, shared

@@ -49,18 +49,26 @@ def test_headers_csrf_and_logs_without_secrets(
         token = csrf_cookie.split(";", 1)[0].split("=", 1)[1]
         cookie = {"Cookie": f"csrftoken={token}", "Referer": referer}
         # The cookie alone is not enough: a form POST without the token is refused with the error model.
-        forged = browser.post("/accounts/login/", data={"login": EMAIL, "password": PASSWORD},
-                              headers={"Accept": "application/json", **cookie})
+        forged = browser.post(
+            "/accounts/login/",
+            data={"login": EMAIL, "password": PASSWORD},
+            headers={"Accept": "application/json", **cookie},
+        )
         assert forged.status_code == 403
         assert forged.json()["error"]["code"] == "CSRF_FAILED"
 
-        login = browser.post("/accounts/login/", data={"login": EMAIL, "password": PASSWORD,
-                                                       "csrfmiddlewaretoken": token},
-                             headers=cookie)
+        login = browser.post(
+            "/accounts/login/",
+            data={"login": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers=cookie,
+        )
         assert login.status_code in {200, 400}  # wrong credentials: the form again, not a server error
 
-        reading = browser.post("/api/v1/readings", headers=HTTPS,
-                               json={"birth": {"datetime": BIRTH_DATETIME, "timezone": "Asia/Seoul"}})
+        reading = browser.post(
+            "/api/v1/readings",
+            headers=HTTPS,
+            json={"birth": {"datetime": BIRTH_DATETIME, "timezone": "Asia/Seoul"}},
+        )
         assert reading.status_code == 200, reading.text
     assert fake_llm.stats()["requests"] == 1
 

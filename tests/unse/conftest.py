@@ -8,6 +8,8 @@ import orjson
 import pytest
 from django.test import override_settings
 
+from unse.core.process import reset_process_state
+
 
 def parse_sse(body: bytes) -> list[tuple[str, Any]]:
     """The (event name, JSON data) pairs of a Server-Sent Events body; comments and keep-alives dropped."""
@@ -22,6 +24,15 @@ def parse_sse(body: bytes) -> list[tuple[str, Any]]:
         if name is not None:
             events.append((name, data))
     return events
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Any:
+    """Every test of the apps starts and ends as a fresh process would: no breaker, budget, Redis-outage,
+    switch, maintenance, flight or memo state left by another test (unse.core.process)."""
+    reset_process_state()
+    yield
+    reset_process_state()
 
 
 @pytest.fixture

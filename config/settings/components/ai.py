@@ -1,10 +1,10 @@
 """Settings owned by the ai part of the service; star-imported at the end of base.py."""
 
 # --- readings pipeline (owned by the readings part: src/unse/readings/, docs/ai-pipeline.md) ----------
-from config.env import env_bool as _r_env_bool  # noqa: E402
-from config.env import env_float as _r_env_float  # noqa: E402
-from config.env import env_int as _r_env_int  # noqa: E402
-from config.env import env_str as _r_env_str  # noqa: E402
+from config.env import env_bool as _r_env_bool
+from config.env import env_float as _r_env_float
+from config.env import env_int as _r_env_int
+from config.env import env_str as _r_env_str
 
 # HMAC key of the chart fingerprint; empty = derived from SECRET_KEY (rotating either empties the cache).
 READINGS_FINGERPRINT_SECRET = _r_env_str("READINGS_FINGERPRINT_SECRET")

@@ -27,11 +27,6 @@ DAILY_FORTUNE_STALE_SECONDS = env_int("DAILY_FORTUNE_STALE_SECONDS", 300)
 DAILY_FORTUNE_PAGE_SIZE = env_int("DAILY_FORTUNE_PAGE_SIZE", 500)
 # Threads for the pipeline's database calls inside one batch process; keep it <= DB_POOL_MAX.
 DAILY_FORTUNE_DB_THREADS = env_int("DAILY_FORTUNE_DB_THREADS", 8)
-# Stream coalescing of the batch's AI calls (the web keeps LLM_STREAM_COALESCE_MS, 100 ms): the provider
-# client waits this long before each read after the first token, so an answer's end arrives up to this
-# late. Short here because the batch's throughput is workers / latency per fortune; 0 = no waiting (one
-# wake-up per received chunk: more CPU with a slowly streaming provider).
-DAILY_FORTUNE_STREAM_COALESCE_MS = env_int("DAILY_FORTUNE_STREAM_COALESCE_MS", 20)
 # 2 + 4 + 8 + 16 s (+ jitter) of backoff: longer than a breaker's open period, so an outage is waited out.
 DAILY_FORTUNE_MAX_ATTEMPTS = env_int("DAILY_FORTUNE_MAX_ATTEMPTS", 5)
 DAILY_FORTUNE_RETRY_BASE_SECONDS = env_float("DAILY_FORTUNE_RETRY_BASE_SECONDS", 2.0)

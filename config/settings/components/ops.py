@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.schedules import crontab
+
 from config.env import env_float as _o_env_float
 from config.env import env_int as _o_env_int
 from config.settings.components.batch import CELERY_BEAT_SCHEDULE as _o_batch_beat
@@ -30,8 +32,6 @@ OPS_STATUS_TIMEOUT_SECONDS = _o_env_float("OPS_STATUS_TIMEOUT_SECONDS", 1.0)
 
 
 def _o_beat() -> dict[str, dict[str, Any]]:
-    from celery.schedules import crontab
-
     return {
         "ops-purge-expired": {
             "task": "ops.purge_expired",

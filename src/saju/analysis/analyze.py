@@ -58,10 +58,23 @@ from saju.terms import TERM_NAMES_HANGUL, TERM_SECONDS, TERMS_PER_YEAR, next_jie
 
 KST = ZoneInfo("Asia/Seoul")
 MONTH_JIE_NAMES: tuple[str, ...] = (
-    "입춘", "경칩", "청명", "입하", "망종", "소서", "입추", "백로", "한로", "입동", "대설", "소한",
+    "입춘",
+    "경칩",
+    "청명",
+    "입하",
+    "망종",
+    "소서",
+    "입추",
+    "백로",
+    "한로",
+    "입동",
+    "대설",
+    "소한",
 )
 SEWOON_YEARS_IN_ANALYSIS = 2
-GENDER_REQUIRED_MESSAGE = "성별 정보가 없어 대운의 방향(순행·역행)을 정할 수 없습니다. 성별을 입력하면 대운을 계산합니다."
+GENDER_REQUIRED_MESSAGE = (
+    "성별 정보가 없어 대운의 방향(순행·역행)을 정할 수 없습니다. 성별을 입력하면 대운을 계산합니다."
+)
 UNKNOWN_TIME_HOUR = time(12, 0)
 
 
@@ -119,18 +132,26 @@ def _index(p: Pillar) -> int:
 
 # Sexagenary index → its 순중공망 pair (the same values `gongmang` computes, as one table lookup).
 _GONGMANG: tuple[tuple[Branch, Branch], ...] = tuple(gongmang(p) for p in PILLARS)
-_GONGMANG_I: tuple[tuple[int, int], ...] = tuple(((i - i % 10 + 10) % 12, (i - i % 10 + 11) % 12) for i in range(60))
+_GONGMANG_I: tuple[tuple[int, int], ...] = tuple(
+    ((i - i % 10 + 10) % 12, (i - i % 10 + 11) % 12) for i in range(60)
+)
 
 # (day master index, pillar index) → the label-independent part of a PillarAnalysis: 600 entries at most.
-_PILLAR_CACHE: dict[tuple[int, int], tuple[TenGod, TenGod, tuple[HiddenStemInfo, ...], Stage, Stage, Nayin]] = {}
+_PILLAR_CACHE: dict[
+    tuple[int, int], tuple[TenGod, TenGod, tuple[HiddenStemInfo, ...], Stage, Stage, Nayin]
+] = {}
 
 
-def _pillar_base(dm: int, index: int) -> tuple[TenGod, TenGod, tuple[HiddenStemInfo, ...], Stage, Stage, Nayin]:
+def _pillar_base(
+    dm: int, index: int
+) -> tuple[TenGod, TenGod, tuple[HiddenStemInfo, ...], Stage, Stage, Nayin]:
     key = (dm, index)
     found = _PILLAR_CACHE.get(key)
     if found is None:
         pillar, stem = PILLARS[index], STEMS[dm]
-        hidden = tuple(HiddenStemInfo(h.stem, h.role, h.days, ten_god(stem, h.stem)) for h in hidden_stems(pillar.branch))
+        hidden = tuple(
+            HiddenStemInfo(h.stem, h.role, h.days, ten_god(stem, h.stem)) for h in hidden_stems(pillar.branch)
+        )
         found = (
             ten_god(stem, pillar.stem),
             ten_god(stem, main_stem(pillar.branch)),
@@ -143,7 +164,9 @@ def _pillar_base(dm: int, index: int) -> tuple[TenGod, TenGod, tuple[HiddenStemI
     return found
 
 
-def _pillar_analysis(label: str, index: int, dm: int, year_b: int, day_b: int, empty: frozenset[int]) -> PillarAnalysis:
+def _pillar_analysis(
+    label: str, index: int, dm: int, year_b: int, day_b: int, empty: frozenset[int]
+) -> PillarAnalysis:
     stem_god, branch_god, hidden, own_stage, self_stage, sound = _pillar_base(dm, index)
     b = index % 12
     return _new_tuple(
@@ -221,7 +244,10 @@ def _triple_cached(rule: TripleRule, first: str, second: str, label: str) -> Rel
     key = (rule[2][0], rule[2][1] * 12 + rule[2][2], first, second, label)
     found = _TRIPLE_CACHE.get(key)
     if found is None:
-        found = triple_relation(rule, {rule[0]: first, rule[1]: second, next(x for x in rule[2] if x not in (rule[0], rule[1])): label})
+        found = triple_relation(
+            rule,
+            {rule[0]: first, rule[1]: second, next(x for x in rule[2] if x not in (rule[0], rule[1])): label},
+        )
         _TRIPLE_CACHE[key] = found
     return found
 
@@ -280,7 +306,12 @@ def _lucks(ctx: NatalContext, label: str, indices: Iterable[int]) -> list[LuckPi
             if mask & need == need:
                 relations += (_triple_cached(rule, labels[rule[0]], labels[rule[1]], label),)
         # tuple.__new__ skips the NamedTuple's Python-level __new__.
-        append(_new_tuple(LuckPillarInfo, (PILLARS[i], gods[i % 10], branch_gods[b], stages[b], relations, stars[b], b == e1 or b == e2)))
+        append(
+            _new_tuple(
+                LuckPillarInfo,
+                (PILLARS[i], gods[i % 10], branch_gods[b], stages[b], relations, stars[b], b in (e1, e2)),
+            )
+        )
     return out
 
 
@@ -295,7 +326,9 @@ def luck_info(slots: Sequence[tuple[str, Pillar]], label: str, pillar: Pillar) -
 
 _GODS: tuple[TenGod, ...] = tuple(TenGod)
 # Positions (0..9 in TenGod order) of each stem's and each branch's ten god, per day master.
-_STEM_GOD_POS: tuple[tuple[int, ...], ...] = tuple(tuple(_GODS.index(g) for g in row) for row in TEN_GOD_BY_INDEX)
+_STEM_GOD_POS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(_GODS.index(g) for g in row) for row in TEN_GOD_BY_INDEX
+)
 _BRANCH_GOD_POS: tuple[tuple[int, ...], ...] = tuple(
     tuple(_GODS.index(g) for g in row) for row in BRANCH_TEN_GOD_BY_INDEX
 )
@@ -437,7 +470,9 @@ def _wolwoon(ctx: NatalContext, year: int) -> tuple[MonthLuck, ...]:
 
 def iljin(chart: ChartLike, day: date) -> DayLuck:
     """일진 of any civil date against the natal chart."""
-    return DayLuck(day, _luck(natal_context(natal_slots(chart)), "일진", (day.toordinal() + ORDINAL_TO_DAY_INDEX) % 60))
+    return DayLuck(
+        day, _luck(natal_context(natal_slots(chart)), "일진", (day.toordinal() + ORDINAL_TO_DAY_INDEX) % 60)
+    )
 
 
 def analyze(
@@ -452,7 +487,9 @@ def analyze(
     hour = chart.hour
     y, m, d = _index(chart.year), _index(chart.month), _index(chart.day)
     indices: tuple[tuple[str, int], ...] = (
-        (("년", y), ("월", m), ("일", d)) if hour is None else (("년", y), ("월", m), ("일", d), ("시", _index(hour)))
+        (("년", y), ("월", m), ("일", d))
+        if hour is None
+        else (("년", y), ("월", m), ("일", d), ("시", _index(hour)))
     )
     ctx = NatalContext(indices)
     dm = ctx.dm_index
@@ -461,7 +498,9 @@ def analyze(
     pillars = tuple(_pillar_analysis(label, i, dm, year_b, day_b, empty) for label, i in indices)
     strength = strength_from_indices(indices)
     balance = balance_from_indices(indices)
-    daewoon = compute_daewoon(chart, ctx, reference=ref, rounding=daewoon_rounding, age_convention=age_convention)
+    daewoon = compute_daewoon(
+        chart, ctx, reference=ref, rounding=daewoon_rounding, age_convention=age_convention
+    )
     saju_year, month_number = saju_year_and_month(ref)
     return Analysis(
         reference=ref,
@@ -477,7 +516,9 @@ def analyze(
         ten_god_counts=_ten_god_counts(ctx),
         daewoon=daewoon,
         daewoon_unavailable=None if daewoon is not None else GENDER_REQUIRED_MESSAGE,
-        sewoon=_year_lucks(ctx, chart.solar_date, range(saju_year, saju_year + SEWOON_YEARS_IN_ANALYSIS), age_convention),
+        sewoon=_year_lucks(
+            ctx, chart.solar_date, range(saju_year, saju_year + SEWOON_YEARS_IN_ANALYSIS), age_convention
+        ),
         wolwoon=_wolwoon(ctx, saju_year),
         current_month=month_number,
         iljin=_new_tuple(DayLuck, (ref, _luck(ctx, "일진", (ref.toordinal() + ORDINAL_TO_DAY_INDEX) % 60))),

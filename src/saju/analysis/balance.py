@@ -20,9 +20,7 @@ BRANCH_WEIGHT = 1.0
 MONTH_BRANCH_WEIGHT = 2.0
 EXCESS_SHARE = 30.0
 WEAK_SHARE = 10.0
-BALANCE_METHOD = (
-    "천간 1, 지지 1(월지 2)을 지장간 월률분야 일수 비율로 나눠 합산; 30% 이상 과다, 10% 미만 부족, 드러난 글자 0개는 무(無)"
-)
+BALANCE_METHOD = "천간 1, 지지 1(월지 2)을 지장간 월률분야 일수 비율로 나눠 합산; 30% 이상 과다, 10% 미만 부족, 드러난 글자 0개는 무(無)"
 ELEMENTS: tuple[Element, ...] = tuple(Element)
 
 

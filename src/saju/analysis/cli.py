@@ -54,7 +54,8 @@ def analysis_text(a: Analysis) -> str:
     lines.append(f"오행: {shares}")
     st = a.strength
     flags = " ".join(
-        name if ok else f"실{name[1]}" for name, ok in (("득령", st.deukryeong), ("득지", st.deukji), ("득세", st.deukse))
+        name if ok else f"실{name[1]}"
+        for name, ok in (("득령", st.deukryeong), ("득지", st.deukji), ("득세", st.deukse))
     )
     lines.append(f"신강약: {st.band.value} (점수 {st.score}, {flags}) — {STRENGTH_METHOD}")
     cands = ", ".join(f"{c.element.hangul}({c.method})" for c in a.yongsin.candidates)

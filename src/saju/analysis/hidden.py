@@ -36,9 +36,7 @@ class HiddenStem:
 
 def _hs(spec: tuple[tuple[str, int], ...]) -> tuple[HiddenStem, ...]:
     roles = (
-        (QiRole.YEOGI, QiRole.JEONGGI)
-        if len(spec) == 2
-        else (QiRole.YEOGI, QiRole.JUNGGI, QiRole.JEONGGI)
+        (QiRole.YEOGI, QiRole.JEONGGI) if len(spec) == 2 else (QiRole.YEOGI, QiRole.JUNGGI, QiRole.JEONGGI)
     )
     return tuple(HiddenStem(Stem.parse(s), role, days) for (s, days), role in zip(spec, roles, strict=True))
 

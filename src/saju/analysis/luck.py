@@ -27,7 +27,9 @@ MONTHS_PER_LUCK_DAY = 4
 LUCK_DAYS_PER_HOUR = 5  # 2 hours = 10 days
 DAEWOON_PERIOD_YEARS = 10
 DAEWOON_COUNT = 10
-ORDINAL_TO_DAY_INDEX = 14  # (date.toordinal() + 14) % 60 is the sexagenary index of the day (2000-01-01 = 戊午)
+ORDINAL_TO_DAY_INDEX = (
+    14  # (date.toordinal() + 14) % 60 is the sexagenary index of the day (2000-01-01 = 戊午)
+)
 YEAR_INDEX_OFFSET = 4  # year 4 CE (and every 60 years) is 甲子
 
 

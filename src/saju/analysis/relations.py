@@ -179,15 +179,33 @@ _STEM_PAIRS = _build_stem_pairs()
 _BRANCH_PAIRS = _build_branch_pairs()
 _TRIPLES: tuple[tuple[frozenset[Branch], tuple[Branch, ...], RelationKind, Element | None, str], ...] = (
     tuple(
-        (frozenset(_b(c) for c in trio), tuple(_b(c) for c in trio), RelationKind.THREE_COMBINE, el, f"{trio} 삼합")
+        (
+            frozenset(_b(c) for c in trio),
+            tuple(_b(c) for c in trio),
+            RelationKind.THREE_COMBINE,
+            el,
+            f"{trio} 삼합",
+        )
         for trio, el in THREE_COMBINATIONS
     )
     + tuple(
-        (frozenset(_b(c) for c in trio), tuple(_b(c) for c in trio), RelationKind.DIRECTIONAL, el, f"{trio} 방합")
+        (
+            frozenset(_b(c) for c in trio),
+            tuple(_b(c) for c in trio),
+            RelationKind.DIRECTIONAL,
+            el,
+            f"{trio} 방합",
+        )
         for trio, el in DIRECTIONAL_COMBINATIONS
     )
     + tuple(
-        (frozenset(_b(c) for c in trio), tuple(_b(c) for c in trio), RelationKind.PUNISHMENT, None, f"{trio} 삼형({name})")
+        (
+            frozenset(_b(c) for c in trio),
+            tuple(_b(c) for c in trio),
+            RelationKind.PUNISHMENT,
+            None,
+            f"{trio} 삼형({name})",
+        )
         for trio, name in PUNISHMENT_TRIPLES
     )
 )
@@ -216,10 +234,24 @@ def pair_relations(a_label: str, a_index: int, b_label: str, b_index: int) -> tu
     a, b = PILLARS[a_index], PILLARS[b_index]
     out: list[Relation] = []
     for rule in _STEM_PAIRS[a_index % 10][b_index % 10]:
-        out.append(Relation(rule.kind, (a_label + "간", b_label + "간"), (a.stem.hanja, b.stem.hanja), rule.element, rule.detail))
+        out.append(
+            Relation(
+                rule.kind,
+                (a_label + "간", b_label + "간"),
+                (a.stem.hanja, b.stem.hanja),
+                rule.element,
+                rule.detail,
+            )
+        )
     for rule in _BRANCH_PAIRS[a_index % 12][b_index % 12]:
         out.append(
-            Relation(rule.kind, (a_label + "지", b_label + "지"), (a.branch.hanja, b.branch.hanja), rule.element, rule.detail)
+            Relation(
+                rule.kind,
+                (a_label + "지", b_label + "지"),
+                (a.branch.hanja, b.branch.hanja),
+                rule.element,
+                rule.detail,
+            )
         )
     found = tuple(out)
     _PAIR_CACHE[key] = found
@@ -279,7 +311,9 @@ def triple_relation(rule: TripleRule, labels: dict[int, str]) -> Relation:
 
 
 # Bit masks (bit = branch index) of every triple rule: a chart whose branches contain none of them has no triple.
-_TRIPLE_MASKS: tuple[int, ...] = tuple(sum(1 << BRANCHES.index(b) for b in ordered) for _, ordered, *_ in _TRIPLES)
+_TRIPLE_MASKS: tuple[int, ...] = tuple(
+    sum(1 << BRANCHES.index(b) for b in ordered) for _, ordered, *_ in _TRIPLES
+)
 
 
 # (ordered branches, their slot labels) → the triple relation, so every natal Relation is built once.

@@ -66,7 +66,12 @@ def _pillar_uncached(p: Pillar) -> JSONDict:
     return {
         "hanja": p.hanja,
         "hangul": p.hangul,
-        "stem": {"hanja": p.stem.hanja, "hangul": p.stem.hangul, "element": p.stem.element.value, "yinyang": p.stem.polarity.hangul},
+        "stem": {
+            "hanja": p.stem.hanja,
+            "hangul": p.stem.hangul,
+            "element": p.stem.element.value,
+            "yinyang": p.stem.polarity.hangul,
+        },
         "branch": {
             "hanja": p.branch.hanja,
             "hangul": p.branch.hangul,
@@ -127,7 +132,13 @@ def _hidden_json(hidden: tuple[HiddenStemInfo, ...]) -> list[JSONDict]:
     if entry is not None and entry[0] is hidden:
         return [d.copy() for d in entry[1]]
     template: tuple[JSONDict, ...] = tuple(
-        {"stem": h.stem.hanja, "hangul": h.stem.hangul, "role": h.role.value, "days": h.days, "ten_god": h.ten_god.value}
+        {
+            "stem": h.stem.hanja,
+            "hangul": h.stem.hangul,
+            "role": h.role.value,
+            "days": h.days,
+            "ten_god": h.ten_god.value,
+        }
         for h in hidden
     )
     if len(_HIDDEN_BY_ID) < _HIDDEN_BY_ID_LIMIT:
@@ -166,7 +177,12 @@ def luck_to_json(info: LuckPillarInfo) -> JSONDict:
     key = (index, stem_god, branch_god, stage)
     head = _LUCK_HEAD_JSON.get(key)
     if head is None:
-        head = {**_pillar(pillar), "stem_ten_god": stem_god, "branch_ten_god": branch_god, "twelve_stage": stage}
+        head = {
+            **_pillar(pillar),
+            "stem_ten_god": stem_god,
+            "branch_ten_god": branch_god,
+            "twelve_stage": stage,
+        }
         _LUCK_HEAD_JSON[key] = head
     relations: list[JSONDict] = []
     append = relations.append
@@ -189,7 +205,12 @@ def _daewoon(d: Daewoon) -> JSONDict:
         "direction": d.direction.value,
         "jie": {"name": d.jie_name, "instant_utc": d.jie_instant.isoformat()},
         "interval_hours": round(d.offset.interval.total_seconds() / 3600, 2),
-        "start_offset": {"years": d.offset.years, "months": d.offset.months, "days": d.offset.days, "text": d.offset.text},
+        "start_offset": {
+            "years": d.offset.years,
+            "months": d.offset.months,
+            "days": d.offset.days,
+            "text": d.offset.text,
+        },
         "exact_start_age": round(d.offset.exact_years, 3),
         "exact_start_date": d.exact_start.isoformat(),
         "number": d.number,
@@ -199,7 +220,13 @@ def _daewoon(d: Daewoon) -> JSONDict:
         "period_years": DAEWOON_PERIOD_YEARS,
         "current_index": d.current_index,
         "periods": [
-            {"index": p.ordinal, "start_age": p.start_age, "end_age": p.end_age, "start_year": p.start_year, **luck_to_json(p.info)}
+            {
+                "index": p.ordinal,
+                "start_age": p.start_age,
+                "end_age": p.end_age,
+                "start_year": p.start_year,
+                **luck_to_json(p.info),
+            }
             for p in d.periods
         ],
     }
@@ -264,7 +291,12 @@ def analysis_to_json(analysis: Analysis) -> JSONDict:
         },
         "yongsin": {
             "candidates": [
-                {"element": c.element.value, "ten_god_group": c.group.value, "method": c.method, "reason": c.reason}
+                {
+                    "element": c.element.value,
+                    "ten_god_group": c.group.value,
+                    "method": c.method,
+                    "reason": c.reason,
+                }
                 for c in a.yongsin.candidates
             ],
             "heesin": a.yongsin.heesin.value,
@@ -276,7 +308,8 @@ def analysis_to_json(analysis: Analysis) -> JSONDict:
         else {"available": False, "reason": a.daewoon_unavailable, "code": "GENDER_REQUIRED"},
         "sewoon": [{"year": y.year, "age": y.age, **luck_to_json(y.info)} for y in a.sewoon],
         "wolwoon": [
-            {"year": m.year, "month": m.month_number, "starts_at": m.jie_name, **luck_to_json(m.info)} for m in a.wolwoon
+            {"year": m.year, "month": m.month_number, "starts_at": m.jie_name, **luck_to_json(m.info)}
+            for m in a.wolwoon
         ],
         "current_month": a.current_month,
         "iljin": {"date": a.iljin.day.isoformat(), **luck_to_json(a.iljin.info)},

@@ -48,65 +48,119 @@ def _r(key: str, name: str, hanja: str, nature: Nature, rule: str) -> ShinsalRul
 
 
 CHEONEUL = _r(
-    "cheoneul", "천을귀인", "天乙貴人", Nature.AUSPICIOUS,
+    "cheoneul",
+    "천을귀인",
+    "天乙貴人",
+    Nature.AUSPICIOUS,
     "일간 기준: 甲戊庚→丑未, 乙己→子申, 丙丁→亥酉, 辛→寅午, 壬癸→巳卯 (지지에 있으면 성립)",
 )
 MUNCHANG = _r(
-    "munchang", "문창귀인", "文昌貴人", Nature.AUSPICIOUS,
+    "munchang",
+    "문창귀인",
+    "文昌貴人",
+    Nature.AUSPICIOUS,
     "일간 기준: 甲→巳, 乙→午, 丙·戊→申, 丁·己→酉, 庚→亥, 辛→子, 壬→寅, 癸→卯",
 )
 HAKDANG = _r(
-    "hakdang", "학당귀인", "學堂貴人", Nature.AUSPICIOUS,
+    "hakdang",
+    "학당귀인",
+    "學堂貴人",
+    Nature.AUSPICIOUS,
     "일간의 12운성 장생지가 지지에 있으면 성립 (甲→亥, 丙·戊→寅, 庚→巳, 壬→申, 乙→午, 丁·己→酉, 辛→子, 癸→卯)",
 )
 WOLDEOK = _r(
-    "woldeok", "월덕귀인", "月德貴人", Nature.AUSPICIOUS,
+    "woldeok",
+    "월덕귀인",
+    "月德貴人",
+    Nature.AUSPICIOUS,
     "월지 삼합 기준: 寅午戌→丙, 申子辰→壬, 亥卯未→甲, 巳酉丑→庚 (천간에 있으면 성립)",
 )
 CHEONDEOK = _r(
-    "cheondeok", "천덕귀인", "天德貴人", Nature.AUSPICIOUS,
+    "cheondeok",
+    "천덕귀인",
+    "天德貴人",
+    Nature.AUSPICIOUS,
     "월지 기준: 寅→丁 卯→申 辰→壬 巳→辛 午→亥 未→甲 申→癸 酉→寅 戌→丙 亥→乙 子→巳 丑→庚 (간지 어디든)",
 )
 DOHWA = _r(
-    "dohwa", "도화살", "桃花殺", Nature.MIXED,
+    "dohwa",
+    "도화살",
+    "桃花殺",
+    Nature.MIXED,
     "년지·일지의 삼합 기준: 申子辰→酉, 寅午戌→卯, 巳酉丑→午, 亥卯未→子 (다른 지지에 있으면 성립)",
 )
 YEOKMA = _r(
-    "yeokma", "역마살", "驛馬殺", Nature.MIXED,
+    "yeokma",
+    "역마살",
+    "驛馬殺",
+    Nature.MIXED,
     "년지·일지의 삼합 기준: 申子辰→寅, 寅午戌→申, 巳酉丑→亥, 亥卯未→巳",
 )
 HWAGAE = _r(
-    "hwagae", "화개살", "華蓋殺", Nature.MIXED,
+    "hwagae",
+    "화개살",
+    "華蓋殺",
+    Nature.MIXED,
     "년지·일지의 삼합 기준: 申子辰→辰, 寅午戌→戌, 巳酉丑→丑, 亥卯未→未",
 )
 YANGIN = _r(
-    "yangin", "양인살", "羊刃殺", Nature.CHALLENGING,
+    "yangin",
+    "양인살",
+    "羊刃殺",
+    Nature.CHALLENGING,
     "양간 일간만 적용(음간 양인은 학파마다 달라 쓰지 않음): 甲→卯, 丙·戊→午, 庚→酉, 壬→子",
 )
 BAEKHO = _r(
-    "baekho", "백호대살", "白虎大殺", Nature.CHALLENGING,
+    "baekho",
+    "백호대살",
+    "白虎大殺",
+    Nature.CHALLENGING,
     "기둥 자체가 甲辰·乙未·丙戌·丁丑·戊辰·壬戌·癸丑 중 하나",
 )
 GOEGANG = _r(
-    "goegang", "괴강살", "魁罡殺", Nature.MIXED,
+    "goegang",
+    "괴강살",
+    "魁罡殺",
+    Nature.MIXED,
     "기둥 자체가 庚辰·庚戌·壬辰·壬戌·戊戌 중 하나 (일주에 있을 때 가장 강하게 봄)",
 )
 HONGYEOM = _r(
-    "hongyeom", "홍염살", "紅艶殺", Nature.MIXED,
+    "hongyeom",
+    "홍염살",
+    "紅艶殺",
+    Nature.MIXED,
     "일간 기준: 甲·乙→午, 丙→寅, 丁→未, 戊·己→辰, 庚→戌, 辛→酉, 壬→子, 癸→申",
 )
 GWIMUN = _r(
-    "gwimun", "귀문관살", "鬼門關殺", Nature.MIXED,
+    "gwimun",
+    "귀문관살",
+    "鬼門關殺",
+    Nature.MIXED,
     "일지와 다른 지지의 짝: 子酉, 丑午, 寅未, 卯申, 辰亥, 巳戌",
 )
 HYEONCHIM = _r(
-    "hyeonchim", "현침살", "懸針殺", Nature.MIXED,
+    "hyeonchim",
+    "현침살",
+    "懸針殺",
+    Nature.MIXED,
     "甲·辛·卯·午·申 글자가 일주에 있거나 원국에 둘 이상 있을 때",
 )
 
 SHINSAL_RULES: tuple[ShinsalRule, ...] = (
-    CHEONEUL, MUNCHANG, HAKDANG, WOLDEOK, CHEONDEOK, DOHWA, YEOKMA, HWAGAE,
-    YANGIN, BAEKHO, GOEGANG, HONGYEOM, GWIMUN, HYEONCHIM,
+    CHEONEUL,
+    MUNCHANG,
+    HAKDANG,
+    WOLDEOK,
+    CHEONDEOK,
+    DOHWA,
+    YEOKMA,
+    HWAGAE,
+    YANGIN,
+    BAEKHO,
+    GOEGANG,
+    HONGYEOM,
+    GWIMUN,
+    HYEONCHIM,
 )
 
 
@@ -125,9 +179,15 @@ CHEONEUL_TABLE: dict[Stem, frozenset[Branch]] = {
     Stem.SIN: _branches("寅午"),
     **{s: _branches("巳卯") for s in _stems("壬癸")},
 }
-MUNCHANG_TABLE: dict[Stem, Branch] = dict(zip(_stems("甲乙丙丁戊己庚辛壬癸"), (Branch.parse(c) for c in "巳午申酉申酉亥子寅卯"), strict=True))
-HONGYEOM_TABLE: dict[Stem, Branch] = dict(zip(_stems("甲乙丙丁戊己庚辛壬癸"), (Branch.parse(c) for c in "午午寅未辰辰戌酉子申"), strict=True))
-YANGIN_TABLE: dict[Stem, Branch] = dict(zip(_stems("甲丙戊庚壬"), (Branch.parse(c) for c in "卯午午酉子"), strict=True))
+MUNCHANG_TABLE: dict[Stem, Branch] = dict(
+    zip(_stems("甲乙丙丁戊己庚辛壬癸"), (Branch.parse(c) for c in "巳午申酉申酉亥子寅卯"), strict=True)
+)
+HONGYEOM_TABLE: dict[Stem, Branch] = dict(
+    zip(_stems("甲乙丙丁戊己庚辛壬癸"), (Branch.parse(c) for c in "午午寅未辰辰戌酉子申"), strict=True)
+)
+YANGIN_TABLE: dict[Stem, Branch] = dict(
+    zip(_stems("甲丙戊庚壬"), (Branch.parse(c) for c in "卯午午酉子"), strict=True)
+)
 BAEKHO_PILLARS = frozenset(Pillar.parse(p) for p in ("甲辰", "乙未", "丙戌", "丁丑", "戊辰", "壬戌", "癸丑"))
 GOEGANG_PILLARS = frozenset(Pillar.parse(p) for p in ("庚辰", "庚戌", "壬辰", "壬戌", "戊戌"))
 GWIMUN_PAIRS = frozenset(frozenset(_branches(p)) for p in ("子酉", "丑午", "寅未", "卯申", "辰亥", "巳戌"))
@@ -149,7 +209,18 @@ WOLDEOK_BY_TRINE: tuple[Stem, ...] = (Stem.IM, Stem.BYEONG, Stem.GYEONG, Stem.GA
 
 # 12신살 in order, starting with 겁살 which falls three branches before the group's 지살 (the 장생 branch).
 TWELVE_SHINSAL_NAMES: tuple[str, ...] = (
-    "겁살", "재살", "천살", "지살", "연살(도화)", "월살", "망신살", "장성살", "반안살", "역마살", "육해살", "화개살",
+    "겁살",
+    "재살",
+    "천살",
+    "지살",
+    "연살(도화)",
+    "월살",
+    "망신살",
+    "장성살",
+    "반안살",
+    "역마살",
+    "육해살",
+    "화개살",
 )
 _JISAL_BY_TRINE: tuple[Branch, ...] = (Branch.SHIN, Branch.IN, Branch.SA, Branch.HAE)
 TWELVE_SHINSAL_RULE = "삼합 그룹의 지살(장생지)에서 세 자리 앞이 겁살, 이후 재살·천살·지살·연살·월살·망신·장성·반안·역마·육해·화개 순"
@@ -160,7 +231,9 @@ def _twelve(basis: int, target: int) -> str:
     return TWELVE_SHINSAL_NAMES[(target - geopsal) % 12]
 
 
-TWELVE_SHINSAL_TABLE: tuple[tuple[str, ...], ...] = tuple(tuple(_twelve(a, b) for b in range(12)) for a in range(12))
+TWELVE_SHINSAL_TABLE: tuple[tuple[str, ...], ...] = tuple(
+    tuple(_twelve(a, b) for b in range(12)) for a in range(12)
+)
 
 
 def twelve_shinsal(basis: Branch, target: Branch) -> str:
@@ -172,11 +245,15 @@ def _ints(stems: dict[Stem, Branch]) -> tuple[int, ...]:
     return tuple(BRANCHES.index(stems[st]) if st in stems else -1 for st in STEMS)
 
 
-_CHEONEUL_I: tuple[frozenset[int], ...] = tuple(frozenset(BRANCHES.index(b) for b in CHEONEUL_TABLE[st]) for st in STEMS)
+_CHEONEUL_I: tuple[frozenset[int], ...] = tuple(
+    frozenset(BRANCHES.index(b) for b in CHEONEUL_TABLE[st]) for st in STEMS
+)
 _MUNCHANG_I = _ints(MUNCHANG_TABLE)
 _HONGYEOM_I = _ints(HONGYEOM_TABLE)
 _YANGIN_I = _ints(YANGIN_TABLE)
-_HAKDANG_I: tuple[int, ...] = tuple(next(b for b in range(12) if stage(st, BRANCHES[b]) is Stage.JANGSAENG) for st in STEMS)
+_HAKDANG_I: tuple[int, ...] = tuple(
+    next(b for b in range(12) if stage(st, BRANCHES[b]) is Stage.JANGSAENG) for st in STEMS
+)
 _WOLDEOK_I: tuple[int, ...] = tuple(STEMS.index(w) for w in WOLDEOK_BY_TRINE)
 _DOHWA_I = tuple(BRANCHES.index(b) for b in DOHWA_BY_TRINE)
 _YEOKMA_I = tuple(BRANCHES.index(b) for b in YEOKMA_BY_TRINE)
@@ -238,7 +315,9 @@ _JU = _Suffixed("주")
 _DM_BASIS: tuple[str, ...] = tuple(f"일간 {s.hanja}" for s in STEMS)
 _MONTH_BASIS: tuple[str, ...] = tuple(f"월지 {b.hanja}" for b in BRANCHES)
 _DAY_BRANCH_BASIS: tuple[str, ...] = tuple(f"일지 {b.hanja}" for b in BRANCHES)
-_TRINE_BASIS: dict[str, tuple[str, ...]] = {base: tuple(f"{base}지 {b.hanja}" for b in BRANCHES) for base in ("년", "일")}
+_TRINE_BASIS: dict[str, tuple[str, ...]] = {
+    base: tuple(f"{base}지 {b.hanja}" for b in BRANCHES) for base in ("년", "일")
+}
 _GWIMUN_WITH: tuple[int, ...] = tuple(
     next(x for x in range(12) if frozenset((x, db)) in _GWIMUN_I) for db in range(12)
 )
@@ -256,15 +335,8 @@ def _hit(rule: ShinsalRule, basis: str, where: tuple[str, ...]) -> ShinsalHit:
     return found
 
 
-def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, ...]:
-    """`find_shinsal` on (label, sexagenary index) slots."""
-    by_label = dict(slots)
-    day = by_label["일"]
-    month = by_label["월"]
-    dm = day % 10
-    db = day % 12
-    mb = month % 12
-    hits: list[ShinsalHit] = []
+def _day_master_hits(slots: Sequence[tuple[str, int]], dm: int) -> list[ShinsalHit]:
+    """Stars read from the day master against each branch (one hit per star, with all its branches)."""
     by_dm: dict[str, tuple[ShinsalRule, list[str]]] = {}
     rules_of = _DM_BRANCH_RULES[dm]
     for label, i in slots:
@@ -274,9 +346,33 @@ def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, 
                 by_dm[rule.key] = (rule, [_JI[label]])
             else:
                 entry[1].append(_JI[label])
-    if by_dm:
-        basis = _DM_BASIS[dm]
-        hits.extend(_hit(rule, basis, tuple(where)) for rule, where in by_dm.values())
+    basis = _DM_BASIS[dm]
+    return [_hit(rule, basis, tuple(where)) for rule, where in by_dm.values()]
+
+
+def _trine_hits(slots: Sequence[tuple[str, int]], by_label: dict[str, int]) -> list[ShinsalHit]:
+    """Stars read from the year's and the day's branch trine against the other branches."""
+    hits: list[ShinsalHit] = []
+    for base_label in ("년", "일"):
+        base = by_label.get(base_label)
+        if base is None:
+            continue
+        for rule, target in _TRINE_RULES[_TRINE_OF[base % 12]]:
+            where = tuple([_JI[label] for label, i in slots if i % 12 == target and label != base_label])
+            if where:
+                hits.append(_hit(rule, _TRINE_BASIS[base_label][base % 12], where))
+    return hits
+
+
+def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, ...]:
+    """`find_shinsal` on (label, sexagenary index) slots."""
+    by_label = dict(slots)
+    day = by_label["일"]
+    month = by_label["월"]
+    dm = day % 10
+    db = day % 12
+    mb = month % 12
+    hits = _day_master_hits(slots, dm)
     woldeok = _WOLDEOK_I[_TRINE_OF[mb]]
     where = tuple([_GAN[label] for label, i in slots if i % 10 == woldeok])
     month_basis = _MONTH_BASIS[mb]
@@ -292,14 +388,7 @@ def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, 
     )
     if where:
         hits.append(_hit(CHEONDEOK, month_basis, where))
-    for base_label in ("년", "일"):
-        base = by_label.get(base_label)
-        if base is None:
-            continue
-        for rule, target in _TRINE_RULES[_TRINE_OF[base % 12]]:
-            where = tuple([_JI[label] for label, i in slots if i % 12 == target and label != base_label])
-            if where:
-                hits.append(_hit(rule, _TRINE_BASIS[base_label][base % 12], where))
+    hits.extend(_trine_hits(slots, by_label))
     for label, i in slots:
         if i in _BAEKHO_I:
             hits.append(_hit(BAEKHO, "기둥", (_JU[label],)))
@@ -330,7 +419,9 @@ def _merge_pillar_hits(hits: list[ShinsalHit]) -> tuple[ShinsalHit, ...]:
     return tuple(out)
 
 
-def shinsal_of_branch(day_master: Stem, year_branch: Branch, day_branch: Branch, branch: Branch) -> tuple[ShinsalRule, ...]:
+def shinsal_of_branch(
+    day_master: Stem, year_branch: Branch, day_branch: Branch, branch: Branch
+) -> tuple[ShinsalRule, ...]:
     """Stars an outside branch (세운, 일진 ...) brings to this chart: the branch-based rules only."""
     found: list[ShinsalRule] = []
     if branch in CHEONEUL_TABLE[day_master]:

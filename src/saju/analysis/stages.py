@@ -39,7 +39,9 @@ class Stage(Enum):
 
 
 STAGE_HANJA: dict[Stage, str] = dict(
-    zip(Stage, ("長生", "沐浴", "冠帶", "建祿", "帝旺", "衰", "病", "死", "墓", "絶", "胎", "養"), strict=True)
+    zip(
+        Stage, ("長生", "沐浴", "冠帶", "建祿", "帝旺", "衰", "病", "死", "墓", "絶", "胎", "養"), strict=True
+    )
 )
 STAGE_VIGOR: dict[Stage, int] = dict(zip(Stage, (3, 2, 3, 4, 4, 2, 1, 0, 1, 0, 1, 2), strict=True))
 

@@ -31,7 +31,9 @@ POSITION_WEIGHTS: dict[str, float] = {
     "일지": 18.0,
     "시지": 14.0,
 }
-STRENGTH_METHOD = "8자 위치 가중 점수법(월지 30·일지 18·시지 14·월간 12·시간 10·년간 8·년지 8, 지지는 지장간 비율)"
+STRENGTH_METHOD = (
+    "8자 위치 가중 점수법(월지 30·일지 18·시지 14·월간 12·시간 10·년간 8·년지 8, 지지는 지장간 비율)"
+)
 YONGSIN_METHOD = "억부법 우선, 한겨울·한여름 생은 조후법 병기(이미 과다한 오행은 보조 후보에서 제외), 극단 점수는 종격 검토"
 
 
@@ -95,10 +97,7 @@ def _band(score: float) -> StrengthBand:
 _STEM_GROUP: tuple[tuple[int, ...], ...] = tuple(tuple((s // 2 - e) % 5 for s in range(10)) for e in range(5))
 _BRANCH_GROUP_FRACTIONS: tuple[tuple[tuple[float, ...], ...], ...] = tuple(
     tuple(
-        tuple(
-            sum(h.weight for h in hidden_stems(b) if (h.stem.element.index - e) % 5 == g)
-            for g in range(5)
-        )
+        tuple(sum(h.weight for h in hidden_stems(b) if (h.stem.element.index - e) % 5 == g) for g in range(5))
         for b in BRANCHES
     )
     for e in range(5)
@@ -115,7 +114,10 @@ _BRANCH_W: dict[str, float] = {label[0]: w for label, w in POSITION_WEIGHTS.item
 
 # [day-master element][branch label][branch] → position weight × group fraction (the products the score adds).
 _BRANCH_GROUP_CONTRIB: tuple[dict[str, tuple[tuple[float, ...], ...]], ...] = tuple(
-    {label: tuple(tuple(w * f for f in fr) for fr in _BRANCH_GROUP_FRACTIONS[e]) for label, w in _BRANCH_W.items()}
+    {
+        label: tuple(tuple(w * f for f in fr) for fr in _BRANCH_GROUP_FRACTIONS[e])
+        for label, w in _BRANCH_W.items()
+    }
     for e in range(5)
 )
 
@@ -218,8 +220,10 @@ def yongsin(
     g = strength.group_weights
     band = strength.band
     # Mirrors the branches of `_yongsin_uncached`: the comparisons it makes, nothing else.
-    strong = band is StrengthBand.STRONG or band is StrengthBand.EXTREMELY_STRONG or (
-        band is StrengthBand.BALANCED and strength.score >= 50.0
+    strong = (
+        band is StrengthBand.STRONG
+        or band is StrengthBand.EXTREMELY_STRONG
+        or (band is StrengthBand.BALANCED and strength.score >= 50.0)
     )
     if strong:
         path: object = g[4] > g[0]
@@ -245,34 +249,77 @@ def _yongsin_uncached(
         dominant = max(_GROUPS, key=lambda grp: (g(grp), -_GROUPS.index(grp)))
         cands.append(
             _candidate(
-                day_master, dominant, "종격",
+                day_master,
+                dominant,
+                "종격",
                 f"점수가 {strength.score}로 극단적이어서 가장 강한 {dominant.value}의 흐름을 따르는 종격일 수 있습니다",
             )
         )
     if strength.is_strong or (strength.band is StrengthBand.BALANCED and strength.score >= 50.0):
         if g(TenGodGroup.INSEONG) > g(TenGodGroup.BIGEOP):
-            cands.append(_candidate(day_master, TenGodGroup.JAESEONG, "억부", "인성이 과해 일간이 무거우니 재성으로 인성을 눌러 줍니다"))
-            cands.append(_candidate(day_master, TenGodGroup.SIKSANG, "억부", "식상으로 기운을 밖으로 풀어 줍니다"))
+            cands.append(
+                _candidate(
+                    day_master,
+                    TenGodGroup.JAESEONG,
+                    "억부",
+                    "인성이 과해 일간이 무거우니 재성으로 인성을 눌러 줍니다",
+                )
+            )
+            cands.append(
+                _candidate(day_master, TenGodGroup.SIKSANG, "억부", "식상으로 기운을 밖으로 풀어 줍니다")
+            )
         else:
-            cands.append(_candidate(day_master, TenGodGroup.GWANSEONG, "억부", "비겁이 많아 관성으로 일간을 다스려 줍니다"))
-            cands.append(_candidate(day_master, TenGodGroup.SIKSANG, "억부", "식상으로 넘치는 힘을 설기합니다"))
+            cands.append(
+                _candidate(
+                    day_master, TenGodGroup.GWANSEONG, "억부", "비겁이 많아 관성으로 일간을 다스려 줍니다"
+                )
+            )
+            cands.append(
+                _candidate(day_master, TenGodGroup.SIKSANG, "억부", "식상으로 넘치는 힘을 설기합니다")
+            )
     else:
         burdens = (TenGodGroup.SIKSANG, TenGodGroup.JAESEONG, TenGodGroup.GWANSEONG)
         heaviest = max(burdens, key=lambda grp: (g(grp), -_GROUPS.index(grp)))
         if heaviest is TenGodGroup.JAESEONG:
-            cands.append(_candidate(day_master, TenGodGroup.BIGEOP, "억부", "재성이 무거워 비겁으로 일간을 받쳐 재물을 감당하게 합니다"))
+            cands.append(
+                _candidate(
+                    day_master,
+                    TenGodGroup.BIGEOP,
+                    "억부",
+                    "재성이 무거워 비겁으로 일간을 받쳐 재물을 감당하게 합니다",
+                )
+            )
             cands.append(_candidate(day_master, TenGodGroup.INSEONG, "억부", "인성으로 일간에 힘을 더합니다"))
         else:
             name = heaviest.value
-            cands.append(_candidate(day_master, TenGodGroup.INSEONG, "억부", f"{name}에 힘이 빠지니 인성으로 일간을 생해 줍니다"))
-            cands.append(_candidate(day_master, TenGodGroup.BIGEOP, "억부", "비겁으로 일간의 뿌리를 보탭니다"))
+            cands.append(
+                _candidate(
+                    day_master,
+                    TenGodGroup.INSEONG,
+                    "억부",
+                    f"{name}에 힘이 빠지니 인성으로 일간을 생해 줍니다",
+                )
+            )
+            cands.append(
+                _candidate(day_master, TenGodGroup.BIGEOP, "억부", "비겁으로 일간의 뿌리를 보탭니다")
+            )
     if month_branch in WINTER:
         cands.append(
-            YongsinCandidate(Element.FIRE, element_group(day_master, Element.FIRE), "조후", "한겨울 생이라 화(火)로 온기를 보태야 합니다")
+            YongsinCandidate(
+                Element.FIRE,
+                element_group(day_master, Element.FIRE),
+                "조후",
+                "한겨울 생이라 화(火)로 온기를 보태야 합니다",
+            )
         )
     elif month_branch in SUMMER:
         cands.append(
-            YongsinCandidate(Element.WATER, element_group(day_master, Element.WATER), "조후", "한여름 생이라 수(水)로 열기를 식혀야 합니다")
+            YongsinCandidate(
+                Element.WATER,
+                element_group(day_master, Element.WATER),
+                "조후",
+                "한여름 생이라 수(水)로 열기를 식혀야 합니다",
+            )
         )
     first = cands[0].element
     kept = [cands[0], *(c for c in cands[1:] if c.element not in excess)]

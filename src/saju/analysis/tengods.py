@@ -92,7 +92,9 @@ def _compute(day_master: Stem, other: Stem) -> TenGod:
 
 
 # 10 x 10 table, built once: the analysis asks for ten gods dozens of times per chart.
-TEN_GOD_BY_INDEX: tuple[tuple[TenGod, ...], ...] = tuple(tuple(_compute(dm, o) for o in STEMS) for dm in STEMS)
+TEN_GOD_BY_INDEX: tuple[tuple[TenGod, ...], ...] = tuple(
+    tuple(_compute(dm, o) for o in STEMS) for dm in STEMS
+)
 
 
 def ten_god(day_master: Stem, other: Stem) -> TenGod:

@@ -68,7 +68,9 @@ def build_reading(chart: ChartLike, analysis: Analysis, *, reference: date | Non
         a = (
             analyze(chart, reference=reference)
             if d is None
-            else analyze(chart, reference=reference, daewoon_rounding=d.rounding, age_convention=d.age_convention)
+            else analyze(
+                chart, reference=reference, daewoon_rounding=d.rounding, age_convention=d.age_convention
+            )
         )
     male = is_male(chart)
     sections = tuple(build(a) for build in _builders(male))

@@ -55,7 +55,9 @@ def _cmd_reading(args: argparse.Namespace) -> int:
         if args.json:
             out.write(orjson.dumps(daily_to_json(fortune)) + b"\n")
         else:
-            lines = [f"# {fortune.day.isoformat()} {fortune.pillar.hanja}({fortune.pillar.hangul})일 — {fortune.title} ({'★' * fortune.score})"]
+            lines = [
+                f"# {fortune.day.isoformat()} {fortune.pillar.hanja}({fortune.pillar.hangul})일 — {fortune.title} ({'★' * fortune.score})"
+            ]
             lines.append(fortune.summary)
             lines.extend(f"- {n}" for n in fortune.notes)
             lines.extend(f"- {a}" for a in fortune.advice)

@@ -65,11 +65,15 @@ def daily_fortune(chart: ChartLike, analysis: Analysis, day: date) -> DailyFortu
             notes.append(f"{r.name}: 생활 리듬이 흔들리기 쉬운 날이니 이동과 약속에 여유를 두세요.")
         elif r.kind is RelationKind.CLASH:
             notes.append(f"{r.name}: 계획이 바뀌기 쉬운 날입니다.")
-        elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.STEM_COMBINE) and ("일지" in natal or "일간" in natal):
+        elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.STEM_COMBINE) and (
+            "일지" in natal or "일간" in natal
+        ):
             score += 1
             notes.append(f"{r.name}: 사람과 손잡기 좋은 날입니다. 협력 제안에 귀를 기울이세요.")
         elif r.kind in (RelationKind.THREE_COMBINE, RelationKind.DIRECTIONAL):
-            notes.append(f"{r.name}: 원국과 어울려 {ELEMENT_NAME[r.element] if r.element else ''} 기운이 커지는 날입니다.")
+            notes.append(
+                f"{r.name}: 원국과 어울려 {ELEMENT_NAME[r.element] if r.element else ''} 기운이 커지는 날입니다."
+            )
         elif r.kind is RelationKind.WONJIN and "일지" in natal:
             notes.append(f"{r.name}: 가까운 사람의 말에 예민해지기 쉬우니 한 번 더 참으세요.")
     stars = [s.name for s in luck.shinsal]

@@ -20,7 +20,16 @@ Facts = tuple[object, ...]
 def _personality(a: Analysis, male: bool | None) -> Facts:
     d = day_pillar(a)
     st = a.strength
-    return (a.day_master, season_index(a), d.branch_ten_god, d.stage, st.band, st.deukryeong, st.deukji, st.deukse)
+    return (
+        a.day_master,
+        season_index(a),
+        d.branch_ten_god,
+        d.stage,
+        st.band,
+        st.deukryeong,
+        st.deukji,
+        st.deukse,
+    )
 
 
 def _elements(a: Analysis, male: bool | None) -> Facts:
@@ -48,7 +57,15 @@ def _daewoon(a: Analysis, male: bool | None) -> Facts:
 
 
 def _sewoon(a: Analysis, male: bool | None) -> Facts:
-    return (a.sewoon, a.wolwoon, a.current_month, a.reference, a.yongsin.primary.element, a.yongsin.heesin, a.yongsin.gisin)
+    return (
+        a.sewoon,
+        a.wolwoon,
+        a.current_month,
+        a.reference,
+        a.yongsin.primary.element,
+        a.yongsin.heesin,
+        a.yongsin.gisin,
+    )
 
 
 def _career(a: Analysis, male: bool | None) -> Facts:

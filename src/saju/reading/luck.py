@@ -58,19 +58,30 @@ def _relation_note_items(rels: tuple[Relation, ...], source: str) -> list[tuple[
         if not natal:
             continue
         if r.kind is RelationKind.CLASH and "일지" in natal:
-            notes.append((r.name, "일지(생활 터전·배우자 자리)가 흔들려 이사, 이직, 관계의 재정비 같은 변동이 생기기 쉽습니다."))
+            notes.append(
+                (
+                    r.name,
+                    "일지(생활 터전·배우자 자리)가 흔들려 이사, 이직, 관계의 재정비 같은 변동이 생기기 쉽습니다.",
+                )
+            )
         elif r.kind is RelationKind.CLASH and "월지" in natal:
             notes.append((r.name, "월지(사회적 환경)가 움직여 직장과 활동 무대에 변화가 옵니다."))
         elif r.kind is RelationKind.CLASH and "년지" in natal:
-            notes.append((r.name, "년지가 충을 받아 집안이나 윗세대와 관련된 일로 마음 쓸 일이 생길 수 있습니다."))
+            notes.append(
+                (r.name, "년지가 충을 받아 집안이나 윗세대와 관련된 일로 마음 쓸 일이 생길 수 있습니다.")
+            )
         elif r.kind is RelationKind.CLASH and "시지" in natal:
             notes.append((r.name, "시지가 충을 받아 자녀·후배, 장기 계획에 조정이 필요할 수 있습니다."))
-        elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.STEM_COMBINE) and ("일지" in natal or "일간" in natal):
+        elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.STEM_COMBINE) and (
+            "일지" in natal or "일간" in natal
+        ):
             notes.append((r.name, "나 자신과 합하는 기운이라 새로운 인연이나 협력 제안이 들어오기 쉽습니다."))
         elif r.kind in (RelationKind.THREE_COMBINE, RelationKind.DIRECTIONAL) and r.element is not None:
             notes.append((r.name, f"원국과 손잡아 {ELEMENT_NAME[r.element]} 기운이 크게 일어납니다."))
         elif r.kind is RelationKind.PUNISHMENT:
-            notes.append((r.name, "규칙·계약·건강 문제에서 마찰이 생길 수 있으니 서류와 몸을 꼼꼼히 챙기세요."))
+            notes.append(
+                (r.name, "규칙·계약·건강 문제에서 마찰이 생길 수 있으니 서류와 몸을 꼼꼼히 챙기세요.")
+            )
         elif r.kind is RelationKind.WONJIN and "일지" in natal:
             notes.append((r.name, "가까운 사람과 이유 없는 서운함이 쌓이기 쉬우니 말을 아끼세요."))
     return notes
@@ -157,16 +168,24 @@ def sewoon(a: Analysis) -> ReadingSection:
     if stars:
         notes.append(f"올해 들어오는 신살: {join_ko(stars)}. " + _star_note(stars))
     if info.in_gongmang:
-        notes.append("올해 지지가 일주의 공망에 들어 기대한 만큼 채워지지 않는 일이 있을 수 있으니, 결과보다 과정에 의미를 두세요.")
+        notes.append(
+            "올해 지지가 일주의 공망에 들어 기대한 만큼 채워지지 않는 일이 있을 수 있으니, 결과보다 과정에 의미를 두세요."
+        )
     if notes:
         parts.append("\n".join(f"- {n}" for n in notes))
     good = [m for m in a.wolwoon if fit_to_yongsin(a, m.info) >= 2]
-    hard = [m for m in a.wolwoon if any(r.kind is RelationKind.CLASH and "일지" in r.members for r in m.info.relations)]
+    hard = [
+        m
+        for m in a.wolwoon
+        if any(r.kind is RelationKind.CLASH and "일지" in r.members for r in m.info.relations)
+    ]
     month_lines = []
     if good:
         month_lines.append("힘이 실리는 달: " + join_ko([_month_label(m) for m in good[:MAX_MONTHS]]) + ".")
     if hard:
-        month_lines.append("일지와 충해 변동을 조심할 달: " + join_ko([_month_label(m) for m in hard[:MAX_MONTHS]]) + ".")
+        month_lines.append(
+            "일지와 충해 변동을 조심할 달: " + join_ko([_month_label(m) for m in hard[:MAX_MONTHS]]) + "."
+        )
     current = a.wolwoon[a.current_month - 1]
     month_lines.append(
         f"지금({a.reference.isoformat()})은 {_month_label(current)}로, 이달의 천간은 {current.info.stem_ten_god.value}입니다."

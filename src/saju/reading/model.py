@@ -53,7 +53,7 @@ def pick(options: Sequence[str], *facts: object) -> str:
 
 
 def join_ko(items: Sequence[str]) -> str:
-    """"가, 나, 다" — a plain Korean list."""
+    """ "가, 나, 다" — a plain Korean list."""
     return ", ".join(items)
 
 
@@ -67,10 +67,7 @@ def _last_syllable(word: str) -> str:
     text = word.rstrip()
     # "목(木)" and "**정관**" end in a bracket or markup: look at the Hangul before them.
     while text and not (_HANGUL_FIRST <= ord(text[-1]) <= _HANGUL_LAST or text[-1].isdigit()):
-        if text[-1] == ")" and "(" in text:
-            text = text[: text.rindex("(")]
-        else:
-            text = text[:-1]
+        text = text[: text.rindex("(")] if text[-1] == ")" and "(" in text else text[:-1]
     return text[-1] if text else ""
 
 

@@ -36,10 +36,18 @@ MANY_THRESHOLD = 3
 MAX_PATTERNS = 3
 MAX_RELATIONS = 6
 SEASON_OF_BRANCH: dict[Branch, int] = {
-    Branch.IN: 0, Branch.MYO: 0, Branch.JIN: 0,
-    Branch.SA: 1, Branch.O: 1, Branch.MI: 1,
-    Branch.SHIN: 2, Branch.YU: 2, Branch.SUL: 2,
-    Branch.HAE: 3, Branch.JA: 3, Branch.CHUK: 3,
+    Branch.IN: 0,
+    Branch.MYO: 0,
+    Branch.JIN: 0,
+    Branch.SA: 1,
+    Branch.O: 1,
+    Branch.MI: 1,
+    Branch.SHIN: 2,
+    Branch.YU: 2,
+    Branch.SUL: 2,
+    Branch.HAE: 3,
+    Branch.JA: 3,
+    Branch.CHUK: 3,
 }
 SLOT_MEANING: dict[str, str] = {
     "년": "초년과 집안(년주)",
@@ -83,10 +91,18 @@ def personality(a: Analysis) -> ReadingSection:
         *facts,
     )
     tests = []
-    tests.append("월지에 뿌리를 두어 계절의 힘을 얻었고(득령)" if st.deukryeong else "태어난 달의 기운은 일간 편이 아니고(실령)")
+    tests.append(
+        "월지에 뿌리를 두어 계절의 힘을 얻었고(득령)"
+        if st.deukryeong
+        else "태어난 달의 기운은 일간 편이 아니고(실령)"
+    )
     seat_particle = "도" if st.deukryeong else "는"
-    tests.append(f"앉은 자리{seat_particle} 든든하며(득지)" if st.deukji else "앉은 자리의 도움은 적으며(실지)")
-    tests.append("주변 글자의 응원도 받습니다(득세)." if st.deukse else "주변 글자들은 대체로 다른 일을 합니다(실세).")
+    tests.append(
+        f"앉은 자리{seat_particle} 든든하며(득지)" if st.deukji else "앉은 자리의 도움은 적으며(실지)"
+    )
+    tests.append(
+        "주변 글자의 응원도 받습니다(득세)." if st.deukse else "주변 글자들은 대체로 다른 일을 합니다(실세)."
+    )
     body = [
         f"{opener} {nature}",
         f"{SEASONS[season]}에 태어났습니다. {SEASON_LINES[dm][season]}",
@@ -176,7 +192,10 @@ def ten_god_patterns(a: Analysis) -> list[str]:
 
     checks = (
         ("jaeda_sinyak", group(TenGodGroup.JAESEONG) >= MANY_THRESHOLD and a.strength.is_weak),
-        ("gungeop_jaengjae", group(TenGodGroup.BIGEOP) >= MANY_THRESHOLD and group(TenGodGroup.JAESEONG) >= 1),
+        (
+            "gungeop_jaengjae",
+            group(TenGodGroup.BIGEOP) >= MANY_THRESHOLD and group(TenGodGroup.JAESEONG) >= 1,
+        ),
         ("sanggwan_gyeongwan", has(TenGod.SANGGWAN) and has(TenGod.JEONGGWAN)),
         ("siksin_jesal", has(TenGod.SIKSIN) and has(TenGod.PYEONGWAN)),
         ("salin_sangsaeng", has(TenGod.PYEONGWAN) and group(TenGodGroup.INSEONG) >= 1),
@@ -196,7 +215,11 @@ def tengods(a: Analysis) -> ReadingSection:
     gyeok_name, gyeok_text = gyeok_of(a)
     patterns = ten_god_patterns(a)
     facts = (a.ten_god_counts, _month(a).branch_ten_god, tuple(patterns), a.strength.is_weak)
-    stems = [f"{p.label}간 {p.pillar.stem.hanja} {p.stem_ten_god.value}" for p in a.pillars if p.stem_ten_god is not None]
+    stems = [
+        f"{p.label}간 {p.pillar.stem.hanja} {p.stem_ten_god.value}"
+        for p in a.pillars
+        if p.stem_ten_god is not None
+    ]
     branches = [f"{p.label}지 {p.pillar.branch.hanja} {p.branch_ten_god.value}" for p in a.pillars]
     parts = [
         f"천간: {join_ko(stems)}. 지지(정기 기준): {join_ko(branches)}.",
@@ -205,7 +228,9 @@ def tengods(a: Analysis) -> ReadingSection:
     many = [g for g in TenGodGroup if a.group_count(g) >= MANY_THRESHOLD]
     none = [g for g in TenGodGroup if a.group_count(g) == 0]
     for g in many:
-        parts.append(f"{GROUP_MEANING[g]}인 {josa(g.value, '이', '가')} {a.group_count(g)}개로 많습니다. {GROUP_MANY[g]}")
+        parts.append(
+            f"{GROUP_MEANING[g]}인 {josa(g.value, '이', '가')} {a.group_count(g)}개로 많습니다. {GROUP_MANY[g]}"
+        )
     for g in none:
         parts.append(GROUP_NONE[g])
     if not many and not none:
@@ -301,7 +326,10 @@ def shinsal(a: Analysis) -> ReadingSection:
         where = join_ko(list(h.slots))
         bases = {s[0] for s in h.slots if s[0] in SLOT_MEANING}
         area = join_ko([SLOT_MEANING[b] for b in "년월일시" if b in bases])
-        lines.append(f"- **{h.rule.name}**({h.rule.nature.value}, {where}): {SHINSAL_TEXT[h.key]}" + (f" 자리로는 {area}에 해당합니다." if area else ""))
+        lines.append(
+            f"- **{h.rule.name}**({h.rule.nature.value}, {where}): {SHINSAL_TEXT[h.key]}"
+            + (f" 자리로는 {area}에 해당합니다." if area else "")
+        )
     good = sum(1 for h in hits if h.rule.nature.value == "길신")
     intro = (
         "귀인의 기운이 여럿 있어 어려울 때 손을 내밀어 주는 사람이 있습니다."

@@ -12,7 +12,9 @@ from saju.reading.texts_tengods import PATTERNS
 PROMPT_FACTS_VERSION = 1
 
 
-def facts_for_prompt(chart: ChartLike, analysis: Analysis, *, reference: date | None = None) -> dict[str, object]:
+def facts_for_prompt(
+    chart: ChartLike, analysis: Analysis, *, reference: date | None = None
+) -> dict[str, object]:
     """Plain JSON facts for an LLM: pillars, ten gods, elements, strength, 용신, relations, 신살, current luck.
 
     Deliberately absent: the birth date and time, the birthplace, any name, and ages (which would reveal the
@@ -33,7 +35,10 @@ def facts_for_prompt(chart: ChartLike, analysis: Analysis, *, reference: date | 
         "hour_known": a.has_hour,
         "day_master": f"{a.day_master.hanja}({a.day_master.hangul}, {a.day_master.polarity.hangul}{a.day_master.element.hangul})",
         "ten_gods": {
-            p.key: {"stem": p.stem_ten_god.value if p.stem_ten_god else "일원", "branch": p.branch_ten_god.value}
+            p.key: {
+                "stem": p.stem_ten_god.value if p.stem_ten_god else "일원",
+                "branch": p.branch_ten_god.value,
+            }
             for p in a.pillars
         },
         "twelve_stages": {p.key: p.stage.value for p in a.pillars},

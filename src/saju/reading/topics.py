@@ -71,7 +71,10 @@ def career(a: Analysis) -> ReadingSection:
     ]
     parts.extend(CAREER_STARS[k] for k in dict.fromkeys(stars))
     if is_minor(a):
-        parts.insert(0, "아직 진로를 정하기 전의 나이이니, 아래 내용은 직업을 못 박기보다 재능을 키울 방향의 참고로 읽어 주세요.")
+        parts.insert(
+            0,
+            "아직 진로를 정하기 전의 나이이니, 아래 내용은 직업을 못 박기보다 재능을 키울 방향의 참고로 읽어 주세요.",
+        )
     return ReadingSection("career", "직업과 일", " ".join(parts))
 
 
@@ -82,9 +85,13 @@ def love(a: Analysis, male: bool | None) -> ReadingSection:
     facts = (male, a.ten_god_counts, spouse_palace, tuple(r.name for r in palace_rel), tuple(stars))
     parts: list[str] = []
     if is_minor(a):
-        parts.append("아직 어린 나이라 지금의 연애운이 아니라, 앞으로 사람과 정을 나누는 방식의 밑그림으로 읽어 주세요.")
+        parts.append(
+            "아직 어린 나이라 지금의 연애운이 아니라, 앞으로 사람과 정을 나누는 방식의 밑그림으로 읽어 주세요."
+        )
     if male is None:
-        parts.append("성별 정보가 없어 배우자 별(남성은 재성, 여성은 관성)은 보지 않고 배우자 자리(일지)를 중심으로 읽습니다.")
+        parts.append(
+            "성별 정보가 없어 배우자 별(남성은 재성, 여성은 관성)은 보지 않고 배우자 자리(일지)를 중심으로 읽습니다."
+        )
     else:
         group = TenGodGroup.JAESEONG if male else TenGodGroup.GWANSEONG
         main, other = (TenGod.JEONGJAE, TenGod.PYEONJAE) if male else (TenGod.JEONGGWAN, TenGod.PYEONGWAN)
@@ -101,11 +108,17 @@ def love(a: Analysis, male: bool | None) -> ReadingSection:
                 "선택지가 많은 만큼 한 사람에게 마음을 정하는 데 시간이 걸릴 수 있습니다."
             )
         elif n_main + n_other >= MANY_THRESHOLD:
-            parts.append(f"{josa(star, '이', '가')} 많아 이성의 관심을 많이 받습니다. 관계의 경계를 분명히 하는 것이 평온의 열쇠입니다.")
+            parts.append(
+                f"{josa(star, '이', '가')} 많아 이성의 관심을 많이 받습니다. 관계의 경계를 분명히 하는 것이 평온의 열쇠입니다."
+            )
         elif n_main:
-            parts.append(f"{star} 중 {josa(main.value, '이', '가')} 자리 잡고 있어, 안정적이고 책임감 있는 관계를 원합니다.")
+            parts.append(
+                f"{star} 중 {josa(main.value, '이', '가')} 자리 잡고 있어, 안정적이고 책임감 있는 관계를 원합니다."
+            )
         else:
-            parts.append(f"{star} 중 {josa(other.value, '이', '가')} 있어, 설렘과 자유로움이 있는 관계에 끌리는 편입니다.")
+            parts.append(
+                f"{star} 중 {josa(other.value, '이', '가')} 있어, 설렘과 자유로움이 있는 관계에 끌리는 편입니다."
+            )
     parts.append(
         pick(
             (
@@ -119,11 +132,15 @@ def love(a: Analysis, male: bool | None) -> ReadingSection:
     )
     for r in palace_rel:
         if r.kind is RelationKind.CLASH:
-            parts.append(f"일지가 {r.name}을 이루어 함께 사는 공간과 생활 리듬에서 부딪힘이 생기기 쉬우니, 각자의 시간을 존중하는 약속이 필요합니다.")
+            parts.append(
+                f"일지가 {r.name}을 이루어 함께 사는 공간과 생활 리듬에서 부딪힘이 생기기 쉬우니, 각자의 시간을 존중하는 약속이 필요합니다."
+            )
         elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.HALF_COMBINE):
             parts.append(f"일지가 {r.name}으로 묶여 있어 정이 깊고 한번 맺은 인연을 오래 지킵니다.")
         elif r.kind is RelationKind.WONJIN:
-            parts.append(f"일지에 {josa(r.name, '이', '가')} 있어 가까울수록 서운함이 쌓이기 쉬우니, 감정을 미루지 말고 그때그때 나누세요.")
+            parts.append(
+                f"일지에 {josa(r.name, '이', '가')} 있어 가까울수록 서운함이 쌓이기 쉬우니, 감정을 미루지 말고 그때그때 나누세요."
+            )
     if stars:
         parts.append(f"{join_ko(stars)}의 매력이 있어 사람을 끄는 힘이 있습니다.")
     return ReadingSection("love", "연애와 결혼", " ".join(parts))
@@ -146,7 +163,13 @@ _PALACE: dict[TenGod, str] = {
 def wealth(a: Analysis) -> ReadingSection:
     jae = a.group_count(TenGodGroup.JAESEONG)
     patterns = ten_god_patterns(a)
-    facts = (jae, a.ten_god_count(TenGod.JEONGJAE), a.ten_god_count(TenGod.PYEONJAE), a.strength.band, tuple(patterns))
+    facts = (
+        jae,
+        a.ten_god_count(TenGod.JEONGJAE),
+        a.ten_god_count(TenGod.PYEONJAE),
+        a.strength.band,
+        tuple(patterns),
+    )
     parts: list[str] = []
     if jae == 0:
         parts.append(
@@ -154,9 +177,13 @@ def wealth(a: Analysis) -> ReadingSection:
             "수입이 들어오면 자동이체로 먼저 떼어 두는 방식이 잘 맞습니다."
         )
     elif a.ten_god_count(TenGod.JEONGJAE) >= a.ten_god_count(TenGod.PYEONJAE):
-        parts.append("정재가 중심이라 월급, 임대료처럼 꾸준히 들어오는 돈을 차곡차곡 모으는 데 강합니다. 큰 한 방보다 복리의 힘을 믿으세요.")
+        parts.append(
+            "정재가 중심이라 월급, 임대료처럼 꾸준히 들어오는 돈을 차곡차곡 모으는 데 강합니다. 큰 한 방보다 복리의 힘을 믿으세요."
+        )
     else:
-        parts.append("편재가 중심이라 사업, 투자, 부수입처럼 크게 오가는 돈에 감이 있습니다. 번 만큼 나가기도 쉬우니 손실 한도를 미리 정해 두세요.")
+        parts.append(
+            "편재가 중심이라 사업, 투자, 부수입처럼 크게 오가는 돈에 감이 있습니다. 번 만큼 나가기도 쉬우니 손실 한도를 미리 정해 두세요."
+        )
     if "siksang_saengjae" in patterns:
         parts.append("식상생재의 흐름이 있어 기술과 재능을 상품으로 만들 때 수입이 커집니다.")
     if "gungeop_jaengjae" in patterns:
@@ -189,7 +216,9 @@ def health(a: Analysis) -> ReadingSection:
         f"오행 중 {josa(ELEMENT_NAME[weakest], '이', '가')} 가장 약해 {ORGANS[weakest]} 쪽을 먼저 돌보아야 합니다. {HEALTH_HABIT[weakest]}",
     ]
     if strongest in bal.excess:
-        parts.append(f"반대로 {josa(ELEMENT_NAME[strongest], '이', '가')} 넘쳐 {ORGANS[strongest]}에 무리가 가기 쉽습니다.")
+        parts.append(
+            f"반대로 {josa(ELEMENT_NAME[strongest], '이', '가')} 넘쳐 {ORGANS[strongest]}에 무리가 가기 쉽습니다."
+        )
     if season == 3:
         parts.append("겨울 생이라 몸을 따뜻하게 하는 것이 기본 건강법입니다.")
     elif season == 1:
@@ -220,15 +249,23 @@ def study(a: Analysis) -> ReadingSection:
     facts = (jeongin, pyeonin, siksang, tuple(stars), tuple(patterns))
     parts: list[str] = []
     if jeongin and pyeonin:
-        parts.append("정인과 편인이 함께 있어 정통 학문과 특수한 분야를 두루 익히는 폭넓은 학습력이 있습니다.")
+        parts.append(
+            "정인과 편인이 함께 있어 정통 학문과 특수한 분야를 두루 익히는 폭넓은 학습력이 있습니다."
+        )
     elif jeongin:
         parts.append("정인이 있어 차근차근 쌓아 가는 정통적인 공부, 자격과 학위에 강합니다.")
     elif pyeonin:
-        parts.append("편인이 있어 남들이 잘 하지 않는 분야, 직관과 아이디어가 필요한 공부에서 두각을 나타냅니다.")
+        parts.append(
+            "편인이 있어 남들이 잘 하지 않는 분야, 직관과 아이디어가 필요한 공부에서 두각을 나타냅니다."
+        )
     else:
-        parts.append("인성이 드러나지 않아 책상 앞의 공부보다 직접 해 보며 배우는 실전형입니다. 목표 시험이 있다면 짧은 주기로 점검하세요.")
+        parts.append(
+            "인성이 드러나지 않아 책상 앞의 공부보다 직접 해 보며 배우는 실전형입니다. 목표 시험이 있다면 짧은 주기로 점검하세요."
+        )
     if siksang >= 2:
-        parts.append("식상이 살아 있어 배운 것을 말과 글로 풀어낼 때 실력이 빨리 늡니다. 가르치며 배우는 방법이 잘 맞습니다.")
+        parts.append(
+            "식상이 살아 있어 배운 것을 말과 글로 풀어낼 때 실력이 빨리 늡니다. 가르치며 배우는 방법이 잘 맞습니다."
+        )
     elif siksang == 0:
         parts.append("배운 것을 정리해 밖으로 꺼내는 연습(요약, 발표, 기록)을 하면 공부가 결과로 이어집니다.")
     if "gwanin_sangsaeng" in patterns or "salin_sangsaeng" in patterns:

@@ -11,7 +11,6 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest, HttpResponse
 
-from unse.accounts import services
 from unse.accounts.models import (
     AdminAccessLog,
     ConsentRecord,
@@ -22,11 +21,12 @@ from unse.accounts.models import (
     Profile,
     User,
 )
+from unse.accounts.services import access_log as access_log_services
 
 
 class AccessLoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _log(self, request: HttpRequest, action: str, object_id: str = "") -> None:
-        services.admin_access_log(
+        access_log_services.admin_access_log(
             staff=request.user,
             action=action,
             model_label=self.model._meta.label,
@@ -34,12 +34,18 @@ class AccessLoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             path=request.get_full_path(),
         )
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         self._log(request, "list")
         return super().changelist_view(request, extra_context)
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         self._log(request, "change" if request.method == "POST" else "view", object_id)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -58,7 +64,7 @@ class AccessLoggedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(User)
-class LoggedUserAdmin(AccessLoggedAdmin, UserAdmin):  # type: ignore[misc]
+class LoggedUserAdmin(AccessLoggedAdmin, UserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "email", "is_active", "is_staff", "date_joined", "deleted_at")
     list_filter = ("is_active", "is_staff", "deleted_at")
     search_fields = ("username", "email")
@@ -108,7 +114,16 @@ class PersonalApiKeyAdmin(AccessLoggedAdmin):
 class EmailOutboxAdmin(AccessLoggedAdmin):
     list_display = ("template", "to_email", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "template")
-    readonly_fields = ("user", "template", "to_email", "subject", "body_text", "body_html", "created_at", "sent_at")
+    readonly_fields = (
+        "user",
+        "template",
+        "to_email",
+        "subject",
+        "body_text",
+        "body_html",
+        "created_at",
+        "sent_at",
+    )
 
 
 @admin.register(AdminAccessLog)

@@ -11,26 +11,30 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
 
-from unse.accounts import selectors, services
-from unse.accounts.models import Colour, Relation, User
-from unse.api.csrf import csrf_require
+from unse.accounts import serializers
+from unse.accounts.models import ActivityKind, Colour, Relation, User
+from unse.accounts.selectors.api_keys import api_key_masked
+from unse.accounts.selectors.favourites import favourite_get, favourite_views
+from unse.accounts.selectors.library import saved_reading_get, saved_reading_page, share_list
+from unse.accounts.selectors.profiles import profile_get, profile_list
+from unse.accounts.selectors.stats import user_stats
+from unse.accounts.services import activity as activity_services
+from unse.accounts.services import api_keys as api_keys_services
+from unse.accounts.services import deletion as deletion_services
+from unse.accounts.services import favourites as favourites_services
+from unse.accounts.services import library as library_services
+from unse.accounts.services import profiles as profiles_services
+from unse.core.csrf import csrf_require
 from unse.core.errors import ErrorCode, ServiceError
-from unse.core.request import get_request_id
+from unse.core.responses import service_error_response
 
 router = Router(tags=["내 정보"])
-
-def error_response(request: HttpRequest, error: ServiceError) -> JsonResponse:
-    response = JsonResponse(error.payload(get_request_id(request)), status=error.status)
-    for name, value in error.headers.items():
-        response[name] = value
-    if error.retry_after is not None:
-        response["Retry-After"] = str(error.retry_after)
-    return response
 
 
 def personal(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -45,7 +49,7 @@ def personal(run: Callable[..., Any]) -> Callable[..., Any]:
             csrf_require(request)
             response: HttpResponse = run(request, *args, **kwargs)
         except ServiceError as exc:
-            response = error_response(request, exc)
+            response = service_error_response(request, exc)
         add_never_cache_headers(response)
         return response
 
@@ -130,22 +134,24 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "id": str(user.public_id),
         "email": user.email,
         "date_joined": user.date_joined.isoformat(),
-        "has_personal_api_key": selectors.api_key_masked(user_id=user.pk) is not None,
+        "has_personal_api_key": api_key_masked(user_id=user.pk) is not None,
     }
 
 
 @router.get("/me/stats")
 @decorate_view(personal)
 def stats(request: HttpRequest) -> dict[str, Any]:
-    return selectors.user_stats_to_dict(selectors.user_stats(user=_user(request)))
+    return serializers.user_stats_to_dict(user_stats(user=_user(request)))
 
 
 @router.get("/me/export")
 @decorate_view(personal)
 def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    services.activity_record(user_id=user.pk, kind=services.ActivityKind.EXPORTED)
-    response = JsonResponse(selectors.user_export(user=user), json_dumps_params={"ensure_ascii": False})
+    activity_services.activity_record(user_id=user.pk, kind=ActivityKind.EXPORTED)
+    response = JsonResponse(
+        serializers.user_export_document(user=user), json_dumps_params={"ensure_ascii": False}
+    )
     response["Content-Disposition"] = 'attachment; filename="my-saju-data.json"'
     return response
 
@@ -155,11 +161,11 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest, payload: DeleteIn) -> HttpResponse:
     if payload.confirm.strip() != "탈퇴":
         raise ServiceError(
-            ErrorCode.VALIDATION_ERROR, message="확인 문구로 '탈퇴'를 정확히 입력해 주세요.", details={"field": "confirm"}
+            ErrorCode.VALIDATION_ERROR,
+            message="확인 문구로 '탈퇴'를 정확히 입력해 주세요.",
+            details={"field": "confirm"},
         )
-    from django.contrib.auth import logout
-
-    services.user_delete(user=_user(request))
+    deletion_services.user_delete(user=_user(request))
     logout(request)
     return HttpResponse(status=204)
 
@@ -170,14 +176,14 @@ def delete_account(request: HttpRequest, payload: DeleteIn) -> HttpResponse:
 @router.get("/me/profiles")
 @decorate_view(personal)
 def profiles(request: HttpRequest) -> dict[str, Any]:
-    rows = selectors.profile_list(user_id=_user(request).pk)
-    return {"items": [selectors.profile_to_dict(p) for p in rows]}
+    rows = profile_list(user_id=_user(request).pk)
+    return {"items": [serializers.profile_to_dict(p) for p in rows]}
 
 
 @router.post("/me/profiles")
 @decorate_view(personal)
 def profile_create(request: HttpRequest, payload: ProfileIn) -> HttpResponse:
-    profile = services.profile_create(
+    profile = profiles_services.profile_create(
         user=_user(request),
         label=payload.label,
         relation=payload.relation,
@@ -186,19 +192,21 @@ def profile_create(request: HttpRequest, payload: ProfileIn) -> HttpResponse:
         is_default=payload.is_default,
         daily_fortune=payload.daily_fortune,
     )
-    return JsonResponse(selectors.profile_to_dict(profile), status=201, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        serializers.profile_to_dict(profile), status=201, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @router.get("/me/profiles/{public_id}")
 @decorate_view(personal)
 def profile_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
-    return selectors.profile_to_dict(selectors.profile_get(user_id=_user(request).pk, public_id=public_id))
+    return serializers.profile_to_dict(profile_get(user_id=_user(request).pk, public_id=public_id))
 
 
 @router.patch("/me/profiles/{public_id}")
 @decorate_view(personal)
 def profile_patch(request: HttpRequest, public_id: str, payload: ProfilePatch) -> dict[str, Any]:
-    profile = services.profile_update(
+    profile = profiles_services.profile_update(
         user=_user(request),
         public_id=public_id,
         label=payload.label,
@@ -208,13 +216,13 @@ def profile_patch(request: HttpRequest, public_id: str, payload: ProfilePatch) -
         is_default=payload.is_default,
         daily_fortune=payload.daily_fortune,
     )
-    return selectors.profile_to_dict(profile)
+    return serializers.profile_to_dict(profile)
 
 
 @router.delete("/me/profiles/{public_id}")
 @decorate_view(personal)
 def profile_delete(request: HttpRequest, public_id: str) -> HttpResponse:
-    services.profile_delete(user=_user(request), public_id=public_id)
+    profiles_services.profile_delete(user=_user(request), public_id=public_id)
     return HttpResponse(status=204)
 
 
@@ -224,14 +232,14 @@ def profile_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 @router.get("/me/favourites")
 @decorate_view(personal)
 def favourites(request: HttpRequest) -> dict[str, Any]:
-    views = selectors.favourite_views(user_id=_user(request).pk)
-    return {"items": [selectors.favourite_view_to_dict(v) for v in views]}
+    views = favourite_views(user_id=_user(request).pk)
+    return {"items": [serializers.favourite_view_to_dict(v) for v in views]}
 
 
 def _favourite_dict(user: User, public_id: Any) -> dict[str, Any]:
-    for view in selectors.favourite_views(user_id=user.pk):
+    for view in favourite_views(user_id=user.pk):
         if view.favourite.public_id == public_id:
-            return selectors.favourite_view_to_dict(view)
+            return serializers.favourite_view_to_dict(view)
     raise ServiceError(ErrorCode.NOT_FOUND)
 
 
@@ -239,7 +247,7 @@ def _favourite_dict(user: User, public_id: Any) -> dict[str, Any]:
 @decorate_view(personal)
 def favourite_create(request: HttpRequest, payload: FavouriteIn) -> HttpResponse:
     user = _user(request)
-    favourite = services.favourite_create(
+    favourite = favourites_services.favourite_create(
         user=user, day=payload.day, label=payload.label, memo=payload.memo, colour=payload.colour
     )
     return JsonResponse(
@@ -251,7 +259,7 @@ def favourite_create(request: HttpRequest, payload: FavouriteIn) -> HttpResponse
 @decorate_view(personal)
 def favourite_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     user = _user(request)
-    favourite = selectors.favourite_get(user_id=user.pk, public_id=public_id)
+    favourite = favourite_get(user_id=user.pk, public_id=public_id)
     return _favourite_dict(user, favourite.public_id)
 
 
@@ -259,14 +267,16 @@ def favourite_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
 @decorate_view(personal)
 def favourite_patch(request: HttpRequest, public_id: str, payload: FavouritePatch) -> dict[str, Any]:
     user = _user(request)
-    favourite = services.favourite_update(user=user, public_id=public_id, **payload.dict(exclude_none=True))
+    favourite = favourites_services.favourite_update(
+        user=user, public_id=public_id, **payload.dict(exclude_none=True)
+    )
     return _favourite_dict(user, favourite.public_id)
 
 
 @router.delete("/me/favourites/{public_id}")
 @decorate_view(personal)
 def favourite_delete(request: HttpRequest, public_id: str) -> HttpResponse:
-    services.favourite_delete(user=_user(request), public_id=public_id)
+    favourites_services.favourite_delete(user=_user(request), public_id=public_id)
     return HttpResponse(status=204)
 
 
@@ -276,7 +286,7 @@ def favourite_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 @router.get("/me/api-key")
 @decorate_view(personal)
 def api_key(request: HttpRequest) -> HttpResponse:
-    masked = selectors.api_key_masked(user_id=_user(request).pk)
+    masked = api_key_masked(user_id=_user(request).pk)
     if masked is None:
         raise ServiceError(ErrorCode.NOT_FOUND, message="등록된 API 키가 없습니다.")
     return JsonResponse(masked, json_dumps_params={"ensure_ascii": False})
@@ -286,14 +296,14 @@ def api_key(request: HttpRequest) -> HttpResponse:
 @decorate_view(personal)
 def api_key_put(request: HttpRequest, payload: ApiKeyIn) -> HttpResponse:
     user = _user(request)
-    services.api_key_set(user=user, key=payload.key, base_url=payload.base_url, model=payload.model)
-    return JsonResponse(selectors.api_key_masked(user_id=user.pk) or {}, json_dumps_params={"ensure_ascii": False})
+    api_keys_services.api_key_set(user=user, key=payload.key, base_url=payload.base_url, model=payload.model)
+    return JsonResponse(api_key_masked(user_id=user.pk) or {}, json_dumps_params={"ensure_ascii": False})
 
 
 @router.delete("/me/api-key")
 @decorate_view(personal)
 def api_key_delete(request: HttpRequest) -> HttpResponse:
-    services.api_key_delete(user=_user(request))
+    api_keys_services.api_key_delete(user=_user(request))
     return HttpResponse(status=204)
 
 
@@ -314,10 +324,10 @@ class ShareIn(Schema):
 @router.get("/me/saved")
 @decorate_view(personal)
 def saved_list(request: HttpRequest, page: int = 1) -> dict[str, Any]:
-    result = selectors.saved_reading_page(user_id=_user(request).pk, page=page)
+    result = saved_reading_page(user_id=_user(request).pk, page=page)
     items = []
     for saved in result.items:
-        data = selectors.saved_to_dict(saved)
+        data = serializers.saved_to_dict(saved)
         data["active_shares"] = saved.active_shares  # type: ignore[attr-defined]
         items.append(data)
     return {"items": items, "page": result.number, "pages": result.pages, "total": result.total}
@@ -326,7 +336,7 @@ def saved_list(request: HttpRequest, page: int = 1) -> dict[str, Any]:
 @router.post("/me/saved")
 @decorate_view(personal)
 def saved_create(request: HttpRequest, payload: SaveIn) -> HttpResponse:
-    saved = services.saved_reading_create(
+    saved = library_services.saved_reading_create(
         user=_user(request),
         reading_public_id=payload.reading_id,
         profile_public_id=payload.profile_id,
@@ -334,7 +344,7 @@ def saved_create(request: HttpRequest, payload: SaveIn) -> HttpResponse:
         memo=payload.memo,
     )
     return JsonResponse(
-        selectors.saved_to_dict(saved, text=True), status=201, json_dumps_params={"ensure_ascii": False}
+        serializers.saved_to_dict(saved, text=True), status=201, json_dumps_params={"ensure_ascii": False}
     )
 
 
@@ -342,24 +352,26 @@ def saved_create(request: HttpRequest, payload: SaveIn) -> HttpResponse:
 @decorate_view(personal)
 def saved_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     user = _user(request)
-    saved = selectors.saved_reading_get(user_id=user.pk, public_id=public_id)
-    data = selectors.saved_to_dict(saved, text=True)
-    data["shares"] = [selectors.share_to_dict(s) for s in selectors.share_list(user_id=user.pk, saved_id=saved.pk)]
+    saved = saved_reading_get(user_id=user.pk, public_id=public_id)
+    data = serializers.saved_to_dict(saved, text=True)
+    data["shares"] = [serializers.share_to_dict(s) for s in share_list(user_id=user.pk, saved_id=saved.pk)]
     return data
 
 
 @router.delete("/me/saved/{public_id}")
 @decorate_view(personal)
 def saved_delete(request: HttpRequest, public_id: str) -> HttpResponse:
-    services.saved_reading_delete(user=_user(request), public_id=public_id)
+    library_services.saved_reading_delete(user=_user(request), public_id=public_id)
     return HttpResponse(status=204)
 
 
 @router.post("/me/saved/{public_id}/shares")
 @decorate_view(personal)
 def share_create(request: HttpRequest, public_id: str, payload: ShareIn) -> HttpResponse:
-    share = services.share_create(user=_user(request), saved_public_id=public_id, include_birth=payload.include_birth)
-    data = selectors.share_to_dict(share)
+    share = library_services.share_create(
+        user=_user(request), saved_public_id=public_id, include_birth=payload.include_birth
+    )
+    data = serializers.share_to_dict(share)
     data["url"] = request.build_absolute_uri(data["url"])
     return JsonResponse(data, status=201)
 
@@ -367,12 +379,17 @@ def share_create(request: HttpRequest, public_id: str, payload: ShareIn) -> Http
 @router.get("/me/shares")
 @decorate_view(personal)
 def shares(request: HttpRequest) -> dict[str, Any]:
-    rows = selectors.share_list(user_id=_user(request).pk)
-    return {"items": [{**selectors.share_to_dict(s), "saved_id": str(s.saved.public_id), "title": s.saved.title} for s in rows]}
+    rows = share_list(user_id=_user(request).pk)
+    return {
+        "items": [
+            {**serializers.share_to_dict(s), "saved_id": str(s.saved.public_id), "title": s.saved.title}
+            for s in rows
+        ]
+    }
 
 
 @router.delete("/me/shares/{public_id}")
 @decorate_view(personal)
 def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
-    services.share_revoke(user=_user(request), public_id=public_id)
+    library_services.share_revoke(user=_user(request), public_id=public_id)
     return HttpResponse(status=204)

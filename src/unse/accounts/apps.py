@@ -4,6 +4,9 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+from unse.accounts.crypto import cipher
 
 
 class AccountsConfig(AppConfig):
@@ -12,17 +15,18 @@ class AccountsConfig(AppConfig):
     verbose_name = "계정"
 
     def ready(self) -> None:
-        checks.register(check_field_encryption_keys, checks.Tags.security)
-        from unse.accounts.providers import provider_endpoints_apply
+        # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
+        from unse.accounts.services.activity import reading_requested_record
+        from unse.accounts.social_providers import provider_endpoints_apply
+        from unse.readings.signals import on_reading_requested
 
+        checks.register(check_field_encryption_keys, checks.Tags.security)
         provider_endpoints_apply()
+        # A logged-in user's reading request counts on their statistics page (readings cannot import accounts).
+        on_reading_requested("accounts.activity", reading_requested_record)
 
 
 def check_field_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from django.core.exceptions import ImproperlyConfigured
-
-    from unse.accounts.crypto import cipher
-
     try:
         cipher()
     except ImproperlyConfigured as exc:

@@ -70,14 +70,6 @@ def decrypt_text(token: str) -> str:
         raise DecryptionError("no configured key decrypts this value") from exc
 
 
-def rotate_token(token: str) -> str:
-    """Re-encrypt with the primary key (a no-op in meaning; the ciphertext changes)."""
-    try:
-        return cipher().rotate(token.encode()).decode()
-    except InvalidToken as exc:
-        raise DecryptionError("no configured key decrypts this value") from exc
-
-
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A text column holding a Fernet token; Python code only ever sees the plaintext."""
 
@@ -97,6 +89,10 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
 class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
     """A JSON document encrypted as one Fernet token (so no key or value is visible or queryable)."""
+
+    # What django-stubs' plugin types the model attribute as (a JSON document, like JSONField's).
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
         if value is None or value == "":

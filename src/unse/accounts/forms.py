@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
@@ -12,6 +11,7 @@ from django.conf import settings
 from django.utils.safestring import mark_safe
 
 from unse.accounts.models import Colour, Relation
+from unse.accounts.services.consent import ConsentChoices
 
 AGE_OVER_14 = "over14"
 AGE_UNDER_14 = "under14"
@@ -19,14 +19,6 @@ AGE_CHOICES = (
     (AGE_OVER_14, "만 14세 이상입니다"),
     (AGE_UNDER_14, "만 14세 미만입니다 (법정대리인 동의 필요)"),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentChoices:
-    under_14: bool
-    guardian_name: str
-    guardian_email: str
-    overseas_ai: bool
 
 
 class ConsentFieldsMixin(forms.Form):
@@ -39,7 +31,7 @@ class ConsentFieldsMixin(forms.Form):
     guardian_name = forms.CharField(label="법정대리인 이름", max_length=40, required=False)
     guardian_email = forms.EmailField(label="법정대리인 이메일", required=False)
     agree_privacy = forms.BooleanField(
-        label=mark_safe(  # noqa: S308 -- constant markup, no user input
+        label=mark_safe(
             '<a href="/privacy/" target="_blank" rel="noopener">개인정보처리방침</a>을 읽었으며 '
             "개인정보 수집·이용에 동의합니다 (필수)"
         ),
@@ -94,7 +86,9 @@ class ProfileForm(forms.Form):
     calendar = forms.ChoiceField(label="달력", choices=(("solar", "양력"), ("lunar", "음력")))
     leap = forms.BooleanField(label="윤달", required=False)
     gender = forms.ChoiceField(
-        label="성별(선택)", required=False, choices=(("", "밝히지 않음"), ("female", "여성"), ("male", "남성"))
+        label="성별(선택)",
+        required=False,
+        choices=(("", "밝히지 않음"), ("female", "여성"), ("male", "남성")),
     )
     birthplace = forms.CharField(label="태어난 곳(선택)", max_length=60, required=False)
     is_default = forms.BooleanField(label="기본 프로필로 사용", required=False)
@@ -124,7 +118,9 @@ class ProfileForm(forms.Form):
 class FavouriteForm(forms.Form):
     day = forms.DateField(label="날짜", widget=forms.DateInput(attrs={"type": "date"}))
     label = forms.CharField(label="이름", max_length=60)
-    memo = forms.CharField(label="메모", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    memo = forms.CharField(
+        label="메모", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     colour = forms.ChoiceField(label="색", choices=Colour.choices)
 
 

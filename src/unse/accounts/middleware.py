@@ -58,12 +58,15 @@ class PersonalSpaceMiddleware:
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        response = await self.get_response(request)  # type: ignore[misc]
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
         _mark_no_store(request, response)
         session = getattr(request, "session", None)
         if session is not None:
             user_id = await session.aget(AUTH_SESSION_KEY)
-            if user_id and time.time() - float(await session.aget(SESSION_KEY, 0)) > LAST_SEEN_INTERVAL_SECONDS:
+            if (
+                user_id
+                and time.time() - float(await session.aget(SESSION_KEY, 0)) > LAST_SEEN_INTERVAL_SECONDS
+            ):
                 await sync_to_async(_touch)(user_id)
                 await session.aset(SESSION_KEY, time.time())
         return response

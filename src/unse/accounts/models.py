@@ -18,6 +18,8 @@ from unse.accounts.crypto import EncryptedJSONField, EncryptedTextField
 
 # 24 random bytes → 32 URL-safe characters: unguessable, and never derived from the sequential pk.
 SHARE_TOKEN_BYTES = 24
+# The key of a profile's birth document that holds the birthplace (the engine does not take it).
+BIRTHPLACE_KEY = "birthplace"
 
 
 class User(AbstractUser):
@@ -139,7 +141,9 @@ class EmailOutbox(models.Model):
     subject = models.CharField("제목", max_length=250)
     body_text = models.TextField("본문")
     body_html = models.TextField("HTML 본문", blank=True)
-    status = models.CharField("상태", max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    status = models.CharField(
+        "상태", max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField("시도 횟수", default=0)
     next_attempt_at = models.DateTimeField("다음 시도", db_index=True)
     last_error = models.CharField("마지막 오류", max_length=300, blank=True)
@@ -259,8 +263,12 @@ class SavedReading(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_readings")
     # The cached reading may be evicted later; the saved copy keeps its own text.
-    reading = models.ForeignKey("readings.Reading", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    profile = models.ForeignKey(Profile, on_delete=models.SET_NULL, null=True, blank=True, related_name="saved_readings")
+    reading = models.ForeignKey(
+        "readings.Reading", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    profile = models.ForeignKey(
+        Profile, on_delete=models.SET_NULL, null=True, blank=True, related_name="saved_readings"
+    )
     title = models.CharField("제목", max_length=80)
     kind = models.CharField("종류", max_length=16)
     topic = models.CharField("주제", max_length=16, blank=True)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from unse.accounts import services
+from unse.accounts.services import deletion as deletion_services
+from unse.accounts.services import outbox as outbox_services
 
 
 @shared_task(name="accounts.deliver_outbox", ignore_result=True)
 def deliver_outbox() -> int:
-    return services.outbox_deliver_due().sent
+    return outbox_services.outbox_deliver_due().sent
 
 
 @shared_task(name="accounts.delete_unverified_users", ignore_result=True)
 def delete_unverified_users(days: int) -> int:
-    return services.unverified_users_delete(days=days)
+    return deletion_services.unverified_users_delete(days=days)

@@ -5,13 +5,16 @@ Views parse, call one service/selector and render. Personal pages are login-only
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.views import SignupView
 from allauth.socialaccount.views import SignupView as SocialSignupView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -22,10 +25,29 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from unse.accounts import selectors, services
+from unse.accounts import serializers
 from unse.accounts.forms import ApiKeyForm, DeleteAccountForm, FavouriteForm, ProfileForm
 from unse.accounts.models import ActivityKind, User
+from unse.accounts.selectors.api_keys import api_key_masked
+from unse.accounts.selectors.favourites import favourite_get, favourite_views
+from unse.accounts.selectors.library import (
+    saved_reading_get,
+    saved_reading_page,
+    share_get_public,
+    share_list,
+    shared_birth,
+)
+from unse.accounts.selectors.profiles import profile_default_get, profile_get, profile_list
+from unse.accounts.selectors.stats import user_stats
+from unse.accounts.services import activity as activity_services
+from unse.accounts.services import api_keys as api_keys_services
+from unse.accounts.services import consent as consent_services
+from unse.accounts.services import deletion as deletion_services
+from unse.accounts.services import favourites as favourites_services
+from unse.accounts.services import library as library_services
+from unse.accounts.services import profiles as profiles_services
 from unse.core.errors import ErrorCode, ServiceError
+from unse.readings.sanitize import render_markdown
 
 
 class AtomicSignupView(SignupView):
@@ -33,13 +55,15 @@ class AtomicSignupView(SignupView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            return super().form_valid(form)
+            response: HttpResponse = super().form_valid(form)
+        return response
 
 
 class AtomicSocialSignupView(SocialSignupView):
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
-            return super().form_valid(form)
+            response: HttpResponse = super().form_valid(form)
+        return response
 
 
 signup = AtomicSignupView.as_view()
@@ -73,20 +97,21 @@ def _form_error(form: Any, exc: ServiceError) -> None:
 # --- public pages ---------------------------------------------------------------------------------------
 
 
-def _ai_hosts() -> list[str]:
-    """Host names of the configured AI providers, named in the policy's overseas-transfer table."""
-    from urllib.parse import urlsplit
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
-    from django.conf import settings
 
-    urls = [getattr(settings, "LLM_BASE_URL", "") or ""]
-    hosts = [urlsplit(url).hostname or "" for url in urls if url]
-    return sorted({host for host in hosts if host and host not in {"127.0.0.1", "localhost"}})
+def ai_provider_hosts(providers: Iterable[Mapping[str, object]]) -> list[str]:
+    """Host names of the AI providers that receive chart facts, for the policy's overseas-transfer table:
+    every configured `LLM_PROVIDERS` entry with a key (a provider without one is never called)."""
+    hosts = {
+        urlsplit(str(entry.get("base_url") or "")).hostname or ""
+        for entry in providers
+        if entry.get("api_key") and entry.get("base_url")
+    }
+    return sorted(host for host in hosts if host and host not in LOCAL_HOSTS)
 
 
 def privacy_policy(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     return TemplateResponse(
         request,
         "accounts/privacy.html",
@@ -96,7 +121,7 @@ def privacy_policy(request: HttpRequest) -> HttpResponse:
             "unverified_days": settings.UNVERIFIED_ACCOUNT_DAYS,
             "outbox_days": settings.OUTBOX_SENT_RETENTION_DAYS,
             "guardian_days": settings.GUARDIAN_CONSENT_DAYS,
-            "ai_hosts": _ai_hosts(),
+            "ai_hosts": ai_provider_hosts(settings.LLM_PROVIDERS),
         },
     )
 
@@ -108,10 +133,13 @@ def guardian_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return TemplateResponse(request, "accounts/guardian_confirm.html", {"token": token})
     try:
-        services.guardian_consent_confirm(token=token)
+        consent_services.guardian_consent_confirm(token=token)
     except ServiceError as exc:
         return TemplateResponse(
-            request, "accounts/guardian_confirm.html", {"token": token, "error": exc.message or exc.code.message}, status=404
+            request,
+            "accounts/guardian_confirm.html",
+            {"token": token, "error": exc.message or exc.code.message},
+            status=404,
         )
     return TemplateResponse(request, "accounts/guardian_confirm.html", {"done": True})
 
@@ -125,7 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "accounts/dashboard.html",
-        {"stats": selectors.user_stats(user=user), "default_profile": selectors.profile_default_get(user_id=user.pk)},
+        {"stats": user_stats(user=user), "default_profile": profile_default_get(user_id=user.pk)},
     )
 
 
@@ -158,7 +186,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_create(
+            profiles_services.profile_create(
                 user=user,
                 label=form.cleaned_data["label"],
                 relation=form.cleaned_data["relation"],
@@ -172,7 +200,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "프로필을 저장했습니다.")
             return redirect("accounts:profiles")
-    rows = [selectors.profile_to_dict(p) for p in selectors.profile_list(user_id=user.pk)]
+    rows = [serializers.profile_to_dict(p) for p in profile_list(user_id=user.pk)]
     return TemplateResponse(request, "accounts/profiles.html", {"profiles": rows, "form": form})
 
 
@@ -180,11 +208,11 @@ def profiles(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
-    profile = selectors.profile_get(user_id=user.pk, public_id=public_id)
+    profile = profile_get(user_id=user.pk, public_id=public_id)
     form = ProfileForm(request.POST or None, initial=_profile_initial(profile))
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(
+            profiles_services.profile_update(
                 user=user,
                 public_id=public_id,
                 label=form.cleaned_data["label"],
@@ -205,7 +233,7 @@ def profile_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @personal_page
 @require_POST
 def profile_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    services.profile_delete(user=_user(request), public_id=public_id)
+    profiles_services.profile_delete(user=_user(request), public_id=public_id)
     messages.success(request, "프로필을 지웠습니다.")
     return redirect("accounts:profiles")
 
@@ -213,7 +241,7 @@ def profile_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @personal_page
 @require_POST
 def profile_default(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    services.profile_set_default(user=_user(request), public_id=public_id)
+    profiles_services.profile_set_default(user=_user(request), public_id=public_id)
     messages.success(request, "기본 프로필을 바꿨습니다.")
     return redirect("accounts:profiles")
 
@@ -228,13 +256,13 @@ def favourites(request: HttpRequest) -> HttpResponse:
     form = FavouriteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.favourite_create(user=user, **form.cleaned_data)
+            favourites_services.favourite_create(user=user, **form.cleaned_data)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, "즐겨찾기 날짜를 저장했습니다.")
             return redirect("accounts:favourites")
-    views = selectors.favourite_views(user_id=user.pk)
+    views = favourite_views(user_id=user.pk)
     return TemplateResponse(request, "accounts/favourites.html", {"items": views, "form": form})
 
 
@@ -242,12 +270,17 @@ def favourites(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def favourite_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
-    favourite = selectors.favourite_get(user_id=user.pk, public_id=public_id)
-    initial = {"day": favourite.day, "label": favourite.label, "memo": favourite.memo, "colour": favourite.colour}
+    favourite = favourite_get(user_id=user.pk, public_id=public_id)
+    initial = {
+        "day": favourite.day,
+        "label": favourite.label,
+        "memo": favourite.memo,
+        "colour": favourite.colour,
+    }
     form = FavouriteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.favourite_update(user=user, public_id=public_id, **form.cleaned_data)
+            favourites_services.favourite_update(user=user, public_id=public_id, **form.cleaned_data)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
@@ -259,7 +292,7 @@ def favourite_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @personal_page
 @require_POST
 def favourite_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    services.favourite_delete(user=_user(request), public_id=public_id)
+    favourites_services.favourite_delete(user=_user(request), public_id=public_id)
     messages.success(request, "즐겨찾기 날짜를 지웠습니다.")
     return redirect("accounts:favourites")
 
@@ -273,22 +306,20 @@ def api_key(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "delete":
-        try:
-            services.api_key_delete(user=user)
-        except ServiceError:
-            pass
+        with contextlib.suppress(ServiceError):
+            api_keys_services.api_key_delete(user=user)
         messages.success(request, "API 키를 지웠습니다.")
         return redirect("accounts:api_key")
     if request.method == "POST" and form.is_valid():
         try:
-            services.api_key_set(user=user, **form.cleaned_data)
+            api_keys_services.api_key_set(user=user, **form.cleaned_data)
         except ServiceError as exc:
             _form_error(form, exc)
         else:
             messages.success(request, "API 키를 저장했습니다. 보안을 위해 다시 전체를 보여 드리지 않습니다.")
             return redirect("accounts:api_key")
     return TemplateResponse(
-        request, "accounts/api_key.html", {"form": form, "stored": selectors.api_key_masked(user_id=user.pk)}
+        request, "accounts/api_key.html", {"form": form, "stored": api_key_masked(user_id=user.pk)}
     )
 
 
@@ -298,9 +329,9 @@ def api_key(request: HttpRequest) -> HttpResponse:
 @personal_page
 def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    services.activity_record(user_id=user.pk, kind=ActivityKind.EXPORTED)
+    activity_services.activity_record(user_id=user.pk, kind=ActivityKind.EXPORTED)
     response = JsonResponse(
-        selectors.user_export(user=user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        serializers.user_export_document(user=user), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = 'attachment; filename="my-saju-data.json"'
     return response
@@ -311,9 +342,11 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.user_delete(user=_user(request))
+        deletion_services.user_delete(user=_user(request))
         logout(request)
-        messages.success(request, "탈퇴가 끝났습니다. 개인정보를 모두 지웠습니다. 그동안 이용해 주셔서 감사합니다.")
+        messages.success(
+            request, "탈퇴가 끝났습니다. 개인정보를 모두 지웠습니다. 그동안 이용해 주셔서 감사합니다."
+        )
         return redirect("/")
     return TemplateResponse(request, "accounts/delete.html", {"form": form})
 
@@ -327,7 +360,7 @@ def library(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
-    result = selectors.saved_reading_page(user_id=_user(request).pk, page=page)
+    result = saved_reading_page(user_id=_user(request).pk, page=page)
     return TemplateResponse(request, "accounts/library.html", {"page": result})
 
 
@@ -335,7 +368,7 @@ def library(request: HttpRequest) -> HttpResponse:
 @require_POST
 def library_save(request: HttpRequest) -> HttpResponse:
     """The '보관함에 저장' button of a reading page posts here (reading_id, optional profile_id)."""
-    saved = services.saved_reading_create(
+    saved = library_services.saved_reading_create(
         user=_user(request),
         reading_public_id=request.POST.get("reading_id", ""),
         profile_public_id=request.POST.get("profile_id") or None,
@@ -347,17 +380,15 @@ def library_save(request: HttpRequest) -> HttpResponse:
 
 @personal_page
 def saved_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    from unse.readings.sanitize import render_markdown
-
     user = _user(request)
-    saved = selectors.saved_reading_get(user_id=user.pk, public_id=public_id)
+    saved = saved_reading_get(user_id=user.pk, public_id=public_id)
     return TemplateResponse(
         request,
         "accounts/saved_detail.html",
         {
             "saved": saved,
             "html": render_markdown(saved.text),
-            "shares": selectors.share_list(user_id=user.pk, saved_id=saved.pk),
+            "shares": share_list(user_id=user.pk, saved_id=saved.pk),
         },
     )
 
@@ -365,7 +396,7 @@ def saved_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @personal_page
 @require_POST
 def saved_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    services.saved_reading_delete(user=_user(request), public_id=public_id)
+    library_services.saved_reading_delete(user=_user(request), public_id=public_id)
     messages.success(request, "보관함에서 지웠습니다. 이 풀이의 공유 링크도 모두 끊었습니다.")
     return redirect("accounts:library")
 
@@ -373,8 +404,10 @@ def saved_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @personal_page
 @require_POST
 def share_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    share = services.share_create(
-        user=_user(request), saved_public_id=public_id, include_birth=request.POST.get("include_birth") == "on"
+    share = library_services.share_create(
+        user=_user(request),
+        saved_public_id=public_id,
+        include_birth=request.POST.get("include_birth") == "on",
     )
     messages.success(request, f"공유 링크를 만들었습니다: {request.build_absolute_uri(f'/s/{share.token}/')}")
     return redirect("accounts:saved_detail", public_id=public_id)
@@ -382,14 +415,14 @@ def share_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @personal_page
 def shares(request: HttpRequest) -> HttpResponse:
-    rows = selectors.share_list(user_id=_user(request).pk)
+    rows = share_list(user_id=_user(request).pk)
     return TemplateResponse(request, "accounts/shares.html", {"shares": rows})
 
 
 @personal_page
 @require_POST
 def share_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    services.share_revoke(user=_user(request), public_id=public_id)
+    library_services.share_revoke(user=_user(request), public_id=public_id)
     messages.success(request, "공유 링크를 끊었습니다. 이제 그 주소로는 볼 수 없습니다.")
     return redirect("accounts:shares")
 
@@ -397,13 +430,11 @@ def share_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 def shared_page(request: HttpRequest, token: str) -> HttpResponse:
     """The public page behind a share link: Open Graph card, no birth data unless the owner opted in."""
-    from unse.readings.sanitize import render_markdown
-
     try:
-        share = selectors.share_get_public(token=token)
+        share = share_get_public(token=token)
     except ServiceError as exc:
         raise Http404(exc.message) from exc
-    services.share_record_view(share_id=share.pk)
+    library_services.share_record_view(share_id=share.pk)
     saved = share.saved
     plain = " ".join(saved.text.replace("#", " ").split())
     response = TemplateResponse(
@@ -412,7 +443,7 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
         {
             "saved": saved,
             "html": render_markdown(saved.text),
-            "birth": selectors.shared_birth(share),
+            "birth": shared_birth(share),
             "description": plain[:150],
             "page_url": request.build_absolute_uri(),
         },

@@ -28,6 +28,8 @@ from redis.exceptions import NoScriptError, RedisError
 
 from unse.ai import metrics
 from unse.ai.redis import ai_redis, key_prefix, mark_redis_down
+from unse.core.process import on_process_reset
+from unse.core.switch_store import Snapshot, switch_refresh_hook_register
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +129,45 @@ _local: dict[str, _Local] = {}
 
 def _local_for(provider: str) -> _Local:
     return _local.setdefault(provider, _Local())
+
+
+def breaker_reset_local(provider: str | None = None) -> None:
+    """Forget this process's local breaker state of `provider` (all providers when None)."""
+    if provider is None:
+        _local.clear()
+    else:
+        _local.pop(provider, None)
+
+
+# Breaker resets done by an operator in another process reach this one through the `breaker.resets`
+# switch (provider -> time of the reset): its local state (used without Redis, or while Redis is down) is
+# cleared on the next switch refresh. Resets older than this process's first read say nothing about it.
+_resets_seen: dict[str, str] = {}
+_resets_loaded = False
+
+
+def _apply_operator_resets(snapshot: Snapshot) -> None:
+    global _resets_loaded
+    resets = snapshot.values.get("breaker.resets") or {}
+    if not isinstance(resets, dict):
+        return
+    for provider, stamp in resets.items():
+        if _resets_seen.get(provider) != stamp:
+            if _resets_loaded:
+                breaker_reset_local(provider)
+            _resets_seen[provider] = stamp
+    _resets_loaded = True
+
+
+def _reset_process_state() -> None:
+    global _resets_loaded
+    breaker_reset_local()
+    _resets_seen.clear()
+    _resets_loaded = False
+
+
+switch_refresh_hook_register("ai.breaker.resets", _apply_operator_resets)
+on_process_reset("ai.breaker", _reset_process_state)
 
 
 # --- Redis scripts ----------------------------------------------------------------------------------
@@ -232,8 +273,8 @@ _SHAS: dict[str, str] = {}
 
 
 async def _script(client: Redis, source: str, keys: list[str], *args: str | int | float) -> Any:
-    argv = [str(arg) for arg in args]
     """EVALSHA (the script body is sent once per Redis server), loading the script when Redis lacks it."""
+    argv = [str(arg) for arg in args]
     sha = _SHAS.get(source)
     if sha is None:
         sha = _SHAS[source] = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()
@@ -354,7 +395,7 @@ async def breaker_reset(provider: str) -> None:
             await client.delete(*_keys(provider))
         except (RedisError, OSError) as exc:
             _redis_failed(exc)
-    _local.pop(provider, None)
+    breaker_reset_local(provider)
     _publish(provider, BreakerState.CLOSED, transition=True)
     logger.info("circuit breaker of %s reset", provider)
 

@@ -10,16 +10,17 @@ import logging
 import sys
 from collections import defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from redis.exceptions import RedisError
 
 from unse.ai import metrics
 from unse.ai.redis import ai_redis, key_prefix, mark_redis_down
+from unse.core.clock import kst_today
+from unse.core.process import on_process_reset
+from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
 
-KST = ZoneInfo("Asia/Seoul")
 KEY_TTL_SECONDS = 2 * 24 * 3600  # yesterday's counter stays readable for a day, then disappears
 UNLIMITED = sys.maxsize
 
@@ -27,7 +28,7 @@ _local_spent: defaultdict[str, int] = defaultdict(int)
 
 
 def budget_day(now: datetime | None = None) -> str:
-    return (now or datetime.now(tz=KST)).astimezone(KST).date().isoformat()
+    return kst_today(now=now).isoformat()
 
 
 def _key(day: str) -> str:
@@ -35,8 +36,7 @@ def _key(day: str) -> str:
 
 
 def _limit() -> int:
-    from unse.ops.selectors import switch_get  # set in the operators' console (env default)
-
+    # Set in the operators' console (its environment default otherwise).
     return int(switch_get("ai.daily_token_budget"))
 
 
@@ -96,3 +96,6 @@ def _after_spend(total: int) -> None:
 def token_budget_reset_local() -> None:
     """Forget the in-process counters (tests)."""
     _local_spent.clear()
+
+
+on_process_reset("ai.budget", token_budget_reset_local)

@@ -9,5 +9,7 @@ from unse.ai.breaker import BreakerState, breaker_states
 
 async def breaker_check() -> str | None:
     states = await breaker_states()
-    not_closed = [f"{name}: {state.value}" for name, state in states.items() if state is not BreakerState.CLOSED]
+    not_closed = [
+        f"{name}: {state.value}" for name, state in states.items() if state is not BreakerState.CLOSED
+    ]
     return ", ".join(not_closed) or None

@@ -28,8 +28,10 @@ from django.conf import settings
 
 from unse.ai import metrics
 from unse.ai.breaker import breaker_allow, breaker_record
-from unse.ai.sse import SSEParser
+from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
+from unse.core.loop_local import PerLoop
+from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +50,6 @@ class Message(TypedDict):
 class Usage:
     prompt_tokens: int
     completion_tokens: int
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,22 +115,20 @@ class ChatProvider(Protocol):
 
 
 # --- HTTP session: one per event loop (aiohttp sessions are bound to the loop that made them) ----------
-_sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.ClientSession] = (
-    weakref.WeakKeyDictionary()
-)
+_sessions: PerLoop[aiohttp.ClientSession] = PerLoop()
+
+
+def _new_session() -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
+    session = aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=None), auto_decompress=True
+    )
+    weakref.finalize(asyncio.get_running_loop(), _discard_session, session)
+    return session
 
 
 def _session() -> aiohttp.ClientSession:
-    loop = asyncio.get_running_loop()
-    session = _sessions.get(loop)
-    if session is None or session.closed:
-        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, enable_cleanup_closed=True)
-        session = aiohttp.ClientSession(
-            connector=connector, timeout=aiohttp.ClientTimeout(total=None), auto_decompress=True
-        )
-        _sessions[loop] = session
-        weakref.finalize(loop, _discard_session, session)
-    return session
+    return _sessions.get("llm", _new_session, usable=lambda session: not session.closed)
 
 
 def _discard_session(session: aiohttp.ClientSession) -> None:
@@ -149,8 +145,7 @@ def _discard_session(session: aiohttp.ClientSession) -> None:
 
 async def close_http_sessions() -> None:
     """Close this loop's HTTP session (ASGI shutdown, test teardown)."""
-    session = _sessions.pop(asyncio.get_running_loop(), None)
-    if session is not None:
+    for session in _sessions.pop_loop():
         await session.close()
 
 
@@ -182,10 +177,81 @@ class _Attempt:
         self.yielded = False
 
 
+class _Watchdog:
+    """The attempt's deadline as one timer: at the deadline it closes the response (waking a pending read)."""
+
+    __slots__ = ("_handle", "_loop", "_response", "expired")
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, response: aiohttp.ClientResponse, when: float
+    ) -> None:
+        self._loop = loop
+        self._response = response
+        self.expired = False
+        self._handle = loop.call_at(when, self._expire)
+
+    def _expire(self) -> None:
+        self.expired = True
+        self._response.close()
+
+    def reset(self, when: float) -> None:
+        self._handle.cancel()
+        self._handle = self._loop.call_at(when, self._expire)
+
+    def cancel(self) -> None:
+        self._handle.cancel()
+
+
+def _release(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class _CoalescingInterval:
+    """The coalescer's waits: until `interval` seconds after the last hand-over, or until the response is
+    complete (EOF), whichever comes first -- so the last piece of an answer is never held back."""
+
+    __slots__ = ("_eof", "_interval", "_last", "_loop", "_waiter")
+
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, content: aiohttp.StreamReader, interval: float
+    ) -> None:
+        self._loop = loop
+        self._interval = interval
+        self._last = 0.0
+        self._eof = False
+        self._waiter: asyncio.Future[None] | None = None
+        if interval:
+            content.on_eof(self._on_eof)
+
+    def _on_eof(self) -> None:
+        self._eof = True
+        if self._waiter is not None:
+            _release(self._waiter)
+
+    def start(self) -> None:
+        """A piece was handed over now: the next read waits for the interval to pass."""
+        self._last = self._loop.time()
+
+    async def wait(self) -> None:
+        delay = self._last + self._interval - self._loop.time()
+        if not self._interval or delay <= 0 or self._eof:
+            return
+        waiter = self._waiter = self._loop.create_future()
+        handle = self._loop.call_later(delay, _release, waiter)
+        try:
+            await waiter
+        finally:
+            handle.cancel()
+            self._waiter = None
+
+
 class OpenAIStream:
     """Async iterator of text deltas; `usage` after exhaustion; `aclose()` drops the upstream at once."""
 
-    def __init__(self, provider: OpenAICompatibleProvider, messages: Sequence[Message], max_tokens: int) -> None:
+    def __init__(
+        self, provider: OpenAICompatibleProvider, messages: Sequence[Message], max_tokens: int
+    ) -> None:
         self._provider = provider
         self._config = provider.config
         self._body = orjson.dumps(
@@ -240,7 +306,9 @@ class OpenAIStream:
                 delay = self._retry_delay(exc, attempt_no)
                 if state.yielded or delay is None or loop.time() + delay >= deadline:
                     raise
-                logger.info("retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay)
+                logger.info(
+                    "retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay
+                )
                 metrics.AI_RETRIES.labels(name, exc.code.name).inc()
                 attempt_no += 1
             finally:
@@ -253,119 +321,147 @@ class OpenAIStream:
             return None
         if exc.code is ErrorCode.AI_BUSY:
             wait = exc.retry_after if exc.retry_after is not None else config.backoff_base * 2**attempt_no
-            return wait + random.uniform(0, config.backoff_base) if wait <= config.retry_after_max_wait else None  # noqa: S311
+            return (
+                wait + random.uniform(0, config.backoff_base)  # noqa: S311 - retry jitter, not security
+                if wait <= config.retry_after_max_wait
+                else None
+            )
         return random.uniform(0, min(config.backoff_max, config.backoff_base * 2**attempt_no))  # noqa: S311
 
     # --- one HTTP attempt -------------------------------------------------------------------------------
     async def _attempt(self, deadline: float, state: _Attempt) -> AsyncGenerator[str, None]:
         config = self._config
-        name = config.name
         loop = asyncio.get_running_loop()
         started = loop.time()
         first_deadline = min(started + config.first_token_timeout, deadline)
 
         def error(code: ErrorCode, detail: str, **extra: Any) -> ProviderError:
-            return ProviderError(code, provider=name, detail=detail, before_first_token=not state.yielded, **extra)
+            return ProviderError(
+                code, provider=config.name, detail=detail, before_first_token=not state.yielded, **extra
+            )
 
-        headers = {
-            "Authorization": f"Bearer {config.api_key}",
-            "Content-Type": "application/json",
-            "Accept": "text/event-stream",
-        }
-        timeout = aiohttp.ClientTimeout(total=None, connect=config.connect_timeout, sock_connect=config.connect_timeout)
         response: aiohttp.ClientResponse | None = None
         try:
-            try:
-                async with asyncio.timeout_at(first_deadline):
-                    response = await _session().post(
-                        config.completions_url, data=self._body, headers=headers, timeout=timeout
-                    )
-            except TimeoutError as exc:
-                raise error(ErrorCode.AI_TIMEOUT, "no response before the first-token timeout") from exc
-            except aiohttp.ServerTimeoutError as exc:
-                raise error(ErrorCode.AI_TIMEOUT, f"connect timeout: {exc}") from exc
-            except (aiohttp.ClientError, OSError) as exc:
-                raise error(ErrorCode.AI_UNAVAILABLE, f"connection failed: {exc!r}") from exc
+            response = await self._post(first_deadline, error)
             if response.status != 200:
                 raise await self._status_error(response, error)
-            parser = SSEParser()
-            content = response.content
-            done = False
             self._finish_seen = False
             self._usage = None
-            # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at
-            # the deadline it closes the response, which wakes the pending read; the flag says why.
-            # Safe across `yield`: nothing is cancelled in the consumer's task.
-            expired = False
-
-            def expire(resp: aiohttp.ClientResponse = response) -> None:
-                nonlocal expired
-                expired = True
-                resp.close()
-
-            watchdog = loop.call_at(first_deadline, expire)
-            coalesce = config.coalesce_ms / 1000
-            last_yield = 0.0
-            try:
-                while not done:
-                    if coalesce and state.yielded:
-                        # Let the chunks of the next `coalesce` seconds pile up in aiohttp's buffer and
-                        # take them with one read: one wake-up and one piece per interval instead of
-                        # per token (the first token is never delayed).
-                        wait = last_yield + coalesce - loop.time()
-                        if wait > 0:
-                            await asyncio.sleep(wait)
-                    try:
-                        raw = await content.readany()
-                    except (aiohttp.ClientError, OSError) as exc:
-                        if expired:
-                            raise self._timeout(error, state) from exc
-                        raise error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
-                    if expired:
-                        raise self._timeout(error, state)
-                    if not raw:
-                        break
-                    texts: list[str] = []
-                    failure: ProviderError | None = None
-                    for data in parser.feed_data(raw):
-                        if data == DONE:
-                            done = True
-                            break
-                        try:
-                            self._collect(data, texts, error)
-                        except ProviderError as exc:
-                            failure = exc  # after yielding what came before it, as the stream would
-                            break
-                    if texts:
-                        if not state.yielded:
-                            state.yielded = True
-                            metrics.AI_FIRST_TOKEN_SECONDS.labels(name).observe(loop.time() - started)
-                            watchdog.cancel()
-                            watchdog = loop.call_at(deadline, expire)
-                        last_yield = loop.time()
-                        if coalesce:
-                            yield texts[0] if len(texts) == 1 else "".join(texts)
-                        else:
-                            for text in texts:
-                                yield text
-                    if failure is not None:
-                        failure.before_first_token = not state.yielded
-                        raise failure
-            finally:
-                watchdog.cancel()
+            done = False
+            reads = self._reads(response, first_deadline, deadline, state, error, started)
+            async with contextlib.aclosing(reads):
+                async for texts, finished in reads:
+                    done = finished
+                    if not texts:
+                        continue
+                    if config.coalesce_ms:
+                        yield texts[0] if len(texts) == 1 else "".join(texts)
+                    else:
+                        for text in texts:
+                            yield text
             # Some servers omit [DONE]; a finish_reason is as good. Neither means the stream was cut.
             if not done and not self._finish_seen:
                 raise error(ErrorCode.AI_UNAVAILABLE, "stream ended before [DONE]")
             if not state.yielded:
                 raise error(ErrorCode.AI_BAD_RESPONSE, "empty answer")
             if self._usage is not None:
-                metrics.AI_TOKENS.labels(name, "prompt").inc(self._usage.prompt_tokens)
-                metrics.AI_TOKENS.labels(name, "completion").inc(self._usage.completion_tokens)
+                metrics.AI_TOKENS.labels(config.name, "prompt").inc(self._usage.prompt_tokens)
+                metrics.AI_TOKENS.labels(config.name, "completion").inc(self._usage.completion_tokens)
         finally:
             if response is not None:
                 # Drop the connection instead of draining it: after aclose() the provider must stop
                 # generating (and billing) at once.
                 response.close()
+
+    async def _post(self, first_deadline: float, error: _ErrorFactory) -> aiohttp.ClientResponse:
+        config = self._config
+        headers = {
+            "Authorization": f"Bearer {config.api_key}",
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream",
+        }
+        timeout = aiohttp.ClientTimeout(
+            total=None, connect=config.connect_timeout, sock_connect=config.connect_timeout
+        )
+        try:
+            async with asyncio.timeout_at(first_deadline):
+                return await _session().post(
+                    config.completions_url, data=self._body, headers=headers, timeout=timeout
+                )
+        except TimeoutError as exc:
+            raise error(ErrorCode.AI_TIMEOUT, "no response before the first-token timeout") from exc
+        except aiohttp.ServerTimeoutError as exc:
+            raise error(ErrorCode.AI_TIMEOUT, f"connect timeout: {exc}") from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            raise error(ErrorCode.AI_UNAVAILABLE, f"connection failed: {exc!r}") from exc
+
+    async def _reads(
+        self,
+        response: aiohttp.ClientResponse,
+        first_deadline: float,
+        deadline: float,
+        state: _Attempt,
+        error: _ErrorFactory,
+        started: float,
+    ) -> AsyncGenerator[tuple[list[str], bool], None]:
+        """The texts of each read of the body (and whether [DONE] came); raises the stream's failure after
+        handing over what came before it, as the stream would."""
+        loop = asyncio.get_running_loop()
+        name = self._config.name
+        parser = SSEParser()
+        content = response.content
+        # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at the
+        # deadline it closes the response, which wakes the pending read; the flag says why. Safe across
+        # `yield`: nothing is cancelled in the consumer's task.
+        watchdog = _Watchdog(loop, response, first_deadline)
+        interval = _CoalescingInterval(loop, content, self._config.coalesce_ms / 1000)
+        done = False
+        try:
+            while not done:
+                if state.yielded:
+                    # After the first token (never delayed), let the chunks of the interval pile up in
+                    # aiohttp's buffer and take them with one read: one wake-up per interval, not per token.
+                    # The wait ends early when the response is complete: an answer never ends late.
+                    await interval.wait()
+                try:
+                    raw = await content.readany()
+                except (aiohttp.ClientError, OSError) as exc:
+                    if watchdog.expired:
+                        raise self._timeout(error, state) from exc
+                    raise error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
+                if watchdog.expired:
+                    raise self._timeout(error, state)
+                if not raw:
+                    break
+                texts, done, failure = self._parse(parser, raw, error)
+                if texts:
+                    if not state.yielded:
+                        state.yielded = True
+                        metrics.AI_FIRST_TOKEN_SECONDS.labels(name).observe(loop.time() - started)
+                        watchdog.reset(deadline)
+                    interval.start()
+                    yield texts, done
+                if failure is not None:
+                    failure.before_first_token = not state.yielded
+                    raise failure
+            if done:
+                yield [], True
+        finally:
+            watchdog.cancel()
+
+    def _parse(
+        self, parser: SSEParser, raw: bytes, error: _ErrorFactory
+    ) -> tuple[list[str], bool, ProviderError | None]:
+        """(texts, [DONE] seen, the chunk's failure to raise after the texts before it)."""
+        texts: list[str] = []
+        for data in parser.feed_data(raw):
+            if data == DONE:
+                return texts, True, None
+            try:
+                self._collect(data, texts, error)
+            except ProviderError as exc:
+                return texts, False, exc
+        return texts, False, None
 
     @staticmethod
     def _timeout(error: _ErrorFactory, state: _Attempt) -> ProviderError:
@@ -412,7 +508,9 @@ class OpenAIStream:
             body = ""
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            return error(ErrorCode.AI_BUSY, f"429 from provider: {body[:200]}", retry_after=retry_after, status=429)
+            return error(
+                ErrorCode.AI_BUSY, f"429 from provider: {body[:200]}", retry_after=retry_after, status=429
+            )
         if status in PERMANENT_STATUSES:
             logger.error("provider %s refused the request (%d): %s", self._config.name, status, body[:500])
         return error(ErrorCode.AI_UNAVAILABLE, f"HTTP {status}: {body[:200]}", status=status)
@@ -452,10 +550,20 @@ def provider_config(entry: Mapping[str, Any]) -> ProviderConfig:
     return ProviderConfig(**values)
 
 
-def configured_providers() -> list[ChatProvider]:
-    """Remote providers in fallback order; empty when no provider has a key (the built-in one is then used)."""
-    from unse.ops.selectors import provider_entries_active  # order and on/off set in the operators' console
+def provider_entries_active(entries: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """`LLM_PROVIDERS` entries in the console's order, without the providers it switched off. Names
+    missing from `providers.order` keep their configured order after the listed ones."""
+    order = [str(name) for name in switch_get("providers.order")]
+    disabled = {str(name) for name in switch_get("providers.disabled")}
+    rank = {name: position for position, name in enumerate(order)}
+    indexed = list(enumerate(entries))
+    indexed.sort(key=lambda item: (rank.get(str(item[1].get("name")), len(rank)), item[0]))
+    return [entry for _, entry in indexed if str(entry.get("name")) not in disabled]
 
+
+def configured_providers() -> list[ChatProvider]:
+    """Remote providers in fallback order (the console's order and on/off switches); empty when no provider
+    has a key (the built-in one is then used)."""
     return [
         OpenAICompatibleProvider(provider_config(entry))
         for entry in provider_entries_active(settings.LLM_PROVIDERS)

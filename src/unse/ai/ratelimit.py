@@ -11,12 +11,9 @@ bill, it must never turn a Redis outage into a site outage (seed 000).
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import logging
 import math
 import time
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,10 +23,11 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from unse.ai import metrics
 from unse.ai.redis import ai_redis_pool, key_prefix, mark_redis_down, redis_is_down, redis_url
+from unse.core.loop_local import PerLoop
+from unse.core.switch_store import switch_get
 
 logger = logging.getLogger(__name__)
 
-IPV6_GROUP_PREFIX = 64  # one household / one customer network gets a /64: count it as one client
 GLOBAL_ANON_SUBJECT = "anon-global"
 
 
@@ -54,20 +52,6 @@ class RateDecision:
         return headers
 
 
-def client_subject(ip: str) -> str:
-    """`ip:<addr>` for IPv4, `ip:<net>/64` for IPv6 (IPv4-mapped IPv6 counts as its IPv4 address)."""
-    try:
-        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
-    except ValueError:
-        return "ip:unknown"
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return f"ip:{address.ipv4_mapped}"
-        network = ipaddress.IPv6Network((address, IPV6_GROUP_PREFIX), strict=False)
-        return f"ip:{network}"
-    return f"ip:{address}"
-
-
 @lru_cache(maxsize=32)
 def _windows(spec: str) -> tuple[RateLimitItem, ...]:
     if not spec.strip():
@@ -81,38 +65,39 @@ def _window_name(scope: str, item: RateLimitItem) -> str:
     return f"{scope}:{item.amount}/{per}"
 
 
-_storages: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Storage]] = weakref.WeakKeyDictionary()
+# limits' async storages hold loop-bound connections/locks: one per event loop and URL.
+_storages: PerLoop[Storage] = PerLoop()
+
+
+def _storage(url: str) -> Storage:
+    if not url:
+        return MemoryStorage(wrap_exceptions=True)
+    return RedisStorage(
+        "async+" + url if not url.startswith("async+") else url,
+        implementation="redispy",
+        wrap_exceptions=True,
+        key_prefix=f"{key_prefix()}:rl",
+        connection_pool=ai_redis_pool(url),  # type: ignore[arg-type]  # limits types its options narrowly; redis-py takes it
+    )
 
 
 def _limiter() -> MovingWindowRateLimiter:
-    # limits' async storages hold loop-bound connections/locks: one per event loop and URL.
     url = redis_url()
-    per_loop = _storages.setdefault(asyncio.get_running_loop(), {})
-    storage = per_loop.get(url)
-    if storage is None:
-        prefix = f"{key_prefix()}:rl"
-        if url:
-            storage = RedisStorage(
-                "async+" + url if not url.startswith("async+") else url,
-                implementation="redispy",
-                wrap_exceptions=True,
-                key_prefix=prefix,
-                connection_pool=ai_redis_pool(url),  # type: ignore[arg-type]  # passed through to redis-py
-            )
-        else:
-            storage = MemoryStorage(wrap_exceptions=True)
-        per_loop[url] = storage
-    return MovingWindowRateLimiter(storage)
+    return MovingWindowRateLimiter(_storages.get(url, lambda: _storage(url)))
 
 
 def _plan(subject: str, anonymous: bool) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
-    from unse.ops.selectors import switch_get  # values set in the operators' console (env defaults)
-
+    # The windows are runtime switches (the operators' console; their environment defaults otherwise).
     spec = str(switch_get("ratelimit.anon" if anonymous else "ratelimit.user"))
     kind = "anon" if anonymous else "user"
-    plan: list[tuple[str, RateLimitItem, tuple[str, ...]]] = [("subject", item, (kind, subject)) for item in _windows(spec)]
+    plan: list[tuple[str, RateLimitItem, tuple[str, ...]]] = [
+        ("subject", item, (kind, subject)) for item in _windows(spec)
+    ]
     if anonymous:
-        plan += [("anon-global", item, (GLOBAL_ANON_SUBJECT,)) for item in _windows(str(switch_get("ratelimit.anon_global")))]
+        plan += [
+            ("anon-global", item, (GLOBAL_ANON_SUBJECT,))
+            for item in _windows(str(switch_get("ratelimit.anon_global")))
+        ]
     return plan
 
 
@@ -166,8 +151,12 @@ async def rate_limit_check(*, subject: str, anonymous: bool, cost: int = 1) -> R
             mark_redis_down(exc)
         first = plan[0][1]
         return RateDecision(
-            allowed=True, limit=first.amount, remaining=first.amount, reset_after=0,
-            window=_window_name(plan[0][0], first), degraded=True,
+            allowed=True,
+            limit=first.amount,
+            remaining=first.amount,
+            reset_after=0,
+            window=_window_name(plan[0][0], first),
+            degraded=True,
         )
     metrics.RATELIMIT_DECISIONS.labels("subject", "allowed").inc()
     assert tightest is not None  # noqa: S101 - plan is non-empty, so the loop ran

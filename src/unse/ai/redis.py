@@ -3,22 +3,21 @@ that opened them; tests run one loop per test), short timeouts so a dead Redis c
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-import weakref
 
 from django.conf import settings
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from unse.core.loop_local import PerLoop
+from unse.core.process import on_process_reset
+
 logger = logging.getLogger(__name__)
 
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Redis]] = weakref.WeakKeyDictionary()
+_clients: PerLoop[Redis] = PerLoop()
+_pools: PerLoop[BlockingConnectionPool] = PerLoop()
 # After a Redis failure, callers skip Redis (use local state) until this monotonic time: paying a
 # connect timeout on every request during an outage would turn a Redis outage into a site outage.
-_pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, BlockingConnectionPool]] = (
-    weakref.WeakKeyDictionary()
-)
 _down_until: dict[str, float] = {}
 
 
@@ -35,22 +34,16 @@ def ai_redis() -> Redis | None:
     url = redis_url()
     if not url or _down_until.get(url, 0.0) > time.monotonic():
         return None
-    loop = asyncio.get_running_loop()
-    per_loop = _clients.setdefault(loop, {})
-    client = per_loop.get(url)
-    if client is None:
-        client = per_loop[url] = Redis(connection_pool=ai_redis_pool(url))
-    return client
+    return _clients.get(url, lambda: Redis(connection_pool=ai_redis_pool(url)))
 
 
 def ai_redis_pool(url: str) -> BlockingConnectionPool:
     """This loop's bounded pool: a burst of requests waits for one of a few connections instead of
     opening hundreds at once (which, on a busy host, is what makes connects time out)."""
-    per_loop = _pools.setdefault(asyncio.get_running_loop(), {})
-    pool = per_loop.get(url)
-    if pool is None:
+
+    def create() -> BlockingConnectionPool:
         timeout = float(getattr(settings, "AI_REDIS_TIMEOUT", 0.5))
-        pool = per_loop[url] = BlockingConnectionPool.from_url(
+        return BlockingConnectionPool.from_url(
             url,
             max_connections=int(getattr(settings, "AI_REDIS_MAX_CONNECTIONS", 32)),
             timeout=float(getattr(settings, "AI_REDIS_POOL_WAIT", 2.0)),
@@ -58,7 +51,8 @@ def ai_redis_pool(url: str) -> BlockingConnectionPool:
             socket_timeout=timeout,
             retry_on_timeout=False,
         )
-    return pool
+
+    return _pools.get(url, create)
 
 
 def redis_is_down() -> bool:
@@ -78,9 +72,11 @@ def reset_redis_state() -> None:
     _down_until.clear()
 
 
+on_process_reset("ai.redis.down", reset_redis_state)
+
+
 async def close_ai_redis() -> None:
-    loop = asyncio.get_running_loop()
-    for client in _clients.pop(loop, {}).values():
+    for client in _clients.pop_loop():
         await client.aclose()
-    for pool in _pools.pop(loop, {}).values():
+    for pool in _pools.pop_loop():
         await pool.aclose()

@@ -5,7 +5,6 @@ service/selector, serialize.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any, Literal, cast
 
 import orjson
@@ -15,15 +14,14 @@ from django.utils.cache import add_never_cache_headers
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from unse.api.csrf import acsrf_require
-from unse.api.schemas import BirthIn, error_responses
 from unse.chats.selectors import chat_detail, chat_page, chat_to_dict
-from unse.chats.services import ChatTurn, chat_create, chat_delete, chat_turn_open
+from unse.chats.services import chat_create, chat_delete, chat_turn_open
+from unse.core.csrf import acsrf_require
+from unse.core.db import db_call
 from unse.core.errors import ErrorCode, ServiceError
-from unse.core.request import get_request_id
-from unse.readings.db import db_call
-from unse.readings.events import SSE_KEEPALIVE, SSE_OPEN
-from unse.readings.services import UserLike, rate_headers
+from unse.core.event_stream import event_stream_response
+from unse.core.json_api import BirthIn, error_responses
+from unse.core.request import UserLike, get_request_id
 
 router = Router(tags=["상담"])
 
@@ -133,17 +131,6 @@ async def chat_delete_view(request: HttpRequest, chat_id: str) -> HttpResponse:
     return response
 
 
-async def _sse_body(turn: ChatTurn) -> AsyncIterator[bytes]:
-    # Client disconnect cancels this generator; closing `events` closes the upstream response at once.
-    events = turn.events()
-    try:
-        yield SSE_OPEN
-        async for event in events:
-            yield SSE_KEEPALIVE if event is None else event.raw
-    finally:
-        await events.aclose()
-
-
 @router.post(
     "/chats/{chat_id}/messages",
     response={200: None, **ERRORS},
@@ -161,10 +148,6 @@ async def chat_message_create(
     turn = await chat_turn_open(
         user=user, chat_id=chat_id, content=payload.content, request_id=get_request_id(request)
     )
-    response = StreamingHttpResponse(_sse_body(turn), content_type="text/event-stream; charset=utf-8")
-    response["Cache-Control"] = "no-cache, no-store, no-transform"
-    response["X-Accel-Buffering"] = "no"
-    if turn.rate is not None:
-        for name, value in rate_headers(turn.rate).items():
-            response[name] = value
-    return response
+    return event_stream_response(
+        turn.events(), headers=turn.rate.headers() if turn.rate is not None else None
+    )

@@ -1,4 +1,4 @@
-"""Reads of chats (sync ORM; async callers go through `unse.readings.db.db_call`). Always owner-scoped."""
+"""Reads of chats (sync ORM; async callers go through `unse.core.db.db_call`). Always owner-scoped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.db.models import Count
 
 from unse.chats.models import AnswerSource, Chat, ChatMessage, Role
 from unse.core.errors import ErrorCode, ServiceError
-from unse.readings.models import GeneratedBy, Reading
-from unse.readings.pipeline import generated_by
+from unse.readings.labels import generated_by
+from unse.readings.models import GeneratedBy
 from unse.readings.sanitize import render_markdown
 
 CHAT_NOT_FOUND = "상담을 찾을 수 없습니다. 상담 목록에서 다시 골라 주세요."
@@ -42,17 +42,6 @@ def chat_history_rows(*, chat_id: int, limit: int) -> list[dict[str, Any]]:
     )
     rows.reverse()
     return rows
-
-
-def rules_reading_for(*, fingerprint: str) -> Reading | None:
-    """A stored rule-based full reading of the same chart (the built-in chat answers from its sections)."""
-    return (
-        Reading.objects.filter(
-            fingerprint=fingerprint, kind="saju", topic="general", generated_by=GeneratedBy.RULES
-        )
-        .order_by("-created_at")
-        .first()
-    )
 
 
 def message_generated_by(message: ChatMessage) -> dict[str, Any] | None:

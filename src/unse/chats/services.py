@@ -11,10 +11,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from saju.reading import build_reading
-from unse.ai.budget import token_budget_remaining, token_budget_spend
-from unse.ai.providers import ChatProvider, ProviderError, configured_providers
+from unse.ai.providers import configured_providers
 from unse.ai.ratelimit import RateDecision, rate_limit_check
 from unse.ai.streamcap import open_streams
 from unse.chats import metrics
@@ -39,18 +36,24 @@ from unse.chats.context import (
 )
 from unse.chats.models import AnswerSource, Chat, ChatMessage, Role
 from unse.chats.safety import CRISIS_ANSWER, CRISIS_NOTE, REFERRALS, Flag, message_flags, normalized
-from unse.chats.selectors import chat_get, chat_history_rows, chat_message_count, rules_reading_for
+from unse.chats.selectors import chat_get, chat_history_rows, chat_message_count
+from unse.core.clock import kst_today
+from unse.core.db import db_call, release_request_connection
 from unse.core.errors import ErrorCode, ServiceError
+from unse.core.event_stream import EventName, StreamEvent, error_event, with_request_id
+from unse.core.request import UserLike
+from unse.core.switch_store import switch_get
 from unse.readings import builtin
-from unse.readings.db import db_call, release_request_connection
-from unse.readings.events import EventName, ReadingEvent
 from unse.readings.facts import prompt_facts
-from unse.readings.grounding import GroundTruth, grounding_findings
+from unse.readings.grounding import GroundTruth
 from unse.readings.keys import Kind, Mode, chart_fingerprint
+from unse.readings.labels import GROUNDING_NOTICE_CODE, generated_by, notice_event
 from unse.readings.models import GeneratedBy, Reading
-from unse.readings.pipeline import NOTICE_MESSAGES, generated_by
-from unse.readings.sanitize import StreamSanitizer
-from unse.readings.services import UserLike, chart_compute, kst_today, rate_headers, slotted_events
+from unse.readings.relay import ProviderRelay, RelayAnswer, delta_event
+from unse.readings.selectors import rules_reading_for
+from unse.readings.services.charts import chart_compute
+from unse.readings.services.open import stream_cap_error
+from unse.readings.services.session import slotted_events
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,7 @@ DAILY_TITLE = "오늘의 운세 상담"
 HISTORY_NOTICE = "HISTORY_UNAVAILABLE"
 CRISIS_NOTICE = "SAFETY_CRISIS"
 PROFESSIONAL_NOTICE = "SEE_A_PROFESSIONAL"
-GROUNDING_NOTICE = "GROUNDING_MISMATCH"
+GROUNDING_NOTICE = GROUNDING_NOTICE_CODE
 CHAT_NOTICES: dict[str, str] = {
     HISTORY_NOTICE: "이전 대화를 불러오지 못해 이번 질문만으로 답해 드려요.",
     CRISIS_NOTICE: "많이 힘드신 것 같아 운세 대신 도움받을 수 있는 곳을 먼저 안내해 드려요.",
@@ -84,21 +87,8 @@ SAFETY_BY = {
 BUILTIN_PIECE_CHARS = 240
 
 
-def _notice(code: str, *, details: dict[str, Any] | None = None) -> ReadingEvent:
-    message = CHAT_NOTICES.get(code) or NOTICE_MESSAGES[code]
-    return ReadingEvent.make(EventName.NOTICE, {"code": code, "message": message, "details": details or {}})
-
-
-def _error(code: ErrorCode, request_id: str, *, retry_after: float | None = None) -> ReadingEvent:
-    details: dict[str, Any] = {} if retry_after is None else {"retry_after": int(retry_after + 0.999)}
-    return ReadingEvent.make(
-        EventName.ERROR,
-        {"error": {"code": code.name, "message": code.message, "request_id": request_id, "details": details}},
-    )
-
-
-def _delta(text: str) -> ReadingEvent:
-    return ReadingEvent.make(EventName.DELTA, {"text": text})
+def _notice(code: str, *, details: dict[str, Any] | None = None) -> StreamEvent:
+    return notice_event(code, message=CHAT_NOTICES.get(code), details=details)
 
 
 # --- creating a chat -------------------------------------------------------------------------------------
@@ -188,8 +178,36 @@ def _store_question(*, chat: Chat, content: str, topics: list[str], flags: list[
     return str(message.public_id)
 
 
-def _store_answer(*, chat_pk: int, user_id: int, **fields: Any) -> str:
-    message = ChatMessage.objects.create(chat_id=chat_pk, user_id=user_id, role=Role.ASSISTANT, **fields)
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """An answer as it is recorded (the columns of its ChatMessage besides chat, user and role)."""
+
+    content: str
+    note: str
+    source: AnswerSource
+    provider: str
+    model: str
+    grounded: bool = True
+    notices: tuple[str, ...] = ()
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def _store_answer(*, chat_pk: int, user_id: int, answer: StoredAnswer) -> str:
+    message = ChatMessage.objects.create(
+        chat_id=chat_pk,
+        user_id=user_id,
+        role=Role.ASSISTANT,
+        content=answer.content,
+        note=answer.note,
+        source=answer.source,
+        provider=answer.provider,
+        model=answer.model,
+        grounded=answer.grounded,
+        notices=list(answer.notices),
+        prompt_tokens=answer.prompt_tokens,
+        completion_tokens=answer.completion_tokens,
+    )
     Chat.objects.filter(pk=chat_pk).update(updated_at=timezone.now())
     return str(message.public_id)
 
@@ -209,7 +227,7 @@ class ChatTurn:
     context: ChatContext | None
     question_id: str | None
     rate: RateDecision | None = None
-    notices: list[ReadingEvent] = field(default_factory=list)
+    notices: list[StreamEvent] = field(default_factory=list)
 
     @property
     def crisis(self) -> bool:
@@ -236,8 +254,8 @@ class ChatTurn:
             },
         }
 
-    async def events(self) -> AsyncGenerator[ReadingEvent | None, None]:
-        yield ReadingEvent.make(EventName.META, self.meta())
+    async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
+        yield StreamEvent.make(EventName.META, self.meta())
         for notice in self.notices:
             yield notice
         if self.crisis:
@@ -248,20 +266,22 @@ class ChatTurn:
             async for event in events:
                 yield event
 
-    async def _crisis(self) -> AsyncGenerator[ReadingEvent | None, None]:
+    async def _crisis(self) -> AsyncGenerator[StreamEvent | None, None]:
         metrics.CHAT_ANSWERS.labels("safety").inc()
         yield _notice(CRISIS_NOTICE)
-        yield _delta(CRISIS_ANSWER)
+        yield delta_event(CRISIS_ANSWER)
         message_id = await self._store(
-            content=CRISIS_ANSWER,
-            note=CRISIS_NOTE,
-            source=AnswerSource.SAFETY,
-            provider="builtin",
-            model="safety",
+            StoredAnswer(
+                content=CRISIS_ANSWER,
+                note=CRISIS_NOTE,
+                source=AnswerSource.SAFETY,
+                provider="builtin",
+                model="safety",
+            )
         )
         yield self._done(message_id, SAFETY_BY, {"prompt_tokens": 0, "completion_tokens": 0})
 
-    async def _answer(self) -> AsyncGenerator[ReadingEvent | None, None]:
+    async def _answer(self) -> AsyncGenerator[StreamEvent | None, None]:
         if self.referrals:
             yield _notice(
                 PROFESSIONAL_NOTICE, details={"flags": [f.value for f in self.flags if f in REFERRALS]}
@@ -271,43 +291,41 @@ class ChatTurn:
             async for event in self._builtin():
                 yield event
             return
-        if await token_budget_remaining() <= 0:
-            async for event in self._fallback(ErrorCode.AI_QUOTA):
+        assert self.context is not None  # noqa: S101 -- built for every non-crisis turn
+        relay = ProviderRelay(
+            providers,
+            self.context.messages,
+            max_tokens=settings.CHAT_ANSWER_MAX_TOKENS,
+            coalesce_ms=settings.READINGS_COALESCE_MS,
+            truth=self.truth,
+            keepalive_seconds=settings.READINGS_KEEPALIVE_SECONDS,
+        )
+        async for event in relay.events():
+            # A cut answer's error event carries this turn's request id.
+            yield with_request_id(event, self.request_id) if relay.cut and event is not None else event
+        if relay.answer is not None:
+            async for event in self._finish(relay.answer):
                 yield event
-            return
-        last: ProviderError | None = None
-        for provider in providers:
-            relay = _Relay(provider, self)
-            try:
-                async for event in relay.run():
-                    yield event
-                return
-            except _Failed as failed:
-                last = failed.error
-                logger.warning(
-                    "chat provider %s failed before the first token: %s", provider.name, last.code.name
-                )
-        code = last.code if last is not None else ErrorCode.AI_UNAVAILABLE
-        async for event in self._fallback(code, retry_after=last.retry_after if last is not None else None):
-            yield event
+        elif relay.failure is not None:
+            async for event in self._fallback(relay.failure.code, retry_after=relay.failure.retry_after):
+                yield event
 
     async def _fallback(
         self, code: ErrorCode, *, retry_after: float | None = None
-    ) -> AsyncGenerator[ReadingEvent | None, None]:
-        from unse.ops.selectors import switch_get  # operators' console switch (env default), as the readings
-
+    ) -> AsyncGenerator[StreamEvent | None, None]:
+        # The operators' console switch (its environment default otherwise), as for the readings.
         if not switch_get("readings.fallback_builtin"):
-            yield _error(code, self.request_id, retry_after=retry_after)
+            yield error_event(code, request_id=self.request_id, retry_after=retry_after)
             return
         yield _notice(code.name)
         async for event in self._builtin():
             yield event
 
-    async def _builtin(self) -> AsyncGenerator[ReadingEvent | None, None]:
+    async def _builtin(self) -> AsyncGenerator[StreamEvent | None, None]:
         answer = builtin_answer(question=self.question, sections=self.sections, mode=self.mode)
         text = self._with_referrals(answer.text)
         for start in range(0, len(text), BUILTIN_PIECE_CHARS):
-            yield _delta(text[start : start + BUILTIN_PIECE_CHARS])
+            yield delta_event(text[start : start + BUILTIN_PIECE_CHARS])
         if answer.answered:
             note = f"기본 풀이의 {', '.join(answer.section_titles)} 내용으로 답함"
         else:
@@ -315,10 +333,54 @@ class ChatTurn:
         metrics.CHAT_ANSWERS.labels("rules").inc()
         model = builtin.model_id()
         message_id = await self._store(
-            content=text, note=self._note(note), source=AnswerSource.RULES, provider="builtin", model=model
+            StoredAnswer(
+                content=text,
+                note=self._note(note),
+                source=AnswerSource.RULES,
+                provider="builtin",
+                model=model,
+            )
         )
         by = generated_by(GeneratedBy.RULES, provider="builtin", model=model)
         yield self._done(message_id, by, {"prompt_tokens": 0, "completion_tokens": 0})
+
+    async def _finish(self, answer: RelayAnswer) -> AsyncGenerator[StreamEvent | None, None]:
+        provider = answer.provider
+        findings = answer.findings
+        notices: list[str] = []
+        if findings:
+            metrics.CHAT_GROUNDING_FAILURES.inc()
+            logger.warning("chat answer contradicts the chart: %s", [f.as_dict() for f in findings])
+            notices.append(GROUNDING_NOTICE)
+            yield _notice(GROUNDING_NOTICE, details={"findings": [f.as_dict() for f in findings]})
+        text = answer.text
+        block = self._with_referrals("").strip()
+        suffix = ""
+        if block:
+            suffix = ("" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n") + block
+            yield delta_event(suffix)
+        labels = ", ".join(self.topics) or "일반"
+        note = (
+            "답변에 명식과 맞지 않는 내용이 있어 무효로 함"
+            if findings
+            else self._note(f"AI가 {labels} 관점에서 답함")
+        )
+        metrics.CHAT_ANSWERS.labels("ai").inc()
+        message_id = await self._store(
+            StoredAnswer(
+                content=text + suffix,
+                note=note,
+                source=AnswerSource.AI,
+                provider=provider.name,
+                model=provider.model,
+                grounded=not findings,
+                notices=tuple(notices),
+                prompt_tokens=answer.prompt_tokens,
+                completion_tokens=answer.completion_tokens,
+            )
+        )
+        by = generated_by(GeneratedBy.AI, provider=provider.name, model=provider.model)
+        yield self._done(message_id, by, answer.usage)
 
     def _with_referrals(self, text: str) -> str:
         referrals = self.referrals
@@ -327,8 +389,8 @@ class ChatTurn:
     def _note(self, note: str) -> str:
         return note + (", 전문가 상담을 권함" if self.referrals else "")
 
-    def _done(self, message_id: str | None, by: Mapping[str, Any], usage: dict[str, int]) -> ReadingEvent:
-        return ReadingEvent.make(
+    def _done(self, message_id: str | None, by: Mapping[str, Any], usage: dict[str, int]) -> StreamEvent:
+        return StreamEvent.make(
             EventName.DONE,
             {
                 "message_id": message_id,
@@ -338,130 +400,13 @@ class ChatTurn:
             },
         )
 
-    async def _store(self, **fields: Any) -> str | None:
+    async def _store(self, answer: StoredAnswer) -> str | None:
         try:
-            return await db_call(_store_answer, chat_pk=self.chat_pk, user_id=self.user_id, **fields)
+            return await db_call(_store_answer, chat_pk=self.chat_pk, user_id=self.user_id, answer=answer)
         except Exception:
             # The user already has the answer; only the record of it is lost.
             logger.exception("storing a chat answer failed")
             return None
-
-
-class _Failed(Exception):
-    def __init__(self, error: ProviderError) -> None:
-        super().__init__(error.code.name)
-        self.error = error
-
-
-class _Relay:
-    """One provider's answer: sanitized, coalesced into ~READINGS_COALESCE_MS deltas, keep-alives while idle."""
-
-    def __init__(self, provider: ChatProvider, turn: ChatTurn) -> None:
-        self.provider = provider
-        self.turn = turn
-
-    async def run(self) -> AsyncGenerator[ReadingEvent | None, None]:
-        turn, provider = self.turn, self.provider
-        assert turn.context is not None  # noqa: S101 -- built for every non-crisis turn
-        sanitizer = StreamSanitizer()
-        emitted: list[str] = []
-        pending: list[str] = []
-        interval = settings.READINGS_COALESCE_MS / 1000
-        last_flush = 0.0
-        stream = provider.stream(turn.context.messages, max_tokens=settings.CHAT_ANSWER_MAX_TOKENS)
-        iterator = stream.__aiter__()
-        next_piece: asyncio.Future[str] | None = None
-        try:
-            while True:
-                next_piece = asyncio.ensure_future(iterator.__anext__())
-                while True:
-                    done, _ = await asyncio.wait({next_piece}, timeout=settings.READINGS_KEEPALIVE_SECONDS)
-                    if done:
-                        break
-                    yield None
-                try:
-                    piece = next_piece.result()
-                except StopAsyncIteration:
-                    next_piece = None
-                    break
-                next_piece = None
-                released = sanitizer.feed(piece) if piece else ""
-                if released:
-                    pending.append(released)
-                if pending and time.monotonic() - last_flush >= interval:
-                    text = "".join(pending)
-                    pending.clear()
-                    last_flush = time.monotonic()
-                    emitted.append(text)
-                    yield _delta(text)
-            tail = sanitizer.finish()
-            if tail:
-                pending.append(tail)
-            if pending:
-                text = "".join(pending)
-                emitted.append(text)
-                yield _delta(text)
-            if not "".join(emitted).strip():
-                raise ProviderError(
-                    ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True
-                )
-        except ProviderError as error:
-            # Decided by what the provider produced, not by what the coalescer happened to flush yet:
-            # once tokens have arrived the answer is cut (an error), exactly as the readings pipeline does.
-            if not emitted and error.before_first_token:
-                raise _Failed(error) from error
-            logger.warning(
-                "chat provider %s failed mid-answer (%s); nothing stored", provider.name, error.code.name
-            )
-            yield _error(error.code, turn.request_id, retry_after=error.retry_after)
-            return
-        finally:
-            if next_piece is not None and not next_piece.done():
-                next_piece.cancel()
-            await stream.aclose()
-        async for event in self._finish("".join(emitted), stream.usage):
-            yield event
-
-    async def _finish(self, text: str, usage: Any) -> AsyncGenerator[ReadingEvent | None, None]:
-        turn, provider = self.turn, self.provider
-        prompt_tokens = usage.prompt_tokens if usage is not None else 0
-        completion_tokens = usage.completion_tokens if usage is not None else 0
-        await token_budget_spend(prompt_tokens + completion_tokens)
-        findings = grounding_findings(text, turn.truth) if turn.truth is not None else []
-        notices: list[str] = []
-        if findings:
-            metrics.CHAT_GROUNDING_FAILURES.inc()
-            logger.warning("chat answer contradicts the chart: %s", [f.as_dict() for f in findings])
-            notices.append(GROUNDING_NOTICE)
-            yield _notice(GROUNDING_NOTICE, details={"findings": [f.as_dict() for f in findings]})
-        block = turn._with_referrals("").strip()
-        suffix = ""
-        if block:
-            suffix = ("" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n") + block
-            yield _delta(suffix)
-        content = text + suffix
-        labels = ", ".join(turn.topics) or "일반"
-        note = (
-            "답변에 명식과 맞지 않는 내용이 있어 무효로 함"
-            if findings
-            else turn._note(f"AI가 {labels} 관점에서 답함")
-        )
-        metrics.CHAT_ANSWERS.labels("ai").inc()
-        message_id = await turn._store(
-            content=content,
-            note=note,
-            source=AnswerSource.AI,
-            provider=provider.name,
-            model=provider.model,
-            grounded=not findings,
-            notices=notices,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-        )
-        by = generated_by(GeneratedBy.AI, provider=provider.name, model=provider.model)
-        yield turn._done(
-            message_id, by, {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
-        )
 
 
 def _validated_question(content: str) -> str:
@@ -540,14 +485,10 @@ async def chat_turn_open(*, user: UserLike, chat_id: str, content: str, request_
                             "window": decision.window,
                         },
                         retry_after=decision.reset_after,
-                        headers=rate_headers(decision),
+                        headers=decision.headers(),
                     )
             if open_streams() >= int(settings.AI_MAX_STREAMS_PER_WORKER):
-                raise ServiceError(
-                    ErrorCode.AI_BUSY,
-                    details={"open_streams": open_streams(), "cap": int(settings.AI_MAX_STREAMS_PER_WORKER)},
-                    retry_after=int(settings.AI_STREAM_RETRY_AFTER_SECONDS),
-                )
+                raise stream_cap_error()
             turn.context = build_context(
                 prompt=chat_prompt(chat.mode),
                 facts=chat.facts if isinstance(chat.facts, dict) else {},

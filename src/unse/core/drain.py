@@ -63,7 +63,7 @@ def _chain_stop_handler() -> None:
     action must stay "terminate".
     """
     previous: Any = signal.getsignal(STOP_SIGNAL)
-    if not callable(previous) or getattr(previous, "_unse_stop_listening", False):
+    if not callable(previous) or getattr(previous, "unse_stop_listening", False):
         return
     server_handler: Callable[[int, FrameType | None], Any] = previous
 
@@ -71,7 +71,7 @@ def _chain_stop_handler() -> None:
         stop_listening()
         server_handler(signum, frame)
 
-    on_stop._unse_stop_listening = True  # type: ignore[attr-defined]
+    on_stop.unse_stop_listening = True  # type: ignore[attr-defined]
     signal.signal(STOP_SIGNAL, on_stop)
 
 

@@ -29,8 +29,10 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from redis.asyncio import Redis
 
 from unse.core.drain import is_draining
+from unse.core.process import on_process_reset
 
 ReadinessCheck = Callable[[], Awaitable[str | None]]
 
@@ -72,10 +74,6 @@ _registry: dict[str, _Registered] = {}
 def register_readiness_check(name: str, check: ReadinessCheck, *, required: bool) -> None:
     """Add (or replace, by name) a readiness check; see the module docstring for the contract."""
     _registry[name] = _Registered(check=check, required=required)
-
-
-def unregister_readiness_check(name: str) -> None:
-    _registry.pop(name, None)
 
 
 def registered_checks() -> dict[str, bool]:
@@ -124,6 +122,9 @@ def reset_migrations_memo() -> None:
     _migrations_complete = False
 
 
+on_process_reset("core.health.migrations", reset_migrations_memo)
+
+
 async def check_cache() -> str | None:
     cache = caches["default"]
     key = f"unse:ready:{uuid.uuid4().hex}"
@@ -137,8 +138,6 @@ async def check_cache() -> str | None:
 
 
 async def check_redis() -> str | None:
-    from redis.asyncio import Redis
-
     timeout = float(settings.READY_CHECK_TIMEOUT_SECONDS)
     client = Redis.from_url(settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout)
     try:

@@ -23,6 +23,9 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 
+from unse.core.process import on_process_reset
+from unse.core.switch_store import switch_get
+
 logger = structlog.get_logger("unse.maintenance")
 
 MaintenanceSource = Callable[[], bool]
@@ -56,6 +59,11 @@ def set_maintenance_flag(active: bool) -> None:
     reset_maintenance_memo()
 
 
+def maintenance_switch_active() -> bool:
+    """The runtime switch `maintenance` (set in the operators' console) as a source (called off the loop)."""
+    return bool(switch_get("maintenance"))
+
+
 async def aset_maintenance_flag(active: bool) -> None:
     await sync_to_async(set_maintenance_flag)(active)
 
@@ -64,6 +72,9 @@ def reset_maintenance_memo() -> None:
     global _memo
     with _memo_lock:
         _memo = (False, 0.0)
+
+
+on_process_reset("core.maintenance", reset_maintenance_memo)
 
 
 def _consult_sources() -> bool:

@@ -43,7 +43,8 @@ HTTP_IN_PROGRESS = Gauge(
 
 
 def multiprocess_dir() -> str | None:
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir")
+    # The lower-case name is prometheus_client's older spelling, still honoured by the library.
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir")  # noqa: SIM112
 
 
 def _pid_alive(pid: int) -> bool:

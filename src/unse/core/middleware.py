@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import structlog
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import async_to_sync, iscoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
@@ -25,9 +25,9 @@ from django.utils.deprecation import MiddlewareMixin
 from unse.core import health, metrics
 from unse.core.errors import ErrorCode
 from unse.core.maintenance import ais_maintenance_active, is_exempt_path, is_maintenance_active
+from unse.core.probes import metrics_view
 from unse.core.request import REQUEST_ID_HEADER, assign_request_id, client_ip
 from unse.core.responses import error_response, exception_response
-from unse.core.views import metrics_view
 
 access_logger = structlog.get_logger("unse.access")
 
@@ -47,7 +47,7 @@ def _route_of(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.route:
         return str(match.route)
-    return getattr(request, "_unse_route", "<unmatched>")
+    return getattr(request, "unse_route", "<unmatched>")
 
 
 def _finish(request: HttpRequest, response: HttpResponseBase, request_id: str, started: float) -> None:
@@ -122,12 +122,10 @@ def health_middleware(get_response: GetResponse | AsyncGetResponse) -> Middlewar
             probe = _PROBES.get(request.path_info)
             if probe is None:
                 return await async_get_response(request)
-            request._unse_route = probe[0]  # type: ignore[attr-defined]
+            request.unse_route = probe[0]  # type: ignore[attr-defined]
             return await probe[1](request)
 
         return async_middleware
-
-    from asgiref.sync import async_to_sync
 
     sync_get_response: GetResponse = get_response  # type: ignore[assignment]
 
@@ -135,7 +133,7 @@ def health_middleware(get_response: GetResponse | AsyncGetResponse) -> Middlewar
         probe = _PROBES.get(request.path_info)
         if probe is None:
             return sync_get_response(request)
-        request._unse_route = probe[0]  # type: ignore[attr-defined]
+        request.unse_route = probe[0]  # type: ignore[attr-defined]
         return async_to_sync(probe[1])(request)
 
     return middleware

@@ -1,7 +1,8 @@
-"""Per-request identity: the request id and the client address (trusted proxies only).
+"""Per-request identity: the request id, the client address (trusted proxies only) and the caller.
 
 Rate limits key on `client_ip`, so a spoofed `X-Forwarded-For` must never be believed unless the
 connection comes from a proxy listed in `FORWARDED_ALLOW_IPS` (the same variable uvicorn reads).
+`Caller` is who asks, as every service that streams or limits takes it (readings, topics, daily, chats).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import ipaddress
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -90,3 +93,55 @@ def client_ip(request: HttpRequest) -> str:
         if not _is_trusted(hop, trusted):
             return hop
     return chain[0]
+
+
+IPV6_GROUP_PREFIX = 64  # one household / one customer network gets a /64: count it as one client
+
+
+def client_subject(ip: str) -> str:
+    """The rate-limit subject of an anonymous client: `ip:<addr>` for IPv4, `ip:<net>/64` for IPv6
+    (IPv4-mapped IPv6 counts as its IPv4 address)."""
+    try:
+        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
+    except ValueError:
+        return "ip:unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        network = ipaddress.IPv6Network((address, IPV6_GROUP_PREFIX), strict=False)
+        return f"ip:{network}"
+    return f"ip:{address}"
+
+
+class UserLike(Protocol):
+    """What the services read of a logged-in user (Django's user model fits)."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_staff(self) -> bool: ...
+
+    @property
+    def pk(self) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asks: the logged-in user (None for a visitor), the rate-limit subject (`user:<id>`,
+    `client_subject(ip)`, or a job's own name such as `batch:daily`) and the request id shown in errors.
+    `charge=False` skips the per-visitor rate limit (the nightly batch paces itself); the stream cap and
+    the token budget still apply."""
+
+    user: UserLike | None
+    client_subject: str
+    request_id: str
+    charge: bool = True
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user is not None and self.user.is_authenticated
+
+    @property
+    def user_id(self) -> int | None:
+        return int(self.user.pk) if self.user is not None and self.user.is_authenticated else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sentry_sdk
 import structlog
 from django.conf import settings
 from django.core.exceptions import (
@@ -18,6 +19,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.html import escape
+from psycopg_pool import PoolTimeout
 
 from unse.core.errors import ErrorCode, ServiceError, error_payload
 from unse.core.request import get_request_id
@@ -120,10 +122,6 @@ def service_error_response(request: HttpRequest, error: ServiceError) -> HttpRes
 def _is_database_outage(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError):
         return True
-    try:
-        from psycopg_pool import PoolTimeout
-    except ImportError:
-        return False
     return isinstance(exc, PoolTimeout)
 
 
@@ -153,12 +151,7 @@ def exception_response(request: HttpRequest, exc: BaseException) -> HttpResponse
             logger.warning("service_error", code=error.code.name, path=request.path, exc_info=trace)
         return service_error_response(request, error)
     logger.error("unhandled_exception", path=request.path, method=request.method, exc_info=exc)
-    try:
-        import sentry_sdk
-
-        sentry_sdk.capture_exception(exc)
-    except ImportError:
-        pass
+    sentry_sdk.capture_exception(exc)  # a no-op unless SENTRY_DSN initialized it (config/settings/base.py)
     return error_response(request, ErrorCode.INTERNAL)
 
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from unse.fortunes.models import BatchFailure, BatchRun
 
 
-class BatchFailureInline(admin.TabularInline):
+class BatchFailureInline(admin.TabularInline):  # type: ignore[type-arg]  # generic only in django-stubs
     model = BatchFailure
     extra = 0
     can_delete = False
@@ -15,7 +15,7 @@ class BatchFailureInline(admin.TabularInline):
 
 
 @admin.register(BatchRun)
-class BatchRunAdmin(admin.ModelAdmin):
+class BatchRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = (
         "target_date",
         "source",
@@ -38,7 +38,7 @@ class BatchRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(BatchFailure)
-class BatchFailureAdmin(admin.ModelAdmin):
+class BatchFailureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("run", "user_id", "cause", "attempts", "created_at")
     list_filter = ("cause",)
     search_fields = ("user_id",)

@@ -13,16 +13,15 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from unse.api.common import api_caller, api_caller_and, json_response, with_rate_headers
-from unse.api.schemas import BirthIn, ReadingOut, error_responses
-from unse.api.sse import sse_response
+from unse.accounts.selectors.profiles import profile_default_get
+from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode, ServiceError
-from unse.fortunes.batch import kst_today
-from unse.fortunes.daily import DAILY_KIND, DAILY_MODE, DAILY_TOPIC, DailyFortune
-from unse.fortunes.selectors import default_profile_get
+from unse.core.json_api import BirthIn, api_caller, api_caller_and, error_responses, json_response
+from unse.fortunes.daily import DailyFortune, daily_request
 from unse.fortunes.services import fortune_today_get
+from unse.readings.api import ReadingOut, session_response, with_rate_headers
 from unse.readings.sanitize import render_markdown
-from unse.readings.services import reading_get_or_create, reading_open
+from unse.readings.services.open import reading_get_or_create, reading_open
 
 router = Router(tags=["daily"])
 
@@ -54,11 +53,11 @@ def _fortune_json(request_id: str, fortune: DailyFortune) -> dict[str, Any]:
         "notices": list(fortune.notices),
         "generated_by": fortune.generated_by,
         "usage": {},
-        "kind": meta.get("kind", DAILY_KIND.value),
-        "topic": meta.get("topic", DAILY_TOPIC.value),
-        "mode": meta.get("mode", DAILY_MODE.value),
-        "period": meta.get("period", fortune.day.isoformat()),
-        "chart": meta.get("chart", {}),
+        "kind": meta.kind,
+        "topic": meta.topic,
+        "mode": meta.mode,
+        "period": meta.period,
+        "chart": meta.chart,
     }
 
 
@@ -90,19 +89,12 @@ async def daily_create(
 ) -> HttpResponse | StreamingHttpResponse:
     caller = await api_caller(request)
     day = _checked_day(payload.date)
-    options: dict[str, Any] = {
-        "birth": payload.birth.to_engine(),
-        "kind": DAILY_KIND.value,
-        "topic": DAILY_TOPIC.value,
-        "mode": DAILY_MODE.value,
-        "reference_date": day,
-        **caller,
-    }
+    wanted = daily_request(birth=payload.birth.to_engine(), day=day)
     if stream:
-        return sse_response(await reading_open(**options))
-    result = await reading_get_or_create(**options)
-    response = json_response(_fortune_json(caller["request_id"], DailyFortune.from_result(result, day=day)))
-    return with_rate_headers(response, result)
+        return session_response(await reading_open(request=wanted, caller=caller))
+    result = await reading_get_or_create(request=wanted, caller=caller)
+    response = json_response(_fortune_json(caller.request_id, DailyFortune.from_result(result, day=day)))
+    return with_rate_headers(response, result.rate)
 
 
 @router.get(
@@ -116,11 +108,10 @@ async def daily_create(
 )
 async def fortune_today(request: HttpRequest) -> HttpResponse:
     # The session, the user and the default profile in one worker-thread hop (BENCHMARKS.md "Cached path").
-    caller, profile = await api_caller_and(request, lambda user: default_profile_get(user_id=user.pk))
-    user = caller["user"]
-    if not user.is_authenticated:
+    caller, profile = await api_caller_and(request, lambda user: profile_default_get(user_id=user.pk))
+    if caller.user is None:
         raise ServiceError(ErrorCode.AUTH_REQUIRED)
     fortune = await fortune_today_get(
-        user=user, profile=profile, client_subject=caller["client_subject"], request_id=caller["request_id"]
+        user=caller.user, profile=profile, client_subject=caller.client_subject, request_id=caller.request_id
     )
-    return json_response(_fortune_json(caller["request_id"], fortune))
+    return json_response(_fortune_json(caller.request_id, fortune))

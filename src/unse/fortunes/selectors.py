@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
-from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from unse.accounts.crypto import EncryptedJSONField
 from unse.accounts.models import Profile, User
+from unse.fortunes.models import BatchRun
 
 
 def daily_target_queryset(*, now: datetime | None = None, user_id: int | None = None) -> QuerySet[User]:
@@ -81,41 +79,16 @@ async def daily_target_pages(
         after = page[-1]
 
 
-# What /today and the morning e-mail read of the default profile (in the model's field order, which
-# `Model.from_db` expects); any other column is loaded on access.
-_PROFILE_READ = frozenset({"id", "user_id", "label", "birth", "is_default", "daily_fortune"})
-PROFILE_FIELDS = tuple(f.attname for f in Profile._meta.concrete_fields if f.attname in _PROFILE_READ)
-
-
-@cache
-def _default_profile_sql() -> str:
-    # The logged-in /api/v1/fortunes/today reads this on every request: as one prepared statement it costs
-    # ≈ 0.1 ms against ≈ 0.6 ms through the ORM's query building (BENCHMARKS.md "Cached path").
-    quote = connection.ops.quote_name
-    column_of = {f.attname: str(f.column) for f in Profile._meta.concrete_fields}
-    columns = ", ".join(quote(column_of[name]) for name in PROFILE_FIELDS)
-    table = quote(Profile._meta.db_table)
-    where = f"{quote(column_of['user_id'])} = %s AND {quote(column_of['is_default'])} = %s"
-    return f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608 - names from _meta
-
-
-def default_profile_get(*, user_id: int) -> Profile | None:
-    """The user's default profile (at most one: a unique constraint), birth decrypted."""
-    with connection.cursor() as cursor:
-        cursor.execute(_default_profile_sql(), [user_id, True])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = dict(zip(PROFILE_FIELDS, row, strict=True))
-    # The conversions the ORM would apply: the encrypted document, and booleans (SQLite answers 0/1).
-    birth = Profile._meta.get_field("birth")
-    assert isinstance(birth, EncryptedJSONField)  # noqa: S101 - the model's declaration
-    values["birth"] = birth.from_db_value(values["birth"], None, connection)
-    values["is_default"] = bool(values["is_default"])
-    values["daily_fortune"] = bool(values["daily_fortune"])
-    return Profile.from_db(DEFAULT_DB_ALIAS, list(PROFILE_FIELDS), [values[name] for name in PROFILE_FIELDS])
-
-
 def delivery_recipient_id_pages(*, page_size: int) -> Iterator[list[int]]:
     """Morning e-mail recipients: the same targets (opt-in, verified e-mail, active)."""
     return daily_target_id_pages(page_size=page_size)
+
+
+def batch_run_latest() -> BatchRun | None:
+    """The most recently started run (the console's status page)."""
+    return BatchRun.objects.order_by("-started_at").first()
+
+
+def batch_run_last_finished() -> BatchRun | None:
+    """The most recently finished run (the alert gauges)."""
+    return BatchRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()

@@ -16,9 +16,11 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from unse.core.clock import kst_today
 from unse.fortunes import services
+from unse.fortunes.batch import fanout
 
-logger = logging.getLogger("unse.fortunes.batch")
+logger = logging.getLogger(__name__)
 
 INFRA_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 TASK_OPTIONS: dict[str, Any] = {
@@ -36,7 +38,7 @@ TASK_OPTIONS: dict[str, Any] = {
 def fan_out_daily_fortunes(self: Task, base_date: str | None = None, force: bool = False) -> int:
     """Beat entry (22:00 KST): split tomorrow's targets into id-range chunks; returns the run id."""
     base = date.fromisoformat(base_date) if base_date else None
-    run_id, chunks = services.batch_fan_out_plan(base_date=base, force=force, task_id=self.request.id or "")
+    run_id, chunks = fanout.batch_fan_out_plan(base_date=base, force=force, task_id=self.request.id or "")
     for first_id, last_id in chunks:
         generate_daily_chunk.delay(run_id, first_id, last_id)
     logger.info("daily fortunes: run %s fanned out in %s chunk(s)", run_id, len(chunks))
@@ -51,7 +53,7 @@ def fan_out_daily_fortunes(self: Task, base_date: str | None = None, force: bool
 )
 def generate_daily_chunk(run_id: int, first_id: int, last_id: int) -> dict[str, int]:
     """Generate the daily fortunes of the targets with first_id <= id <= last_id (a redelivery skips done ones)."""
-    return services.batch_chunk_run(run_id=run_id, first_id=first_id, last_id=last_id)
+    return fanout.batch_chunk_run(run_id=run_id, first_id=first_id, last_id=last_id)
 
 
 @shared_task(name="fortunes.send_morning_fortunes", **TASK_OPTIONS)
@@ -61,7 +63,7 @@ def send_morning_fortunes(day: str | None = None) -> int:
     count = 0
     for user_ids in services.delivery_recipient_pages(day=target_day):
         for user_id in user_ids:
-            deliver_daily_fortune.delay(user_id, (target_day or services.kst_today()).isoformat())
+            deliver_daily_fortune.delay(user_id, (target_day or kst_today()).isoformat())
             count += 1
     return count
 

@@ -4,6 +4,7 @@ the live status page, and the audit trail with CSV export. 2FA: docs/operations.
 from __future__ import annotations
 
 import csv
+import json
 from typing import Any
 
 from django.contrib import admin, messages
@@ -14,11 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from unse.core.switch_store import switch_rows
+from unse.core.switches import SWITCHES, SwitchKind, SwitchValueError, provider_names, switch_format
 from unse.ops import services
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.ops.selectors import switch_rows
 from unse.ops.status import status_collect
-from unse.ops.switches import SWITCHES, SwitchKind, SwitchValueError, provider_names, switch_format
 
 admin.site.site_header = "사주 명식 운영 콘솔"
 admin.site.site_title = "사주 명식 운영"
@@ -90,8 +91,13 @@ class RuntimeSwitchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 services.switch_reset(actor=request.user, name=name)
                 messages.success(request, f"'{SWITCHES[name].label}'을(를) 기본값으로 되돌렸습니다.")
             else:
-                value = services.switch_set(actor=request.user, name=name, value=request.POST.get("value", ""))
-                messages.success(request, f"'{SWITCHES[name].label}' = {switch_format(name, value)} (몇 초 안에 모든 서버에 적용)")
+                value = services.switch_set(
+                    actor=request.user, name=name, value=request.POST.get("value", "")
+                )
+                messages.success(
+                    request,
+                    f"'{SWITCHES[name].label}' = {switch_format(name, value)} (몇 초 안에 모든 서버에 적용)",
+                )
         except SwitchValueError as exc:
             messages.error(request, f"'{SWITCHES[name].label}': {exc}")
         return back
@@ -145,8 +151,6 @@ def audit_csv_rows(queryset: QuerySet[AuditEntry]) -> Any:
 
 
 def _json(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -173,9 +177,14 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             *super().get_urls(),
         ]
 
-    def _csv_response(self, request: HttpRequest, queryset: QuerySet[AuditEntry], scope: str) -> StreamingHttpResponse:
+    def _csv_response(
+        self, request: HttpRequest, queryset: QuerySet[AuditEntry], scope: str
+    ) -> StreamingHttpResponse:
         services.audit_record(
-            actor=request.user, source=AuditSource.CONSOLE, action="audit.export", target=scope,
+            actor=request.user,
+            source=AuditSource.CONSOLE,
+            action="audit.export",
+            target=scope,
             after={"rows": queryset.count()},
         )
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -194,7 +203,9 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         changelist = self.get_changelist_instance(request)
         return self._csv_response(request, changelist.get_queryset(request), "filtered")
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         query = request.GET.urlencode()
         export_url = reverse("admin:ops_auditentry_export") + (f"?{query}" if query else "")
         return super().changelist_view(request, {**(extra_context or {}), "export_url": export_url})

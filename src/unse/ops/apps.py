@@ -9,14 +9,9 @@ class OpsConfig(AppConfig):
     verbose_name = "운영 콘솔"
 
     def ready(self) -> None:
-        from unse.core.maintenance import register_maintenance_source
-        from unse.ops import signals  # noqa: F401 - connects the audit mirrors
-        from unse.ops.selectors import maintenance_switch_active
-
-        # The console's maintenance switch, beside the MAINTENANCE_MODE env flag (either one closes the site).
-        register_maintenance_source("ops_console", maintenance_switch_active)
-
+        # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
         from unse.core.health import register_readiness_check
+        from unse.ops import signals  # noqa: F401 - connects the audit mirrors
         from unse.ops.metrics import check_ops_metrics
 
         register_readiness_check("ops_metrics", check_ops_metrics, required=False)

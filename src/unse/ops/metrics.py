@@ -18,24 +18,37 @@ from django.conf import settings
 from django.db import connections
 from prometheus_client import Gauge
 
+from unse.core.switch_store import switch_get
+from unse.fortunes.models import BatchStatus
+from unse.fortunes.selectors import batch_run_last_finished
+from unse.ops.status import queue_lengths
+
 logger = logging.getLogger(__name__)
 
 BUDGET_LIMIT = Gauge(
-    "unse_ops_ai_budget_limit_tokens", "Daily AI token budget in force (console switch or env); 0 = none",
+    "unse_ops_ai_budget_limit_tokens",
+    "Daily AI token budget in force (console switch or env); 0 = none",
     multiprocess_mode="max",
 )
 QUEUE_MESSAGES = Gauge(
     "unse_ops_celery_queue_messages", "Messages waiting in a Celery queue", ["queue"], multiprocess_mode="max"
 )
-BROKER_UP = Gauge("unse_ops_celery_broker_up", "1 when the Celery broker answered the last check", multiprocess_mode="min")
+BROKER_UP = Gauge(
+    "unse_ops_celery_broker_up", "1 when the Celery broker answered the last check", multiprocess_mode="min"
+)
 BATCH_LAST_FAILED_SHARE = Gauge(
-    "unse_ops_batch_last_failed_share", "failed / targets of the last finished batch run", multiprocess_mode="max"
+    "unse_ops_batch_last_failed_share",
+    "failed / targets of the last finished batch run",
+    multiprocess_mode="max",
 )
 BATCH_LAST_UNSUCCESSFUL = Gauge(
-    "unse_ops_batch_last_unsuccessful", "1 when the last finished batch run failed or crashed", multiprocess_mode="max"
+    "unse_ops_batch_last_unsuccessful",
+    "1 when the last finished batch run failed or crashed",
+    multiprocess_mode="max",
 )
 BATCH_LAST_FINISHED = Gauge(
-    "unse_ops_batch_last_finished_timestamp_seconds", "Unix time the last batch run finished",
+    "unse_ops_batch_last_finished_timestamp_seconds",
+    "Unix time the last batch run finished",
     multiprocess_mode="max",
 )
 
@@ -44,13 +57,9 @@ _refresh_task: asyncio.Future[None] | None = None
 
 
 def _refresh_sync() -> None:
-    from unse.fortunes.models import BatchRun, BatchStatus
-    from unse.ops.selectors import switch_get
-    from unse.ops.status import StatusReport, _queues
-
     try:
         BUDGET_LIMIT.set(int(switch_get("ai.daily_token_budget")))
-        run = BatchRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+        run = batch_run_last_finished()
         if run is not None:
             BATCH_LAST_FAILED_SHARE.set(run.failed / run.targets if run.targets else 0.0)
             BATCH_LAST_UNSUCCESSFUL.set(1 if run.status in {BatchStatus.FAILED, BatchStatus.CRASHED} else 0)
@@ -60,15 +69,14 @@ def _refresh_sync() -> None:
         logger.warning("refreshing the ops gauges from the database failed", exc_info=True)
     finally:
         connections.close_all()
-    report = StatusReport()
     try:
-        _queues(report)
+        queues = queue_lengths()
     except Exception:
         BROKER_UP.set(0)
         logger.warning("celery broker unreachable for the queue gauges", exc_info=True)
         return
     BROKER_UP.set(1)
-    for queue in report.queues:
+    for queue in queues:
         if queue.get("messages") is not None:
             QUEUE_MESSAGES.labels(queue["name"]).set(queue["messages"])
 

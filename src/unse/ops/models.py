@@ -1,30 +1,20 @@
-"""Runtime switches (read by every worker within seconds, docs/operations.md) and the staff audit trail."""
+"""The console's models: the staff audit trail, and its proxy of the runtime switches (unse.core.models)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+from unse.core.models import RuntimeSwitch as CoreRuntimeSwitch
 
-class RuntimeSwitch(models.Model):
-    """One overridden switch; a switch without a row has its environment default (unse.ops.switches)."""
 
-    name = models.CharField("스위치", max_length=64, unique=True)
-    value = models.JSONField("값")
-    updated_at = models.DateTimeField("변경 시각", auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="변경한 관리자",
-    )
+class RuntimeSwitch(CoreRuntimeSwitch):
+    """The console's view of the switches' table (its admin pages, `ops.*_runtimeswitch` permissions)."""
 
     class Meta:
-        db_table = "ops_runtime_switch"
+        proxy = True
         verbose_name = "운영 스위치"
         verbose_name_plural = "운영 스위치"
-        ordering = ("name",)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AuditSource(models.TextChoices):
@@ -38,7 +28,11 @@ class AuditEntry(models.Model):
     """Who did what, with the value before and after, and when. Rows are never edited."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="관리자",
     )
     actor_username = models.CharField("관리자 이름", max_length=150)

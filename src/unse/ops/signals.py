@@ -11,7 +11,6 @@ from django.contrib.admin.models import LogEntry
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from unse.accounts.models import AdminAccessLog
 from unse.ops.models import AuditEntry, AuditSource
 
 logger = logging.getLogger(__name__)
@@ -29,7 +28,9 @@ def _mirror_admin_log(sender: Any, instance: LogEntry, created: bool, **kwargs: 
         actor_username=user.get_username() if user is not None else "",
         source=AuditSource.ADMIN,
         action=_ADMIN_ACTIONS.get(int(instance.action_flag), "admin.other"),
-        target=f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_id or ''}"[:200]
+        target=f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_id or ''}"[
+            :200
+        ]
         if instance.content_type is not None
         else (instance.object_repr or "")[:200],
         before=None,
@@ -37,8 +38,9 @@ def _mirror_admin_log(sender: Any, instance: LogEntry, created: bool, **kwargs: 
     )
 
 
-@receiver(post_save, sender=AdminAccessLog, dispatch_uid="ops_mirror_access_log")
-def _mirror_access_log(sender: Any, instance: AdminAccessLog, created: bool, **kwargs: Any) -> None:
+# The accounts part's model by its label: the console reads what it writes, never its internals.
+@receiver(post_save, sender="accounts.AdminAccessLog", dispatch_uid="ops_mirror_access_log")
+def _mirror_access_log(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if not created:
         return
     AuditEntry.objects.create(

@@ -4,6 +4,7 @@ reports its own failure instead of failing the page."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass, field
@@ -11,8 +12,16 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from kombu import Connection
+from prometheus_client import CollectorRegistry, multiprocess
 
-from unse.ops.selectors import switch_get
+from unse.ai.breaker import breaker_states
+from unse.ai.budget import budget_day, token_budget_spent
+from unse.ai.streamcap import open_streams
+from unse.core.health import run_readiness_checks
+from unse.core.metrics import multiprocess_dir
+from unse.core.switch_store import switch_get
+from unse.fortunes.selectors import batch_run_latest
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +41,6 @@ class StatusReport:
 
 
 def _providers(report: StatusReport) -> None:
-    from unse.ai.breaker import breaker_states
-
     states = async_to_sync(breaker_states)()
     order = list(switch_get("providers.order"))
     disabled = set(switch_get("providers.disabled"))
@@ -53,8 +60,6 @@ def _providers(report: StatusReport) -> None:
 
 
 def _budget(report: StatusReport) -> None:
-    from unse.ai.budget import budget_day, token_budget_spent
-
     spent = int(async_to_sync(token_budget_spent)())
     limit = int(switch_get("ai.daily_token_budget"))
     report.budget = {
@@ -66,15 +71,10 @@ def _budget(report: StatusReport) -> None:
 
 
 def _streams(report: StatusReport) -> None:
-    from unse.ai.streamcap import open_streams
-    from unse.core.metrics import multiprocess_dir
-
     directory = multiprocess_dir()
     if not directory:
         report.streams = [{"worker": f"pid {os.getpid()} (이 프로세스)", "open": open_streams()}]
         return
-    from prometheus_client import CollectorRegistry, multiprocess
-
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
     rows = []
@@ -86,31 +86,35 @@ def _streams(report: StatusReport) -> None:
     report.streams = sorted(rows, key=lambda row: row["worker"])
 
 
-def _queues(report: StatusReport) -> None:
-    from kombu import Connection
-
+def queue_lengths() -> list[dict[str, Any]]:
+    """Messages and consumers of each Celery queue in OPS_STATUS_QUEUES (raises when the broker is down)."""
+    queues: list[dict[str, Any]] = []
     timeout = float(settings.OPS_STATUS_TIMEOUT_SECONDS)
-    with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout, transport_options={"max_retries": 0}) as conn:
+    with Connection(
+        settings.CELERY_BROKER_URL, connect_timeout=timeout, transport_options={"max_retries": 0}
+    ) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
         for name in settings.OPS_STATUS_QUEUES:
             channel = conn.channel()
             try:
                 _, count, consumers = channel.queue_declare(queue=name, passive=True)
-                report.queues.append({"name": name, "messages": int(count), "consumers": int(consumers)})
+                queues.append({"name": name, "messages": int(count), "consumers": int(consumers)})
             except Exception:
                 # A queue nobody declared yet (AMQP) or that is empty (Redis deletes empty lists) has no messages.
-                report.queues.append({"name": name, "messages": 0, "consumers": None})
+                queues.append({"name": name, "messages": 0, "consumers": None})
             finally:
-                try:
+                # A channel closed by the broker's NOT_FOUND is already closed.
+                with contextlib.suppress(Exception):
                     channel.close()
-                except Exception:  # noqa: S110 - a channel closed by the broker's NOT_FOUND is already closed
-                    pass
+    return queues
+
+
+def _queues(report: StatusReport) -> None:
+    report.queues = queue_lengths()
 
 
 def _last_batch(report: StatusReport) -> None:
-    from unse.fortunes.models import BatchRun
-
-    report.last_batch = BatchRun.objects.order_by("-started_at").first()
+    report.last_batch = batch_run_latest()
 
 
 def _maintenance(report: StatusReport) -> None:
@@ -118,11 +122,14 @@ def _maintenance(report: StatusReport) -> None:
 
 
 def _readiness(report: StatusReport) -> None:
-    from unse.core.health import run_readiness_checks
-
     for result in async_to_sync(run_readiness_checks)():
         report.readiness.append(
-            {"name": result.name, "status": result.status.value, "required": result.required, "detail": result.detail or ""}
+            {
+                "name": result.name,
+                "status": result.status.value,
+                "required": result.required,
+                "detail": result.detail or "",
+            }
         )
 
 

@@ -66,7 +66,9 @@ def daily_markdown(fortune: DailyFortune) -> str:
     return "\n".join(lines)
 
 
-def reading_text(chart: Chart, analysis: Analysis, *, kind: Kind, topic: Topic, mode: Mode, reference: date) -> str:
+def reading_text(
+    chart: Chart, analysis: Analysis, *, kind: Kind, topic: Topic, mode: Mode, reference: date
+) -> str:
     if kind is Kind.DAILY:
         text = daily_markdown(daily_fortune(chart, analysis, reference))
         opening = WARM_DAILY_OPENING

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from saju.chart import Chart, chart_to_json
+from unse.core.process import on_process_reset
 from unse.readings import sanitize
 from unse.readings.keys import engine_version
 from unse.readings.models import Reading
@@ -75,6 +76,9 @@ def chart_documents_clear() -> None:
     """Forget every cached chart document (tests)."""
     with _charts_lock:
         _charts.clear()
+
+
+on_process_reset("readings.chart_documents", chart_documents_clear)
 
 
 def html_fields(text: str) -> dict[str, str]:

@@ -20,7 +20,6 @@ import contextvars
 import logging
 import secrets
 import time
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -28,7 +27,9 @@ from django.conf import settings
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from unse.readings.events import ReadingEvent
+from unse.core.event_stream import StreamEvent
+from unse.core.loop_local import PerLoop
+from unse.core.process import on_process_reset
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +43,16 @@ ORPHAN_GRACE_SECONDS = 10.0
 Producer = Callable[["Flight"], Awaitable[None]]
 
 _flights: dict[str, Flight] = {}
+on_process_reset("readings.flights", _flights.clear)
 
 
 class FlightAbandoned(Exception):
     """The remote leader gave up before publishing anything (e.g. it was rate-limited)."""
 
+
 # Fire-and-forget cleanup tasks are kept referenced until they finish (asyncio holds only weak refs).
 _background: set[asyncio.Task[Any]] = set()
-_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Redis] = weakref.WeakKeyDictionary()
+_clients: PerLoop[Redis] = PerLoop()
 
 
 def _spawn(coro: Awaitable[Any]) -> None:
@@ -63,12 +66,9 @@ def redis_client() -> Redis | None:
     url: str = settings.REDIS_URL
     if not url:
         return None
-    loop = asyncio.get_running_loop()
-    client = _clients.get(loop)
-    if client is None:
-        client = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30)
-        _clients[loop] = client
-    return client
+    return _clients.get(
+        url, lambda: Redis.from_url(url, socket_connect_timeout=1, socket_timeout=5, health_check_interval=30)
+    )
 
 
 def _redis_key(key: str, part: str) -> str:
@@ -80,7 +80,7 @@ class Flight:
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self.log: list[ReadingEvent] = []
+        self.log: list[StreamEvent] = []
         self.finished = False
         self.local_clients = 0
         self._wakeup = asyncio.Event()
@@ -91,7 +91,7 @@ class Flight:
         self._had_clients = False
 
     # --- producer side ---------------------------------------------------------------------------
-    async def publish(self, event: ReadingEvent) -> None:
+    async def publish(self, event: StreamEvent) -> None:
         self.log.append(event)
         if event.terminal:
             # From now on a new request must not attach: the reading is stored (or it failed).
@@ -111,12 +111,17 @@ class Flight:
                 logger.warning("single flight: mirroring to Redis failed; remote clients will time out")
                 self._redis = None
 
+    def hold_lock(self, client: Redis, token: str) -> None:
+        """This flight leads across workers: it mirrors its events to Redis and refreshes the lock `token`."""
+        self._redis = client
+        self._lock_token = token
+
     @property
     def cancelled(self) -> bool:
         return self._task is not None and self._task.cancelled()
 
     # --- client side -----------------------------------------------------------------------------
-    async def follow(self, *, keepalive: float) -> AsyncIterator[ReadingEvent | None]:
+    async def follow(self, *, keepalive: float) -> AsyncIterator[StreamEvent | None]:
         """Every event of the flight from the start; None is a keep-alive tick after `keepalive` idle seconds."""
         self.local_clients += 1
         self._had_clients = True
@@ -153,7 +158,9 @@ class Flight:
             return 0
         try:
             return int(
-                await self._redis.zcount(_redis_key(self.key, "clients"), time.time() - HEARTBEAT_STALE_SECONDS, "+inf")
+                await self._redis.zcount(
+                    _redis_key(self.key, "clients"), time.time() - HEARTBEAT_STALE_SECONDS, "+inf"
+                )
             )
         except RedisError:
             return 0
@@ -182,7 +189,9 @@ class Flight:
         asyncio.get_running_loop().call_later(ORPHAN_GRACE_SECONDS, self._orphan_check)
         # A fresh context: the generation must not inherit the request's thread-sensitive executor,
         # which is shut down when the request that started the flight ends.
-        self._task = asyncio.get_running_loop().create_task(self._run(producer), context=contextvars.Context())
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(producer), context=contextvars.Context()
+        )
         if self._redis is not None:
             self._monitor = asyncio.get_running_loop().create_task(
                 self._keep_lock(self._redis), context=contextvars.Context()
@@ -273,8 +282,7 @@ async def flight_lead(key: str) -> Flight | None:
         # Another worker leads: local clients that attached meanwhile see an empty flight and start over.
         await flight.abandon()
         return None
-    flight._redis = client
-    flight._lock_token = token
+    flight.hold_lock(client, token)
     return flight
 
 
@@ -287,7 +295,7 @@ async def _lock_held(client: Redis, key: str) -> bool:
 
 async def remote_follow(
     client: Redis, key: str, *, keepalive: float, idle_timeout: float
-) -> AsyncIterator[ReadingEvent | None]:
+) -> AsyncIterator[StreamEvent | None]:
     """Follow a generation led by another worker through its Redis stream (see module docstring).
 
     Ends after a terminal event; yields None as keep-alive ticks; raises TimeoutError when nothing
@@ -317,7 +325,7 @@ async def remote_follow(
             for _stream, entries in response:
                 for entry_id, fields in entries:
                     last_id = entry_id
-                    event = ReadingEvent.from_wire(fields[b"n"].decode(), fields[b"d"])
+                    event = StreamEvent.from_wire(fields[b"n"].decode(), fields[b"d"])
                     last_event = last_tick = now
                     yield event
                     if event.terminal:

@@ -12,13 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from saju.core import BRANCHES, PILLARS, STEMS, Element, Pillar, Stem
+from saju.core import PILLARS, STEMS, Element, Pillar, Stem
 
 POSITIONS: dict[str, str] = {"연주": "year", "년주": "year", "월주": "month", "일주": "day", "시주": "hour"}
 POSITION_HANGUL: dict[str, str] = {"year": "연주", "month": "월주", "day": "일주", "hour": "시주"}
 
 _STEM_HANJA = "".join(stem.hanja for stem in STEMS)
-_BRANCH_HANJA = "".join(branch.hanja for branch in BRANCHES)
 _STEM_BY_NAME: dict[str, Stem] = {}
 for _stem in STEMS:
     _STEM_BY_NAME[_stem.hanja] = _stem
@@ -33,7 +32,9 @@ for _element in Element:
     _ELEMENT_BY_NAME[_element.value] = _element
     _ELEMENT_BY_NAME[_element.hangul] = _element
 
-_STEM_WITH_ELEMENT = "|".join(sorted((name for name in _STEM_BY_NAME if len(name) == 2), key=len, reverse=True))
+_STEM_WITH_ELEMENT = "|".join(
+    sorted((name for name in _STEM_BY_NAME if len(name) == 2), key=len, reverse=True)
+)
 _STEM_TOKEN = rf"(?:{_STEM_WITH_ELEMENT}|[{_STEM_HANJA}])"
 _DAY_MASTER_RES = (
     # "庚金 일간", "경금 일간", "庚(경금) 일간"
@@ -52,7 +53,6 @@ _PILLAR_RE = re.compile(
 _ELEMENT_COUNT_RE = re.compile(
     r"(?:([木火土金水])|(?<![가-힣])(목|화|토|금|수))(?:\s*\([^()]{1,3}\))?\s*(?:기운|오행)?\s*(?:[이가은는:：]\s*)?(\d{1,2})\s*개"
 )
-_ = _BRANCH_HANJA  # branch hanja are part of the pillar names above
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,9 @@ def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
         actual = truth.pillars.get(position)
         if actual is None or said != actual:
             findings.append(
-                Finding(f"pillar_{position}", match.group(2), actual.hanja if actual is not None else "(없음)")
+                Finding(
+                    f"pillar_{position}", match.group(2), actual.hanja if actual is not None else "(없음)"
+                )
             )
     for match in _ELEMENT_COUNT_RE.finditer(text):
         element = _ELEMENT_BY_NAME[match.group(1) or match.group(2)]

@@ -1,8 +1,9 @@
 """Chart fingerprints, reading kinds and the cache key of a stored reading.
 
-The cache key is (chart fingerprint, kind, topic, mode, prompt version, model, period). The fingerprint is
-an HMAC of the engine's normalized birth mapping, so the same chart always finds the same reading while the
-raw birth data of an anonymous visitor is never stored.
+The cache key is (chart fingerprints, kind, topic, mode, prompt version, model, period[, relation]). A
+fingerprint is an HMAC of the engine's normalized birth mapping, so the same chart always finds the same
+reading while the raw birth data of an anonymous visitor is never stored. A reading of two charts (a 궁합)
+keys on both fingerprints in canonical (sorted) order plus the relation, so either person finds it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ class PeriodRule(Enum):
 
     YEAR = "year"
     DATE = "date"
+    NONE = "none"  # timeless (a natal-only text): one stored reading for good
+
+
+class ChartRole(Enum):
+    """Whose chart a reading reads: the one person of a single-chart reading, or A and B of a 궁합 (the text
+    speaks to A about A and B)."""
+
+    SELF = "self"
+    A = "a"
+    B = "b"
 
 
 class Kind(Enum):
@@ -39,6 +50,11 @@ class Kind(Enum):
     @property
     def period_rule(self) -> PeriodRule:
         return PeriodRule.DATE if self is Kind.DAILY else PeriodRule.YEAR
+
+    @property
+    def chart_roles(self) -> tuple[ChartRole, ...]:
+        """The charts a request of this kind carries, in order (a 궁합 kind will take (A, B))."""
+        return (ChartRole.SELF,)
 
 
 class Topic(Enum):
@@ -84,6 +100,8 @@ def engine_version() -> str:
 
 def period_of(kind: Kind, reference: date) -> str:
     """The period the text depends on: the KST date for a daily reading, the year otherwise."""
+    if kind.period_rule is PeriodRule.NONE:
+        return ""
     if kind.period_rule is PeriodRule.DATE:
         return reference.isoformat()
     return str(reference.year)
@@ -91,24 +109,51 @@ def period_of(kind: Kind, reference: date) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CacheKey:
-    fingerprint: str
+    """One stored reading's identity. `fingerprints` holds one chart's fingerprint, or several in canonical
+    order (`CacheKey.of` sorts them); `relation` names how the people of a multi-chart reading relate."""
+
+    fingerprints: tuple[str, ...]
     kind: Kind
     topic: Topic
     mode: Mode
     prompt_version: str
     model: str
     period: str
+    relation: str = ""
+
+    @classmethod
+    def of(
+        cls,
+        fingerprints: tuple[str, ...],
+        kind: Kind,
+        topic: Topic,
+        mode: Mode,
+        *,
+        prompt_version: str,
+        model: str,
+        period: str,
+        relation: str = "",
+    ) -> CacheKey:
+        return cls(tuple(sorted(fingerprints)), kind, topic, mode, prompt_version, model, period, relation)
+
+    @property
+    def fingerprint(self) -> str:
+        """The stored row's chart column: the chart of a single-chart reading (the first in canonical order)."""
+        return self.fingerprints[0]
 
     @property
     def digest(self) -> str:
-        """Stable 64-hex id of the key; unique in the readings table and the single-flight key."""
-        parts = (
-            self.fingerprint,
+        """Stable 64-hex id of the key; unique in the readings table and the single-flight key. A one-chart
+        key without a relation hashes exactly as before multi-chart keys existed (stored readings stay hits)."""
+        parts = [
+            "+".join(self.fingerprints),
             self.kind.value,
             self.topic.value,
             self.mode.value,
             self.prompt_version,
             self.model,
             self.period,
-        )
+        ]
+        if self.relation:
+            parts.append(self.relation)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

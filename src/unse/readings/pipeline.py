@@ -1,16 +1,15 @@
-"""The generation behind one single flight: providers in order, coalescing, grounding, storage.
+"""The generation behind one single flight: the provider relay, grounding verdict, storage.
 
-Runs in the flight's own task (never in a request's task): provider (its breaker gate inside; next
-provider on a failure before anything reached the user) → sanitize + coalesce into ~100 ms `delta` events → grounding check →
-store → `done`. When every provider fails (or the daily token budget is spent) the built-in reading is
-streamed after a `notice`, stored only under the built-in interpreter's own key. Cancellation (the last
-client left) closes the upstream response in `finally` and stores nothing.
+Runs in the flight's own task (never in a request's task): the relay (`relay.py`: budget, providers in
+order, sanitize + coalesce into ~100 ms `delta` events, grounding) → store → `done`. When every provider
+fails (or the daily token budget is spent) the built-in reading is streamed after a `notice`, stored only
+under the built-in interpreter's own key. Cancellation (the last client left) closes the upstream
+response in the relay's `finally` and stores nothing.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,51 +18,23 @@ from django.conf import settings
 from django.db import IntegrityError
 
 from unse.ai import metrics
-from unse.ai.budget import token_budget_remaining, token_budget_spend
-from unse.ai.providers import ChatProvider, Message, ProviderError
+from unse.ai.providers import ChatProvider, Message
+from unse.core.db import db_call
 from unse.core.errors import ErrorCode
+from unse.core.event_stream import EventName, StreamEvent, error_event
+from unse.core.switch_store import switch_get
 from unse.readings.cached import html_fields
-from unse.readings.db import db_call
-from unse.readings.events import EventName, ReadingEvent
 from unse.readings.flight import Flight
-from unse.readings.grounding import GroundTruth, grounding_findings
+from unse.readings.grounding import GroundTruth
 from unse.readings.keys import CacheKey
+from unse.readings.labels import GROUNDING_NOTICE_CODE, generated_by, notice_event
 from unse.readings.models import GeneratedBy, Reading
-from unse.readings.sanitize import StreamSanitizer
+from unse.readings.relay import ProviderRelay, RelayAnswer, delta_event
 
 logger = logging.getLogger(__name__)
 
 BUILTIN_PIECE_CHARS = 240
-GROUNDING_NOTICE_CODE = "GROUNDING_MISMATCH"
-
-NOTICE_MESSAGES: dict[str, str] = {
-    ErrorCode.AI_UNAVAILABLE.name: "AI 풀이 서비스에 연결할 수 없어 기본 풀이를 보여 드려요. 잠시 후 다시 요청하시면 AI 풀이를 받을 수 있어요.",
-    ErrorCode.AI_TIMEOUT.name: "AI 응답이 너무 늦어 기본 풀이를 보여 드려요. 잠시 후 다시 요청하시면 AI 풀이를 받을 수 있어요.",
-    ErrorCode.AI_BAD_RESPONSE.name: "AI가 올바르지 않은 답변을 보내 기본 풀이를 보여 드려요. 잠시 후 다시 요청해 주세요.",
-    ErrorCode.AI_BUSY.name: "AI 풀이 요청이 몰려 있어 기본 풀이를 보여 드려요. 잠시 후 다시 요청해 주세요.",
-    ErrorCode.AI_QUOTA.name: "오늘 AI 풀이 제공량이 모두 소진되어 기본 풀이를 보여 드려요. 내일 다시 AI 풀이를 받으실 수 있어요.",
-    GROUNDING_NOTICE_CODE: "AI 풀이에 실제 명식과 다른 내용이 있어 저장하지 않았어요. 위 명식표를 기준으로 읽어 주시고, 다시 요청하면 새 풀이를 받을 수 있어요.",
-}
-
-
-def notice_event(code: str, *, details: dict[str, Any] | None = None) -> ReadingEvent:
-    return ReadingEvent.make(
-        EventName.NOTICE, {"code": code, "message": NOTICE_MESSAGES[code], "details": details or {}}
-    )
-
-
-def error_event(code: ErrorCode, *, retry_after: float | None = None) -> ReadingEvent:
-    # request_id is filled in per client (each attached client has its own request).
-    details: dict[str, Any] = {} if retry_after is None else {"retry_after": int(retry_after + 0.999)}
-    return ReadingEvent.make(
-        EventName.ERROR,
-        {"error": {"code": code.name, "message": code.message, "request_id": "", "details": details}},
-    )
-
-
-def generated_by(kind: GeneratedBy, *, provider: str, model: str) -> dict[str, Any]:
-    label = "AI가 생성한 풀이입니다." if kind is GeneratedBy.AI else "규칙 기반으로 자동 생성한 기본 풀이입니다."
-    return {"type": kind.value, "provider": provider, "model": model, "label": label}
+NO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0}
 
 
 @dataclass(slots=True)
@@ -78,139 +49,38 @@ class Job:
     truth: GroundTruth
     facts: dict[str, Any]
     max_tokens: int
-    notices: list[ReadingEvent] = field(default_factory=list)
+    notices: list[StreamEvent] = field(default_factory=list)
 
 
-class Coalescer:
-    """Sanitized text published as one `delta` per interval instead of one per upstream token."""
-
-    __slots__ = ("_flight", "_sanitizer", "_pending", "_last_flush", "_interval", "emitted", "received")
-
-    def __init__(self, flight: Flight, interval_ms: int) -> None:
-        self._flight = flight
-        self._sanitizer = StreamSanitizer()
-        self._pending: list[str] = []
-        self._last_flush = 0.0
-        self._interval = interval_ms / 1000
-        self.emitted: list[str] = []
-        self.received = 0
-
-    async def add(self, piece: str) -> None:
-        self.received += len(piece)
-        released = self._sanitizer.feed(piece)
-        if released:
-            self._pending.append(released)
-        if self._pending and time.monotonic() - self._last_flush >= self._interval:
-            await self._flush()
-
-    async def finish(self) -> None:
-        tail = self._sanitizer.finish()
-        if tail:
-            self._pending.append(tail)
-        if self._pending:
-            await self._flush()
-
-    async def _flush(self) -> None:
-        text = "".join(self._pending)
-        self._pending.clear()
-        self._last_flush = time.monotonic()
-        self.emitted.append(text)
-        await self._flight.publish(ReadingEvent.make(EventName.DELTA, {"text": text}))
-
-    @property
-    def text(self) -> str:
-        return "".join(self.emitted)
-
-    @property
-    def started(self) -> bool:
-        return bool(self.emitted)
-
-
-class _Failed(Exception):
-    """A provider failed before anything reached the user: the next provider may try."""
-
-    def __init__(self, error: ProviderError) -> None:
-        super().__init__(error.code.name)
-        self.error = error
-
-
-async def _relay(flight: Flight, job: Job, provider: ChatProvider, key: CacheKey) -> bool:
-    """Stream one provider's answer to the flight. True when a done/error event ended the flight."""
-    coalescer = Coalescer(flight, settings.READINGS_COALESCE_MS)
-    stream = provider.stream(job.messages, max_tokens=job.max_tokens)
-    try:
-        async for piece in stream:
-            if piece:
-                await coalescer.add(piece)
-        await coalescer.finish()
-        if not coalescer.text.strip():
-            raise ProviderError(ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True)
-    except ProviderError as error:
-        # The provider already fed its breaker and the error metrics (unse.ai.providers).
-        if not coalescer.started:
-            raise _Failed(error) from error
-        # Text already reached the user: no silent switch to another answer; nothing is stored.
-        logger.warning("provider %s failed mid-stream (%s); partial answer not stored", provider.name, error.code.name)
-        await flight.publish(error_event(error.code, retry_after=error.retry_after))
-        return True
-    finally:
-        await stream.aclose()
-    usage = stream.usage
-    prompt_tokens = usage.prompt_tokens if usage is not None else 0
-    completion_tokens = usage.completion_tokens if usage is not None else 0
-    await token_budget_spend(prompt_tokens + completion_tokens)
-    text = coalescer.text
-    findings = grounding_findings(text, job.truth)
-    usage_data = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
-    by = generated_by(GeneratedBy.AI, provider=provider.name, model=provider.model)
-    if findings:
-        logger.warning(
-            "grounding check failed for %s/%s: %s", provider.name, provider.model, [f.as_dict() for f in findings]
-        )
-        metrics.GROUNDING_FAILURES.labels(provider.name).inc()
-        await flight.publish(notice_event(GROUNDING_NOTICE_CODE, details={"findings": [f.as_dict() for f in findings]}))
-        await flight.publish(_done(None, usage_data, by, stored=False))
-        return True
-    reading_id = await _store(
-        key,
-        text=text,
-        facts=job.facts,
-        provider=provider.name,
-        model=provider.model,
-        generated=GeneratedBy.AI,
-        prompt_tokens=prompt_tokens,
-        completion_tokens=completion_tokens,
-    )
-    await flight.publish(_done(reading_id, usage_data, by, stored=reading_id is not None))
-    return True
-
-
-def _done(reading_id: str | None, usage: dict[str, int], by: dict[str, Any], *, stored: bool) -> ReadingEvent:
-    return ReadingEvent.make(
+def _done(reading_id: str | None, usage: dict[str, int], by: dict[str, Any], *, stored: bool) -> StreamEvent:
+    return StreamEvent.make(
         EventName.DONE, {"reading_id": reading_id, "usage": usage, "generated_by": by, "stored": stored}
     )
 
 
-async def _store(key: CacheKey, **fields: Any) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """The columns of a stored reading besides its key."""
+
+    text: str
+    facts: dict[str, Any]
+    provider: str
+    model: str
+    generated: GeneratedBy
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+async def _store(key: CacheKey, row: _Row) -> str | None:
     try:
-        return await db_call(_store_sync, key, **fields)
+        return await db_call(_store_sync, key, row)
     except Exception:
         # The user already has the text; a failed write only costs a later cache miss.
         logger.exception("storing the reading failed")
         return None
 
 
-def _store_sync(
-    key: CacheKey,
-    *,
-    text: str,
-    facts: dict[str, Any],
-    provider: str,
-    model: str,
-    generated: GeneratedBy,
-    prompt_tokens: int,
-    completion_tokens: int,
-) -> str:
+def _store_sync(key: CacheKey, row: _Row) -> str:
     digest = key.digest
     try:
         reading = Reading.objects.create(
@@ -221,15 +91,15 @@ def _store_sync(
             mode=key.mode.value,
             prompt_version=key.prompt_version,
             model=key.model,
-            provider=provider,
+            provider=row.provider,
             period=key.period,
-            generated_by=generated,
-            text=text,
+            generated_by=row.generated,
+            text=row.text,
             # Rendered once here (off the event loop), so that every cache hit serves it as stored.
-            **html_fields(text),
-            facts=facts,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
+            **html_fields(row.text),
+            facts=row.facts,
+            prompt_tokens=row.prompt_tokens,
+            completion_tokens=row.completion_tokens,
         )
     except IntegrityError:
         # Another worker stored the same key first (its flight lock expired): first writer wins.
@@ -241,32 +111,47 @@ async def emit_builtin(flight: Flight, job: Job) -> None:
     """The built-in rule-based reading through the same delta path, stored under its own key."""
     text = job.builtin_text()
     for start in range(0, len(text), BUILTIN_PIECE_CHARS):
-        await flight.publish(ReadingEvent.make(EventName.DELTA, {"text": text[start : start + BUILTIN_PIECE_CHARS]}))
-    reading_id = await _store(
-        job.builtin_key,
-        text=text,
-        facts=job.facts,
-        provider="builtin",
-        model=job.builtin_model,
-        generated=GeneratedBy.RULES,
-        prompt_tokens=0,
-        completion_tokens=0,
+        await flight.publish(delta_event(text[start : start + BUILTIN_PIECE_CHARS]))
+    row = _Row(
+        text=text, facts=job.facts, provider="builtin", model=job.builtin_model, generated=GeneratedBy.RULES
     )
+    reading_id = await _store(job.builtin_key, row)
     by = generated_by(GeneratedBy.RULES, provider="builtin", model=job.builtin_model)
-    await flight.publish(
-        _done(reading_id, {"prompt_tokens": 0, "completion_tokens": 0}, by, stored=reading_id is not None)
-    )
+    await flight.publish(_done(reading_id, dict(NO_USAGE), by, stored=reading_id is not None))
 
 
 async def _fallback(flight: Flight, job: Job, code: ErrorCode, *, retry_after: float | None = None) -> None:
-    from unse.ops.selectors import switch_get  # operators' console switch (env default)
-
+    # The operators' console may switch the built-in fallback off (its environment default otherwise).
     if not switch_get("readings.fallback_builtin"):
         await flight.publish(error_event(code, retry_after=retry_after))
         return
     metrics.FALLBACKS.labels(code.name).inc()
     await flight.publish(notice_event(code.name))
     await emit_builtin(flight, job)
+
+
+async def _finish(flight: Flight, job: Job, answer: RelayAnswer) -> None:
+    provider = answer.provider
+    by = generated_by(GeneratedBy.AI, provider=provider.name, model=provider.model)
+    if answer.findings:
+        found = [f.as_dict() for f in answer.findings]
+        logger.warning("grounding check failed for %s/%s: %s", provider.name, provider.model, found)
+        metrics.GROUNDING_FAILURES.labels(provider.name).inc()
+        await flight.publish(notice_event(GROUNDING_NOTICE_CODE, details={"findings": found}))
+        await flight.publish(_done(None, answer.usage, by, stored=False))
+        return
+    key = next(key for candidate, key in job.ai_keys if candidate is provider)
+    row = _Row(
+        text=answer.text,
+        facts=job.facts,
+        provider=provider.name,
+        model=provider.model,
+        generated=GeneratedBy.AI,
+        prompt_tokens=answer.prompt_tokens,
+        completion_tokens=answer.completion_tokens,
+    )
+    reading_id = await _store(key, row)
+    await flight.publish(_done(reading_id, answer.usage, by, stored=reading_id is not None))
 
 
 async def generate(flight: Flight, job: Job) -> None:
@@ -276,18 +161,17 @@ async def generate(flight: Flight, job: Job) -> None:
     if not job.ai_keys:
         await emit_builtin(flight, job)
         return
-    if await token_budget_remaining() <= 0:
-        metrics.BUDGET_EXHAUSTED.inc()
-        await _fallback(flight, job, ErrorCode.AI_QUOTA)
-        return
-    last: ProviderError | None = None
-    for provider, key in job.ai_keys:
-        # An open breaker makes the provider fail at once with AI_UNAVAILABLE: on to the next one.
-        try:
-            if await _relay(flight, job, provider, key):
-                return
-        except _Failed as failed:
-            last = failed.error
-            logger.warning("provider %s failed before the first token: %s", provider.name, last.code.name)
-    code = last.code if last is not None else ErrorCode.AI_UNAVAILABLE
-    await _fallback(flight, job, code, retry_after=last.retry_after if last is not None else None)
+    relay = ProviderRelay(
+        [provider for provider, _ in job.ai_keys],
+        job.messages,
+        max_tokens=job.max_tokens,
+        coalesce_ms=settings.READINGS_COALESCE_MS,
+        truth=job.truth,
+    )
+    async for event in relay.events():
+        if event is not None:
+            await flight.publish(event)
+    if relay.answer is not None:
+        await _finish(flight, job, relay.answer)
+    elif relay.failure is not None:
+        await _fallback(flight, job, relay.failure.code, retry_after=relay.failure.retry_after)

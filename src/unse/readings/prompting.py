@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from unse.ai.providers import Message
 from unse.readings.keys import Kind, Mode, Topic, engine_version
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
@@ -58,7 +59,7 @@ def prompt_template(kind: Kind, topic: Topic, mode: Mode) -> PromptTemplate:
     )
 
 
-def build_messages(template: PromptTemplate, facts: Mapping[str, Any]) -> list[dict[str, str]]:
+def build_messages(template: PromptTemplate, facts: Mapping[str, Any]) -> list[Message]:
     """System prompt + one user message: the question and the FACTS JSON block (nothing else)."""
     # Insertion order (not sorted): the core facts (일간, 기둥, 오행 개수) come first, as built by facts.py.
     facts_json = orjson.dumps(dict(facts)).decode()

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from unse.core.errors import ErrorCode, ServiceError
 from unse.readings.keys import Kind, Topic
-from unse.readings.services import ReadingResult, ReadingSession, reading_get_or_create, reading_open
+from unse.readings.requests import ReadingRequest, reading_request
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,49 +111,7 @@ def facts_path_exists(facts: Mapping[str, Any], path: str) -> bool:
     return True
 
 
-async def topic_reading_open(
-    *,
-    topic: str,
-    birth: Mapping[str, object],
-    mode: str,
-    user: Any,
-    client_subject: str,
-    request_id: str,
-    reference_date: date | None = None,
-) -> ReadingSession:
-    """The topic reading as a stream session (see `unse.readings.services.reading_open`)."""
+def topic_request(*, topic: str, birth: Mapping[str, object], mode: str) -> ReadingRequest:
+    """The `saju` reading request of a topic name from the URL (an unknown topic is NOT_FOUND)."""
     spec = topic_spec(topic=topic)
-    return await reading_open(
-        birth=birth,
-        kind=Kind.SAJU.value,
-        topic=spec.topic.value,
-        mode=mode,
-        user=user,
-        client_subject=client_subject,
-        request_id=request_id,
-        reference_date=reference_date,
-    )
-
-
-async def topic_reading_get_or_create(
-    *,
-    topic: str,
-    birth: Mapping[str, object],
-    mode: str,
-    user: Any,
-    client_subject: str,
-    request_id: str,
-    reference_date: date | None = None,
-) -> ReadingResult:
-    """The whole topic reading (cached or generated); errors are raised as ServiceError."""
-    spec = topic_spec(topic=topic)
-    return await reading_get_or_create(
-        birth=birth,
-        kind=Kind.SAJU.value,
-        topic=spec.topic.value,
-        mode=mode,
-        user=user,
-        client_subject=client_subject,
-        request_id=request_id,
-        reference_date=reference_date,
-    )
+    return reading_request(birth=birth, kind=Kind.SAJU.value, topic=spec.topic.value, mode=mode)

@@ -112,9 +112,9 @@ def chart_page_build(*, birth: Mapping[str, object], reference: date) -> ChartPa
     """Compute the chart of a birth mapping; raises `saju.errors.SajuError` (InvalidBirth) on bad input."""
     birth_input = BirthInput.from_mapping(birth)
     chart = chart_from_birth(birth_input)
-    analysis_doc = analysis_to_json(analyze(chart, reference=reference))
+    analysis_doc: dict[str, Any] = analysis_to_json(analyze(chart, reference=reference))
     chart_doc = chart_to_json(chart)
-    pillars = analysis_doc["pillars"]
+    pillars: dict[str, Any] = analysis_doc["pillars"]
     columns = tuple(
         PillarColumn(key=key, title=POSITION_TITLES[key], known=key in pillars, data=pillars.get(key, {}))
         for key in DISPLAY_ORDER

@@ -13,12 +13,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from saju import errors as engine_errors
-from saju.analysis import today_kst
 from saju.errors import SajuError
-from unse.accounts.selectors import profile_birth_mapping, profile_default_get
+from unse.accounts.selectors.profiles import profile_birth_mapping, profile_default_get
 from unse.chats.selectors import chat_detail, chat_page
+from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm
+from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode
-from unse.web.forms import DAY_CHANGES, TIME_BASES, BirthForm
 from unse.web.selectors import birth_defaults, chart_page_build, today_page_build
 
 # URL names of the JSON API endpoints the pages talk to (django-ninja names them after the handlers).
@@ -108,7 +108,7 @@ async def chart(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _form_error_response(request, form, None, nav="chart")
     try:
-        page = chart_page_build(birth=form.birth_mapping(), reference=today_kst())
+        page = chart_page_build(birth=form.birth_mapping(), reference=kst_today())
     except SajuError as exc:
         return _form_error_response(request, form, exc, nav="chart")
     context = {
@@ -135,7 +135,7 @@ async def chart(request: HttpRequest) -> HttpResponse:
 async def today(request: HttpRequest) -> HttpResponse:
     """오늘의 운세: from the form's birth (anyone), or from the default profile of a logged-in user
     (then the reading is the stored one the nightly batch made, answered at once)."""
-    day = today_kst()
+    day = kst_today()
     if request.GET:
         form = BirthForm(request.GET, engine_defaults=birth_defaults())
         if not form.is_valid():

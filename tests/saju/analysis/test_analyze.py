@@ -19,11 +19,31 @@ def test_chart_1990_05_15_ten_gods_stages_and_stars() -> None:
     pillars = doc["pillars"]
     assert isinstance(pillars, dict)
     assert [pillars[k]["hanja"] for k in ("year", "month", "day", "hour")] == ["庚午", "辛巳", "庚辰", "癸未"]
-    assert [pillars[k]["stem_ten_god"] for k in ("year", "month", "day", "hour")] == ["비견", "겁재", "일원", "상관"]
-    assert [pillars[k]["branch_ten_god"] for k in ("year", "month", "day", "hour")] == ["정관", "편관", "편인", "정인"]
+    assert [pillars[k]["stem_ten_god"] for k in ("year", "month", "day", "hour")] == [
+        "비견",
+        "겁재",
+        "일원",
+        "상관",
+    ]
+    assert [pillars[k]["branch_ten_god"] for k in ("year", "month", "day", "hour")] == [
+        "정관",
+        "편관",
+        "편인",
+        "정인",
+    ]
     # 庚: 長生 巳, 沐浴 午, 養 辰, 冠帶 未.
-    assert [pillars[k]["twelve_stage"] for k in ("year", "month", "day", "hour")] == ["목욕", "장생", "양", "관대"]
-    assert [pillars[k]["nayin"]["hanja"] for k in ("year", "month", "day", "hour")] == ["路傍土", "白蠟金", "白蠟金", "楊柳木"]
+    assert [pillars[k]["twelve_stage"] for k in ("year", "month", "day", "hour")] == [
+        "목욕",
+        "장생",
+        "양",
+        "관대",
+    ]
+    assert [pillars[k]["nayin"]["hanja"] for k in ("year", "month", "day", "hour")] == [
+        "路傍土",
+        "白蠟金",
+        "白蠟金",
+        "楊柳木",
+    ]
     assert doc["gongmang"] == {"by_day": ["申", "酉"], "by_year": ["戌", "亥"], "rule": "순중공망(旬中空亡)"}
     stars = {s["name"] for s in doc["shinsal"]}  # type: ignore[union-attr]
     assert {"천을귀인", "괴강살", "학당귀인"} <= stars  # 庚→未 천을, 庚辰 괴강, 庚 장생 巳
@@ -36,8 +56,21 @@ def test_chart_1990_05_15_ten_gods_stages_and_stars() -> None:
 def test_json_is_complete_and_serializable() -> None:
     doc = analysis_to_json(analyze(real_chart("1987-05-10T03:30:00", "male"), reference=REF))
     for key in (
-        "day_master", "pillars", "ten_gods", "relations", "shinsal", "gongmang", "elements", "strength",
-        "yongsin", "daewoon", "sewoon", "wolwoon", "iljin", "rules", "current_month",
+        "day_master",
+        "pillars",
+        "ten_gods",
+        "relations",
+        "shinsal",
+        "gongmang",
+        "elements",
+        "strength",
+        "yongsin",
+        "daewoon",
+        "sewoon",
+        "wolwoon",
+        "iljin",
+        "rules",
+        "current_month",
     ):
         assert key in doc
     text = json.dumps(doc, ensure_ascii=False)
@@ -67,7 +100,10 @@ def test_strength_extremes_and_yongsin_method() -> None:
     # 甲 day master surrounded by 木 and 水: very strong → 관성(金) or 재성 as 용신, never 인성.
     strong = analyze(bare("壬寅 壬寅 甲寅 甲子"), reference=REF)
     assert strong.strength.band in (StrengthBand.STRONG, StrengthBand.EXTREMELY_STRONG)
-    assert strong.yongsin.primary.group.value in ("관성", "재성", "식상") or strong.yongsin.primary.method == "종격"
+    assert (
+        strong.yongsin.primary.group.value in ("관성", "재성", "식상")
+        or strong.yongsin.primary.method == "종격"
+    )
     # 甲 among 金 and 土: weak → 인성 or 비겁.
     weak = analyze(bare("庚申 辛酉 甲申 戊辰"), reference=REF)
     assert weak.strength.is_weak

@@ -43,7 +43,19 @@ def test_direction_for_every_year_stem_and_gender(stem: Stem, male: bool) -> Non
 
 @pytest.mark.parametrize(
     ("days", "korean", "floor"),
-    [(0, 1, 0), (1, 1, 0), (2, 1, 0), (3, 1, 1), (4, 1, 1), (5, 2, 1), (6, 2, 2), (7, 2, 2), (8, 3, 2), (29, 10, 9), (30, 10, 10)],
+    [
+        (0, 1, 0),
+        (1, 1, 0),
+        (2, 1, 0),
+        (3, 1, 1),
+        (4, 1, 1),
+        (5, 2, 1),
+        (6, 2, 2),
+        (7, 2, 2),
+        (8, 3, 2),
+        (29, 10, 9),
+        (30, 10, 10),
+    ],
 )
 def test_daewoon_number_korean_rounding_and_floor(days: int, korean: int, floor: int) -> None:
     interval = timedelta(days=days, hours=1)

@@ -96,4 +96,7 @@ def test_outside_pillar_completes_a_triple_and_is_labelled() -> None:
     clash = [r for r in relations_against(natal, "일진", Pillar.parse("甲子")) if r.kind is K.CLASH]
     assert {r.members for r in clash} == {("일진지", "일지"), ("일진지", "시지")}
     # Only relations that involve the outside pillar are reported.
-    assert all(any(m.startswith("일진") for m in r.members) for r in relations_against(natal, "일진", Pillar.parse("甲子")))
+    assert all(
+        any(m.startswith("일진") for m in r.members)
+        for r in relations_against(natal, "일진", Pillar.parse("甲子"))
+    )

@@ -51,7 +51,14 @@ def test_woldeok_from_month_trine() -> None:
 
 
 def test_every_hit_carries_its_rule_text() -> None:
-    for h in find_shinsal([("년", Pillar.parse("甲辰")), ("월", Pillar.parse("丙寅")), ("일", Pillar.parse("庚戌")), ("시", Pillar.parse("丁亥"))]):
+    for h in find_shinsal(
+        [
+            ("년", Pillar.parse("甲辰")),
+            ("월", Pillar.parse("丙寅")),
+            ("일", Pillar.parse("庚戌")),
+            ("시", Pillar.parse("丁亥")),
+        ]
+    ):
         assert h.rule.rule and h.rule.name and h.basis
 
 

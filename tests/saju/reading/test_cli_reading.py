@@ -11,7 +11,9 @@ import pytest
 from saju.cli import main
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes | None = None) -> tuple[int, str, str]:
+def run(
+    argv: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes | None = None
+) -> tuple[int, str, str]:
     buffer = io.BytesIO()
 
     class Out:
@@ -36,7 +38,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes | None
 
 
 def test_reading_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["reading", "1990-05-15 14:30", "--gender", "female", "--reference", "2026-11-24"], capsys)
+    code, out, _ = run(
+        ["reading", "1990-05-15 14:30", "--gender", "female", "--reference", "2026-11-24"], capsys
+    )
     assert code == 0
     assert out.startswith("# 사주 풀이 (2026-11-24 기준)")
     assert "## 2026년 세운" in out
@@ -48,7 +52,9 @@ def test_reading_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_reading_daily(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["reading", "1990-05-15 14:30", "--gender", "female", "--daily", "2026-11-24", "--json"], capsys)
+    code, out, _ = run(
+        ["reading", "1990-05-15 14:30", "--gender", "female", "--daily", "2026-11-24", "--json"], capsys
+    )
     assert code == 0 and json.loads(out)["pillar"] == "壬寅"
 
 
@@ -68,7 +74,9 @@ def test_chart_terminal_shows_analysis_tables(capsys: pytest.CaptureFixture[str]
 
 
 def test_chart_json_and_batch_with_analysis_and_reading(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["chart", "1990-05-15 14:30", "--gender", "female", "--json", "--with", "analysis"], capsys)
+    code, out, _ = run(
+        ["chart", "1990-05-15 14:30", "--gender", "female", "--json", "--with", "analysis"], capsys
+    )
     doc = json.loads(out)
     assert doc["analysis"]["pillars"]["day"]["hanja"] == "庚辰"
     lines = b'{"datetime": "1990-05-15T14:30:00", "gender": "male"}\n{"datetime": "bad"}\n'

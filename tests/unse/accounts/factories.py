@@ -9,7 +9,7 @@ import factory
 from allauth.account.models import EmailAddress
 
 from unse.accounts.models import Colour, FavouriteDate, Profile, Relation, User
-from unse.accounts.services import birth_normalize
+from unse.accounts.services.profiles import birth_normalize
 
 PASSWORD = "saju-테스트-비밀번호-2026"
 
@@ -39,7 +39,9 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"프로필{n}")
     relation = Relation.SELF
     birth = factory.LazyFunction(
-        lambda: birth_normalize(birth={"datetime": "1990-05-15T14:30", "calendar": "solar", "gender": "female"})
+        lambda: birth_normalize(
+            birth={"datetime": "1990-05-15T14:30", "calendar": "solar", "gender": "female"}
+        )
     )
     is_default = False
 

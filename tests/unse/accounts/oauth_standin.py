@@ -39,7 +39,11 @@ class StandIn:
         self.users[f"tok-{code}"] = {"id": uid, "email": email, "verified_email": True, "name": "구글사용자"}
 
     def naver_user(self, code: str, *, uid: str, email: str) -> None:
-        self.users[f"tok-{code}"] = {"resultcode": "00", "message": "success", "response": {"id": uid, "email": email}}
+        self.users[f"tok-{code}"] = {
+            "resultcode": "00",
+            "message": "success",
+            "response": {"id": uid, "email": email},
+        }
 
 
 def _handler(standin: StandIn) -> type[BaseHTTPRequestHandler]:

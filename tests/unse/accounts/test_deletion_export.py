@@ -21,7 +21,9 @@ from unse.accounts.models import (
     Profile,
     User,
 )
-from unse.accounts.services import activity_record, api_key_set, user_delete
+from unse.accounts.services.activity import activity_record
+from unse.accounts.services.api_keys import api_key_set
+from unse.accounts.services.deletion import user_delete
 
 from .factories import PASSWORD, FavouriteFactory, ProfileFactory, UserFactory
 
@@ -30,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 def _full_user():
     user = UserFactory(email="same@example.com")
-    ProfileFactory(user=user, is_default=True, birth={"datetime": "1990-05-15T14:30:00", "birthplace": "대전"})
+    ProfileFactory(
+        user=user, is_default=True, birth={"datetime": "1990-05-15T14:30:00", "birthplace": "대전"}
+    )
     FavouriteFactory(user=user, label="결혼기념일")
     api_key_set(user=user, key="sk-delete-me-12345678")
     ConsentRecord.objects.create(user=user, kind=ConsentKind.PRIVACY_REQUIRED, policy_version="v1")
@@ -63,7 +67,9 @@ def test_delete_purges_personal_data_and_frees_the_email_and_social_account(clie
     client.force_login(user)
     page = client.get("/me/delete/")
     assert "되돌릴 수 없습니다" in page.content.decode()
-    assert client.post("/me/delete/", {"confirm": "아니요"}).status_code == 200  # wrong phrase: nothing happens
+    assert (
+        client.post("/me/delete/", {"confirm": "아니요"}).status_code == 200
+    )  # wrong phrase: nothing happens
     assert User.objects.get(pk=user.pk).deleted_at is None
 
     response = client.post("/me/delete/", {"confirm": "탈퇴"})
@@ -71,7 +77,15 @@ def test_delete_purges_personal_data_and_frees_the_email_and_social_account(clie
     gone = User.objects.get(pk=user.pk)
     assert gone.deleted_at is not None and gone.email == "" and not gone.is_active
     assert gone.username.startswith("deleted-") and not gone.has_usable_password()
-    for model in (Profile, FavouriteDate, PersonalApiKey, ConsentRecord, ActivityEvent, EmailAddress, SocialAccount):
+    for model in (
+        Profile,
+        FavouriteDate,
+        PersonalApiKey,
+        ConsentRecord,
+        ActivityEvent,
+        EmailAddress,
+        SocialAccount,
+    ):
         assert not model.objects.filter(user=user).exists(), model
     assert client.get("/api/v1/me").status_code == 401  # the session is gone too
 
@@ -88,9 +102,13 @@ def test_delete_over_the_api_and_old_sessions_die(client):
     other_device = Client()
     other_device.force_login(user)
     client.force_login(user)
-    bad = client.post("/api/v1/me/delete", data=json.dumps({"confirm": "네"}), content_type="application/json")
+    bad = client.post(
+        "/api/v1/me/delete", data=json.dumps({"confirm": "네"}), content_type="application/json"
+    )
     assert bad.status_code == 400
-    response = client.post("/api/v1/me/delete", data=json.dumps({"confirm": "탈퇴"}), content_type="application/json")
+    response = client.post(
+        "/api/v1/me/delete", data=json.dumps({"confirm": "탈퇴"}), content_type="application/json"
+    )
     assert response.status_code == 204
     assert other_device.get("/api/v1/me").status_code == 401
     assert not Profile.objects.exists()
@@ -128,10 +146,12 @@ def test_delete_unverified_users_dry_run_then_real(capsys):
 def test_children_without_guardian_consent_are_removed_after_the_period(capsys):
     from unse.accounts.forms import ConsentChoices
     from unse.accounts.models import GuardianConsent
-    from unse.accounts.services import consent_record_signup
+    from unse.accounts.services.consent import consent_record_signup
 
     waiting = UserFactory()  # verified e-mail, but the guardian never answered
-    consent_record_signup(user=waiting, request=None, choices=ConsentChoices(True, "보호자", "g@example.com", False))
+    consent_record_signup(
+        user=waiting, request=None, choices=ConsentChoices(True, "보호자", "g@example.com", False)
+    )
     call_command("delete_unverified_users", "--days", "3")
     assert User.objects.filter(pk=waiting.pk).exists()  # still within the consent period
     GuardianConsent.objects.update(requested_at=timezone.now() - timedelta(days=8))

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from unse.accounts.models import SavedReading, Share
-from unse.accounts.services import saved_reading_create, share_create, user_delete
+from unse.accounts.services.deletion import user_delete
+from unse.accounts.services.library import saved_reading_create, share_create
 from unse.readings.models import Reading
 
 from .factories import ProfileFactory, UserFactory
@@ -53,7 +54,12 @@ def _json(client, method, path, payload=None):
 def test_save_list_view_and_delete_over_the_api(client, owner):
     profile = ProfileFactory(user=owner, label="나", is_default=True)
     reading = _reading()
-    created = _json(client, "post", "/api/v1/me/saved", {"reading_id": reading.public_id, "profile_id": str(profile.public_id)})
+    created = _json(
+        client,
+        "post",
+        "/api/v1/me/saved",
+        {"reading_id": reading.public_id, "profile_id": str(profile.public_id)},
+    )
     assert created.status_code == 201
     body = created.json()
     assert body["title"] == "나 · 사주 풀이" and body["pillars"] == PILLARS and "결단력" in body["text"]
@@ -104,7 +110,9 @@ def test_library_lists_run_a_constant_number_of_queries(client, owner, path, dja
 
 def test_share_page_has_og_tags_no_birth_and_an_unguessable_token(client, owner):
     profile = ProfileFactory(user=owner, birth={"datetime": "1990-05-15T14:30:00", "calendar": "solar"})
-    saved = saved_reading_create(user=owner, reading_public_id=_reading().public_id, profile_public_id=profile.public_id)
+    saved = saved_reading_create(
+        user=owner, reading_public_id=_reading().public_id, profile_public_id=profile.public_id
+    )
     made = _json(client, "post", f"/api/v1/me/saved/{saved.public_id}/shares", {})
     assert made.status_code == 201
     url = made.json()["url"]
@@ -126,7 +134,9 @@ def test_share_page_has_og_tags_no_birth_and_an_unguessable_token(client, owner)
 
 def test_birth_is_shown_only_when_the_owner_opted_in(client, owner):
     profile = ProfileFactory(user=owner, birth={"datetime": "1990-05-15T14:30:00", "calendar": "solar"})
-    saved = saved_reading_create(user=owner, reading_public_id=_reading().public_id, profile_public_id=profile.public_id)
+    saved = saved_reading_create(
+        user=owner, reading_public_id=_reading().public_id, profile_public_id=profile.public_id
+    )
     response = client.post(f"/me/library/{saved.public_id}/share/", {"include_birth": "on"})
     assert response.status_code == 302
     share = Share.objects.get()
@@ -168,7 +178,12 @@ def test_foreign_share_management_id_is_404(client, owner):
 
 def test_foreign_profile_cannot_be_attached_to_a_saved_reading(client, owner):
     foreign = ProfileFactory()
-    response = _json(client, "post", "/api/v1/me/saved", {"reading_id": _reading().public_id, "profile_id": str(foreign.public_id)})
+    response = _json(
+        client,
+        "post",
+        "/api/v1/me/saved",
+        {"reading_id": _reading().public_id, "profile_id": str(foreign.public_id)},
+    )
     assert response.status_code == 404 and not SavedReading.objects.exists()
 
 

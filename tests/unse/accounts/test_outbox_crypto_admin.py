@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from unse.accounts.crypto import DecryptionError
 from unse.accounts.models import AdminAccessLog, EmailOutbox, OutboxStatus, Profile
-from unse.accounts.services import outbox_deliver, outbox_deliver_due, outbox_enqueue
+from unse.accounts.services.outbox import outbox_deliver, outbox_deliver_due, outbox_enqueue
 
 from .factories import ProfileFactory, UserFactory
 
@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 def _enqueue(django_capture_on_commit_callbacks, *, execute=True):
     with django_capture_on_commit_callbacks(execute=execute):
         return outbox_enqueue(
-            message=EmailMessage(subject="제목", body="본문", to=["to@example.com"]), template="t", user_id=None
+            message=EmailMessage(subject="제목", body="본문", to=["to@example.com"]),
+            template="t",
+            user_id=None,
         )
 
 
@@ -59,11 +61,13 @@ def test_outbox_sends_once_even_when_kicked_twice(django_capture_on_commit_callb
 def test_outbox_row_not_written_on_rollback(django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                _enqueue(django_capture_on_commit_callbacks, execute=False)
-                raise RuntimeError("rolled back")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _enqueue(django_capture_on_commit_callbacks, execute=False)
+        raise RuntimeError("rolled back")
     assert EmailOutbox.objects.count() == 0 and callbacks == [] and mail.outbox == []
 
 
@@ -85,9 +89,11 @@ def test_key_rotation_reencrypts_and_old_key_can_be_dropped():
         call_command("rotate_field_encryption")
     with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
         assert Profile.objects.get(pk=profile.pk).birth["datetime"] == "1990-05-15T14:30:00"
-    with override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]):
-        with pytest.raises(DecryptionError):
-            Profile.objects.get(pk=profile.pk)
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode()]),
+        pytest.raises(DecryptionError),
+    ):
+        Profile.objects.get(pk=profile.pk)
 
 
 def test_missing_keys_fail_the_system_check_outside_dev():
@@ -109,7 +115,11 @@ def test_admin_views_of_personal_data_are_logged(client):
     assert detail.status_code == 200
     assert "1990" not in detail.content.decode() and "광주" not in detail.content.decode()
     assert client.get(f"/admin/accounts/user/{profile.user_id}/change/").status_code == 200
-    logs = list(AdminAccessLog.objects.order_by("id").values_list("staff_username", "action", "model_label", "object_id"))
+    logs = list(
+        AdminAccessLog.objects.order_by("id").values_list(
+            "staff_username", "action", "model_label", "object_id"
+        )
+    )
     assert logs == [
         (staff.username, "list", "accounts.Profile", ""),
         (staff.username, "view", "accounts.Profile", str(profile.pk)),
@@ -119,7 +129,7 @@ def test_admin_views_of_personal_data_are_logged(client):
 
 def test_raw_guardian_email_is_not_stored_in_clear(client):
     from unse.accounts.forms import ConsentChoices
-    from unse.accounts.services import consent_record_signup
+    from unse.accounts.services.consent import consent_record_signup
 
     user = UserFactory()
     consent_record_signup(

@@ -77,7 +77,8 @@ async def test_signup_verify_login_next_and_logout(async_client):
     assert (await async_client.get("/api/v1/me")).status_code == 401
 
     response = await async_client.post(
-        "/accounts/login/?next=/me/favourites/", {"login": email, "password": PASSWORD, "next": "/me/favourites/"}
+        "/accounts/login/?next=/me/favourites/",
+        {"login": email, "password": PASSWORD, "next": "/me/favourites/"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/me/favourites/"
@@ -113,17 +114,17 @@ async def test_signup_without_privacy_consent_creates_nothing(async_client):
 
 async def test_signup_rolls_back_user_and_outbox_together(async_client):
     """A failure after the outbox row was written leaves neither the account nor the mail (seed 002 #5)."""
-    from unse.accounts import services
+    from unse.accounts import adapters
 
     email = _email()
-    original = services.outbox_enqueue
+    original = adapters.outbox_enqueue
     written = []
 
     def enqueue_then_fail(**kwargs):
         written.append(original(**kwargs))
         raise RuntimeError("the database went away after the outbox row")
 
-    with mock.patch.object(services, "outbox_enqueue", enqueue_then_fail):
+    with mock.patch.object(adapters, "outbox_enqueue", enqueue_then_fail):
         async_client.raise_request_exception = False
         response = await async_client.post("/accounts/signup/", _signup_data(email))
     assert response.status_code == 500
@@ -144,7 +145,7 @@ async def test_mail_failure_keeps_account_with_pending_mail(async_client):
     row = await sync_to_async(EmailOutbox.objects.get)(to_email=email)
     assert row.attempts == 1 and "smtp down" in row.last_error
 
-    from unse.accounts.services import outbox_deliver_due
+    from unse.accounts.services.outbox import outbox_deliver_due
 
     await sync_to_async(EmailOutbox.objects.update)(next_attempt_at=row.created_at)
     run = await sync_to_async(outbox_deliver_due)()
@@ -196,7 +197,8 @@ async def test_under_14_missing_guardian_is_a_form_error(async_client):
 async def test_under_14_refused_when_configured(async_client):
     email = _email()
     response = await async_client.post(
-        "/accounts/signup/", _signup_data(email, age_group="under14", guardian_name="김", guardian_email=_email())
+        "/accounts/signup/",
+        _signup_data(email, age_group="under14", guardian_name="김", guardian_email=_email()),
     )
     assert response.status_code == 200
     assert "만 14세 미만은 가입할 수 없습니다" in response.content.decode()
@@ -208,7 +210,9 @@ async def test_failed_logins_lock_the_account_then_the_ip(async_client):
     await async_client.post("/accounts/signup/", _signup_data(email))
     await sync_to_async(EmailAddress.objects.filter(email=email).update)(verified=True)
     for _ in range(5):
-        response = await async_client.post("/accounts/login/", {"login": email, "password": "wrong-password-1"})
+        response = await async_client.post(
+            "/accounts/login/", {"login": email, "password": "wrong-password-1"}
+        )
         assert response.status_code == 200
     # Even the right password is refused now: brute force cannot reach it.
     response = await async_client.post("/accounts/login/", {"login": email, "password": PASSWORD})
@@ -218,7 +222,9 @@ async def test_failed_logins_lock_the_account_then_the_ip(async_client):
 
     statuses = []
     for n in range(35):
-        response = await async_client.post("/accounts/login/", {"login": f"x{n}@example.com", "password": "nope-nope-1"})
+        response = await async_client.post(
+            "/accounts/login/", {"login": f"x{n}@example.com", "password": "nope-nope-1"}
+        )
         statuses.append(response.status_code)
     assert statuses[-1] == 429
     assert "요청이 너무 많습니다" in response.content.decode()

@@ -10,8 +10,8 @@ from asgiref.sync import sync_to_async
 from django.test import override_settings
 
 from unse.accounts.models import ConsentKind, ConsentRecord, User
-from unse.accounts.providers import provider_endpoints_apply
-from unse.accounts.services import user_delete
+from unse.accounts.services.deletion import user_delete
+from unse.accounts.social_providers import provider_endpoints_apply
 
 from .oauth_standin import oauth_standin
 
@@ -31,7 +31,9 @@ NO_GOOGLE = {**PROVIDERS, "google": {}}
 @pytest.fixture
 def standin():
     with oauth_standin() as server, override_settings(SOCIALACCOUNT_PROVIDERS=NO_GOOGLE):
-        provider_endpoints_apply({"kakao": server.base_url, "naver": server.base_url, "google": server.base_url})
+        provider_endpoints_apply(
+            {"kakao": server.base_url, "naver": server.base_url, "google": server.base_url}
+        )
         try:
             yield server
         finally:
@@ -60,11 +62,14 @@ async def test_kakao_signup_with_consent_then_lands_on_next(async_client, standi
 
     form = (await async_client.get("/accounts/3rdparty/signup/")).content.decode()
     assert "개인정보처리방침" in form and "kakao@example.com" in form
-    missing = await async_client.post("/accounts/3rdparty/signup/", {"email": "kakao@example.com", "age_group": "over14"})
+    missing = await async_client.post(
+        "/accounts/3rdparty/signup/", {"email": "kakao@example.com", "age_group": "over14"}
+    )
     assert missing.status_code == 200 and "동의해야 가입할 수 있습니다" in missing.content.decode()
 
     done = await async_client.post(
-        "/accounts/3rdparty/signup/", {"email": "kakao@example.com", "age_group": "over14", "agree_privacy": "on"}
+        "/accounts/3rdparty/signup/",
+        {"email": "kakao@example.com", "age_group": "over14", "agree_privacy": "on"},
     )
     assert done.status_code == 302 and done["Location"] == "/me/favourites/"
     me = await async_client.get("/api/v1/me")
@@ -86,7 +91,8 @@ async def test_same_kakao_account_signs_up_again_right_after_deletion(async_clie
     state = await _start(async_client, "kakao", "/me/")
     await async_client.get(f"/accounts/kakao/login/callback/?code=c1&state={state}")
     await async_client.post(
-        "/accounts/3rdparty/signup/", {"email": "again@example.com", "age_group": "over14", "agree_privacy": "on"}
+        "/accounts/3rdparty/signup/",
+        {"email": "again@example.com", "age_group": "over14", "agree_privacy": "on"},
     )
     first = await sync_to_async(User.objects.get)(email="again@example.com")
     await sync_to_async(user_delete)(user=first)
@@ -97,12 +103,16 @@ async def test_same_kakao_account_signs_up_again_right_after_deletion(async_clie
     callback = await async_client.get(f"/accounts/kakao/login/callback/?code=c2&state={state}")
     assert callback["Location"] == "/accounts/3rdparty/signup/"  # a new sign-up, not the deleted account
     done = await async_client.post(
-        "/accounts/3rdparty/signup/", {"email": "again@example.com", "age_group": "over14", "agree_privacy": "on"}
+        "/accounts/3rdparty/signup/",
+        {"email": "again@example.com", "age_group": "over14", "agree_privacy": "on"},
     )
     assert done.status_code == 302
     second = await sync_to_async(User.objects.get)(email="again@example.com", deleted_at__isnull=True)
     assert second.pk != first.pk
-    assert await sync_to_async(SocialAccount.objects.filter(uid="777").values_list("user_id", flat=True).get)() == second.pk
+    assert (
+        await sync_to_async(SocialAccount.objects.filter(uid="777").values_list("user_id", flat=True).get)()
+        == second.pk
+    )
 
 
 async def test_naver_forged_state_is_refused_and_real_state_works(async_client, standin):
@@ -137,7 +147,8 @@ async def test_google_signup_lands_on_next(async_client, standin):
         assert callback["Location"] == "/accounts/3rdparty/signup/"
         assert "code_verifier" in standin.token_requests[-1]  # PKCE is on
         done = await async_client.post(
-            "/accounts/3rdparty/signup/", {"email": "google@example.com", "age_group": "over14", "agree_privacy": "on"}
+            "/accounts/3rdparty/signup/",
+            {"email": "google@example.com", "age_group": "over14", "agree_privacy": "on"},
         )
     assert done.status_code == 302 and done["Location"] == "/me/library/"
     assert (await async_client.get("/api/v1/me")).json()["email"] == "google@example.com"

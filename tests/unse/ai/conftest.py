@@ -9,22 +9,11 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import redis
 
-from unse.ai import breaker, budget
 from unse.ai.providers import close_http_sessions
-from unse.ai.redis import close_ai_redis, reset_redis_state
+from unse.ai.redis import close_ai_redis
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_ai_state() -> Iterator[None]:
-    breaker._local.clear()
-    budget.token_budget_reset_local()
-    reset_redis_state()
-    yield
-    breaker._local.clear()
-    budget.token_budget_reset_local()
-    reset_redis_state()
+# (The AI state -- breaker, budget, Redis cool-downs -- is reset for every test by tests/unse/conftest.py.)
 
 
 @pytest.fixture

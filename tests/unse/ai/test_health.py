@@ -30,8 +30,10 @@ async def test_open_breaker_makes_ready_degraded_and_names_the_provider(async_cl
     assert response.status_code == 200
     assert body["status"] == "degraded"
     assert body["checks"]["ai_breaker"] == {
-        "status": "degraded", "required": False,
-        "latency_ms": body["checks"]["ai_breaker"]["latency_ms"], "detail": "primary: open",
+        "status": "degraded",
+        "required": False,
+        "latency_ms": body["checks"]["ai_breaker"]["latency_ms"],
+        "detail": "primary: open",
     }
 
     await breaker_reset(name)  # the operator's reset, no redeploy

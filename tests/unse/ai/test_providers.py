@@ -24,7 +24,10 @@ pytestmark = pytest.mark.usefixtures("ai_local", "ai_clients")
 
 FACTS_PROMPT: list[Message] = [
     {"role": "system", "content": "사주 상담가입니다."},
-    {"role": "user", "content": 'Q\n\nFACTS:\n{"day_master": "庚", "pillars": ["庚午", "辛巳", "庚辰", "丙子"]}'},
+    {
+        "role": "user",
+        "content": 'Q\n\nFACTS:\n{"day_master": "庚", "pillars": ["庚午", "辛巳", "庚辰", "丙子"]}',
+    },
 ]
 
 
@@ -65,6 +68,21 @@ async def test_coalescing_hands_over_fewer_pieces_with_the_same_text(fake_llm: F
     assert "".join(pieces) == "".join(exact)
     assert len(pieces) < len(exact)
     assert usage is not None and usage.completion_tokens == 60
+
+
+async def test_a_coalesced_answer_ends_when_the_response_ends_not_after_the_interval(
+    fake_llm: FakeLLMHandle,
+) -> None:
+    # Issue 15: the coalescer used to sleep out its whole interval after the last token before it read the
+    # end of the stream, so every answer ended up to one interval late. With an interval of a minute, the
+    # answer below can only finish promptly if the wait ends when the response does (its EOF): the guard
+    # timeout detects a failure, it orders nothing.
+    fake_llm.control(tokens=4, tps=20)
+    exact, _ = await _collect(_provider(fake_llm, coalesce_ms=0))
+    pieces, usage = await asyncio.wait_for(_collect(_provider(fake_llm, coalesce_ms=60_000)), timeout=30)
+    # The first token is handed over at once; everything after it, up to the end, in one read at EOF.
+    assert pieces == [exact[0], "".join(exact[1:])]
+    assert usage is not None and usage.completion_tokens == 4
 
 
 async def test_coalesced_failure_still_yields_the_text_before_it(fake_llm: FakeLLMHandle) -> None:
@@ -139,7 +157,9 @@ async def test_malformed_first_chunk_is_bad_response(fake_llm: FakeLLMHandle) ->
     assert tokens == []
 
 
-async def test_malformed_chunk_after_tokens_is_bad_response_after_first_token(fake_llm: FakeLLMHandle) -> None:
+async def test_malformed_chunk_after_tokens_is_bad_response_after_first_token(
+    fake_llm: FakeLLMHandle,
+) -> None:
     fake_llm.control(fault="malformed", malformed_after=3, tokens=20)
     error, tokens = await _failure(_provider(fake_llm))
     assert error.code is ErrorCode.AI_BAD_RESPONSE
@@ -166,8 +186,13 @@ async def test_whole_answer_timeout_after_first_token(fake_llm: FakeLLMHandle) -
 
 async def test_connection_refused_is_unavailable(closed_port: int) -> None:
     config = ProviderConfig(
-        name="nowhere", base_url=f"http://127.0.0.1:{closed_port}/v1", api_key="k", model="m",
-        max_retries=1, backoff_base=0.01, backoff_max=0.02,
+        name="nowhere",
+        base_url=f"http://127.0.0.1:{closed_port}/v1",
+        api_key="k",
+        model="m",
+        max_retries=1,
+        backoff_base=0.01,
+        backoff_max=0.02,
     )
     error, _ = await _failure(OpenAICompatibleProvider(config))
     assert error.code is ErrorCode.AI_UNAVAILABLE
@@ -208,7 +233,10 @@ async def test_failures_open_the_breaker_and_then_no_request_is_sent(
 
 
 def test_configured_providers_need_a_key(settings: Any, fake_llm: FakeLLMHandle) -> None:
-    settings.LLM_PROVIDERS = [fake_llm.provider_entry(name="a", api_key=""), fake_llm.provider_entry(name="b")]
+    settings.LLM_PROVIDERS = [
+        fake_llm.provider_entry(name="a", api_key=""),
+        fake_llm.provider_entry(name="b"),
+    ]
     providers = configured_providers()
     assert [p.name for p in providers] == ["b"]
     assert providers[0].builtin is False

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from unse.ai import metrics
-from unse.ai.ratelimit import RateDecision, client_subject, rate_limit_check, rate_limit_reset
+from unse.ai.ratelimit import RateDecision, rate_limit_check, rate_limit_reset
+from unse.core.request import client_subject
 
 pytestmark = pytest.mark.usefixtures("ai_clients")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unse.ai.sse import SSEEvent, SSEParser
+from unse.ai.sse_parser import SSEEvent, SSEParser
 
 STREAM = (
     b": keep-alive comment\n\n"

@@ -34,7 +34,7 @@ def fan_out(base_date: str) -> None:
 
 
 def report(base_date: str) -> None:
-    from unse.accounts.selectors import profile_birth_mapping, profile_default_get
+    from unse.accounts.selectors.profiles import profile_birth_mapping, profile_default_get
     from unse.fortunes.daily import daily_cache_keys
     from unse.fortunes.models import BatchRun
     from unse.fortunes.selectors import daily_target_id_pages

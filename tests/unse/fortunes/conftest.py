@@ -48,7 +48,7 @@ def make_target(
     from django.utils import timezone
 
     from unse.accounts.models import User
-    from unse.accounts.services import profile_create
+    from unse.accounts.services.profiles import profile_create
 
     user = User.objects.create_user(
         username=f"fortune{n}",
@@ -83,7 +83,7 @@ class Receiver(BaseHTTPRequestHandler):
     received: list[dict[str, object]] = []
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Receiver.received.append(json.loads(body))
         self.send_response(Receiver.status)

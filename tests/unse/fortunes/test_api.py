@@ -16,7 +16,7 @@ from django.test import AsyncClient as DjangoAsyncClient
 
 from tests.unse.fortunes.conftest import make_target
 from unse.accounts.models import User
-from unse.fortunes.batch import kst_today
+from unse.core.clock import kst_today
 from unse.readings.models import Reading
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def roomy_rate_limits(settings: Any) -> None:
     settings.RATE_LIMIT_ANON_GLOBAL = "100000/hour"
 
 
-def AsyncClient() -> DjangoAsyncClient:  # noqa: N802 - a fresh client address per test
+def AsyncClient() -> DjangoAsyncClient:
     return DjangoAsyncClient(
         REMOTE_ADDR=f"2001:db8:{secrets.randbelow(0xFFFF):x}:{secrets.randbelow(0xFFFF):x}::1"
     )

@@ -31,7 +31,7 @@ DEADLINE_SECONDS = 120
 @pytest.fixture
 def env(tmp_path: Path, private_redis: PrivateRedis) -> Iterator[dict[str, str]]:  # noqa: F811
     fake = subprocess.Popen(
-        [PY, "-m", "unse.fakellm", "--port", "0", "--ttft", "1.0", "--tokens", "20"],
+        [PY, "-m", "tools.fakellm", "--port", "0", "--ttft", "1.0", "--tokens", "20"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"},
         stdout=subprocess.PIPE,

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from tests.unse.fortunes.conftest import make_target
-from unse.fortunes.models import BatchFailure, BatchRun, BatchSource, BatchStatus
-from unse.fortunes.runs import (
+from unse.fortunes.batch.runs import (
     batch_chunks_create,
     batch_failure_clear,
     batch_failure_record,
@@ -16,8 +15,9 @@ from unse.fortunes.runs import (
     batch_run_create,
     batch_run_finalize_chunks,
 )
+from unse.fortunes.batch.summary import BatchCounters, Outcome, UserResult
+from unse.fortunes.models import BatchFailure, BatchRun, BatchSource, BatchStatus
 from unse.fortunes.selectors import daily_target_count, daily_target_id_pages, daily_target_pages
-from unse.fortunes.summary import BatchCounters, Outcome, UserResult
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DAY = date(2026, 11, 25)

@@ -81,7 +81,7 @@ def broken_push(*, user_id: int, fortune: object) -> bool:
 
 
 def test_a_redelivered_fan_out_reuses_its_run_and_sends_only_unfinished_chunks(settings: Any) -> None:
-    from unse.fortunes.services import batch_fan_out_plan
+    from unse.fortunes.batch.fanout import batch_fan_out_plan
 
     settings.DAILY_FORTUNE_CHUNK_SIZE = 2
     for n in range(5):

@@ -21,8 +21,8 @@ from django.test import AsyncClient
 
 from tests.unse.fortunes.conftest import make_target
 from unse.accounts.models import Profile, User
-from unse.accounts.services import profile_create
-from unse.fortunes.batch import kst_today
+from unse.accounts.services.profiles import profile_create
+from unse.core.clock import kst_today
 from unse.readings.models import Reading
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -107,14 +107,14 @@ async def test_a_stored_fortune_is_read_with_one_indexed_query(monkeypatch: pyte
 
 
 def test_the_default_profile_read_is_the_orm_profile() -> None:
-    from unse.fortunes.selectors import default_profile_get
+    from unse.accounts.selectors.profiles import profile_default_get
 
     user_id = make_target(n=secrets.randbelow(10_000), opted_in=False)
-    read = default_profile_get(user_id=user_id)
+    read = profile_default_get(user_id=user_id)
     expected = Profile.objects.get(user_id=user_id, is_default=True)
     assert read is not None
     for name in ("pk", "user_id", "label", "birth", "is_default", "daily_fortune", "public_id", "relation"):
         assert getattr(read, name) == getattr(expected, name), name
     assert read.daily_fortune is False and read.is_default is True
     Profile.objects.filter(user_id=user_id).update(is_default=False)
-    assert default_profile_get(user_id=user_id) is None
+    assert profile_default_get(user_id=user_id) is None

@@ -14,8 +14,8 @@ from django.test import AsyncClient
 from django.utils import timezone
 
 from tests.unse.fortunes.conftest import make_target
-from unse.accounts import services as account_services
 from unse.accounts.models import ActivityEvent, ActivityKind, User
+from unse.accounts.services import activity as account_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,22 +1,19 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 
 from tests.unse.readings.llm_fixtures import isolated_flights, llm, providers  # noqa: F401 - fixtures
-from unse.core import maintenance
-from unse.ops import selectors
+from unse.core.switch_store import VERSION_CACHE_KEY
 
 
 def _forget() -> None:
-    selectors.switches_reset_local()
-    try:
-        cache.delete(selectors.VERSION_CACHE_KEY)
-    except Exception:  # noqa: S110 - a test without a reachable cache still starts clean
-        pass
-    maintenance.reset_maintenance_memo()
+    # The process's snapshot is reset for every test (tests/unse/conftest.py); the shared version key too.
+    with contextlib.suppress(Exception):  # a test without a reachable cache still starts clean
+        cache.delete(VERSION_CACHE_KEY)
 
 
 @pytest.fixture(autouse=True)

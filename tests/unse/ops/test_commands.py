@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from unse.core.switch_store import switch_get
 from unse.ops.models import AuditEntry, AuditSource
-from unse.ops.selectors import switch_get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,10 @@ def test_set_get_list_and_reset(django_user_model: Any, capsys: Any) -> None:
     assert "* readings.fallback_builtin = 꺼짐" in out
     call_command("ops_switch", "reset", "readings.fallback_builtin", "--actor", "ops")
     entries = list(AuditEntry.objects.order_by("id").values_list("action", "source", "actor_username"))
-    assert entries == [("switch.set", AuditSource.COMMAND, "ops"), ("switch.reset", AuditSource.COMMAND, "ops")]
+    assert entries == [
+        ("switch.set", AuditSource.COMMAND, "ops"),
+        ("switch.reset", AuditSource.COMMAND, "ops"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -37,7 +40,9 @@ def test_set_get_list_and_reset(django_user_model: Any, capsys: Any) -> None:
         (("breaker-reset", "ghost", "--actor", "ops"), "알 수 없는 제공자"),
     ],
 )
-def test_bad_input_is_a_korean_error_with_exit_code_2(django_user_model: Any, args: tuple[str, ...], message: str) -> None:
+def test_bad_input_is_a_korean_error_with_exit_code_2(
+    django_user_model: Any, args: tuple[str, ...], message: str
+) -> None:
     django_user_model.objects.create_user("ops", "ops@example.com", "pw", is_staff=True)
     with pytest.raises(CommandError) as caught:
         call_command("ops_switch", *args)

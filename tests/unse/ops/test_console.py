@@ -17,9 +17,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from unse.ai.breaker import BreakerState, breaker_record, breaker_state
+from unse.core.switch_store import switch_get
 from unse.fortunes.models import BatchRun, BatchSource, BatchStatus
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.ops.selectors import switch_get
 from unse.ops.services import switch_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,8 +49,16 @@ def test_console_is_staff_only(client: Any, django_user_model: Any) -> None:
 
 def test_switch_page_lists_every_switch_in_korean(client: Any, operator: Any) -> None:
     page = client.get(reverse("admin:ops_runtimeswitch_changelist")).content.decode()
-    for label in ("점검 모드", "AI 제공자 순서", "끈 AI 제공자", "비로그인 사용자 속도 제한", "일일 AI 토큰 예산",
-                  "기본 풀이로 대신하기", "사용할 프롬프트 버전", "사주 명식 운영 콘솔"):
+    for label in (
+        "점검 모드",
+        "AI 제공자 순서",
+        "끈 AI 제공자",
+        "비로그인 사용자 속도 제한",
+        "일일 AI 토큰 예산",
+        "기본 풀이로 대신하기",
+        "사용할 프롬프트 버전",
+        "사주 명식 운영 콘솔",
+    ):
         assert label in page
 
 
@@ -81,7 +89,9 @@ def test_reset_button_returns_to_the_default(client: Any, operator: Any, setting
     assert AuditEntry.objects.filter(action="switch.reset", actor=operator).count() == 1
 
 
-def test_maintenance_switch_closes_the_site_on_the_next_request(client: Any, operator: Any, django_user_model: Any) -> None:
+def test_maintenance_switch_closes_the_site_on_the_next_request(
+    client: Any, operator: Any, django_user_model: Any
+) -> None:
     visitor = django_user_model.objects.create_user("visitor", "v@example.com", "pw")
     client.post(reverse("admin:ops_switch_set"), {"name": "maintenance", "value": "true"})
     client.force_login(visitor)
@@ -96,8 +106,12 @@ def test_maintenance_switch_closes_the_site_on_the_next_request(client: Any, ope
     assert client.get("/").status_code == 200
 
 
-def test_breaker_reset_closes_an_open_breaker_and_is_audited(client: Any, operator: Any, settings: Any) -> None:
-    with override_settings(LLM_PROVIDERS=PROVIDERS, AI_REDIS_PREFIX="test:ops:breaker", AI_BREAKER_OPEN_SECONDS=600):
+def test_breaker_reset_closes_an_open_breaker_and_is_audited(
+    client: Any, operator: Any, settings: Any
+) -> None:
+    with override_settings(
+        LLM_PROVIDERS=PROVIDERS, AI_REDIS_PREFIX="test:ops:breaker", AI_BREAKER_OPEN_SECONDS=600
+    ):
         for _ in range(settings.AI_BREAKER_CONSECUTIVE_FAILURES):
             async_to_sync(breaker_record)("alpha", ok=False)
         assert async_to_sync(breaker_state)("alpha") is BreakerState.OPEN
@@ -113,8 +127,13 @@ def test_breaker_reset_closes_an_open_breaker_and_is_audited(client: Any, operat
 
 def test_status_page_shows_providers_budget_streams_queues_and_last_batch(client: Any, operator: Any) -> None:
     BatchRun.objects.create(
-        source=BatchSource.COMMAND, status=BatchStatus.FAILED, base_date=date(2026, 11, 23),
-        target_date=date(2026, 11, 24), targets=100, done=80, failed=20,
+        source=BatchSource.COMMAND,
+        status=BatchStatus.FAILED,
+        base_date=date(2026, 11, 23),
+        target_date=date(2026, 11, 24),
+        targets=100,
+        done=80,
+        failed=20,
     )
     with override_settings(LLM_PROVIDERS=PROVIDERS, CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
         switch_set(actor=operator, name="providers.disabled", value="beta")
@@ -153,14 +172,20 @@ def test_audit_list_is_read_only_and_offers_the_export(client: Any, operator: An
     page = client.get(reverse("admin:ops_auditentry_changelist")).content.decode()
     assert "보이는 목록을 CSV로 내보내기" in page and "ai.daily_token_budget" in page
     entry = AuditEntry.objects.first()
-    assert client.post(reverse("admin:ops_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:ops_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_every_staff_action_lands_in_the_audit_trail(client: Any, operator: Any) -> None:
     client.get(reverse("admin:accounts_user_changelist"))  # a look at personal data (AdminAccessLog)
     LogEntry.objects.log_actions(
-        user_id=operator.pk, queryset=[operator], action_flag=CHANGE, change_message="이메일 수정",
+        user_id=operator.pk,
+        queryset=[operator],
+        action_flag=CHANGE,
+        change_message="이메일 수정",
     )
     sources = dict(AuditEntry.objects.values_list("action", "source"))
     assert sources["access.list"] == AuditSource.ACCESS

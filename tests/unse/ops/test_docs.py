@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from unse.ops.switches import SWITCHES
+from unse.core.switches import SWITCHES
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from unse.accounts.crypto import DecryptionError
 from unse.accounts.models import PersonalApiKey, Profile
-from unse.accounts.services import encryption_rotate
+from unse.accounts.services.encryption import encryption_rotate
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,10 @@ def test_rotation_in_batches_then_the_old_key_is_dropped(django_user_model: Any,
     with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
         users = [django_user_model.objects.create_user(f"u{i}", f"u{i}@example.com", "pw") for i in range(5)]
         profiles = [Profile.objects.create(user=u, label="나", birth=BIRTH) for u in users]
-        keys = [PersonalApiKey.objects.create(user=u, key=f"sk-secret-{i}", last_four=f"{i:04d}") for i, u in enumerate(users)]
+        keys = [
+            PersonalApiKey.objects.create(user=u, key=f"sk-secret-{i}", last_four=f"{i:04d}")
+            for i, u in enumerate(users)
+        ]
     before = _raw("accounts_personalapikey", "key", keys[0].pk)
     Fernet(old.encode()).decrypt(before.encode())
 
@@ -49,6 +52,5 @@ def test_rotation_in_batches_then_the_old_key_is_dropped(django_user_model: Any,
     with override_settings(FIELD_ENCRYPTION_KEYS=[new]):  # step 3: the old key is gone
         assert [PersonalApiKey.objects.get(pk=k.pk).key for k in keys] == [f"sk-secret-{i}" for i in range(5)]
         assert Profile.objects.get(pk=profiles[4].pk).birth["datetime"] == BIRTH["datetime"]
-    with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
-        with pytest.raises(DecryptionError):
-            PersonalApiKey.objects.get(pk=keys[0].pk)
+    with override_settings(FIELD_ENCRYPTION_KEYS=[old]), pytest.raises(DecryptionError):
+        PersonalApiKey.objects.get(pk=keys[0].pk)

@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _make_run() -> None:
     BatchRun.objects.create(
-        source=BatchSource.CELERY, status=BatchStatus.FAILED, base_date=date(2026, 11, 23),
-        target_date=date(2026, 11, 24), targets=200, done=150, failed=50,
+        source=BatchSource.CELERY,
+        status=BatchStatus.FAILED,
+        base_date=date(2026, 11, 23),
+        target_date=date(2026, 11, 24),
+        targets=200,
+        done=150,
+        failed=50,
         finished_at=timezone.now() - timedelta(hours=1),
     )
 

@@ -37,8 +37,12 @@ def private_pg() -> Iterator[PrivatePostgres]:
 
 
 def _psql(url: str, sql: str) -> str:
-    result = subprocess.run(["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        ["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", url, "-c", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return result.stdout.strip()
 
 
@@ -52,22 +56,33 @@ def test_dump_restore_and_verify(private_pg: PrivatePostgres, tmp_path: Path) ->
 
     dumps = tmp_path / "dumps"
     drill = subprocess.run(
-        ["bash", "scripts/restore_drill.sh", source, str(dumps)], cwd=REPO,
-        capture_output=True, text=True, check=False, env={**os.environ, "DRILL_KEEP": "1"},
+        ["bash", "scripts/restore_drill.sh", source, str(dumps)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "DRILL_KEEP": "1"},
     )
     assert drill.returncode == 0, drill.stdout + drill.stderr
     assert "RESTORE DRILL OK" in drill.stdout
     assert "sample reading: id " in drill.stdout and "identical" in drill.stdout
     assert len(list(dumps.glob("unse-*.dump"))) == 1
-    target = next(line.split(": ", 1)[1] for line in drill.stdout.splitlines() if line.startswith("kept the restored"))
+    target = next(
+        line.split(": ", 1)[1] for line in drill.stdout.splitlines() if line.startswith("kept the restored")
+    )
     assert _psql(target, "SELECT count(*) FROM readings_reading") == "5"
     assert _psql(target, "SELECT count(*) FROM accounts_profile") == "3"
 
     # The verification is real: a lost row and an altered reading are both reported.
     _psql(target, "DELETE FROM accounts_profile WHERE id = (SELECT min(id) FROM accounts_profile)")
     _psql(target, "UPDATE readings_reading SET text = 'x' WHERE id = (SELECT max(id) FROM readings_reading)")
-    check = subprocess.run(["bash", "scripts/restore_drill.sh", "--verify", source, target], cwd=REPO,
-                           capture_output=True, text=True, check=False)
+    check = subprocess.run(
+        ["bash", "scripts/restore_drill.sh", "--verify", source, target],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert check.returncode == 1, check.stdout + check.stderr
     assert "MISMATCH accounts_profile: source 3 rows, restored 2" in check.stdout
     assert "MISMATCH sample reading" in check.stdout and "RESTORE DRILL FAILED: 2" in check.stdout

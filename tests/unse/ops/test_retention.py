@@ -20,8 +20,17 @@ pytestmark = pytest.mark.django_db
 
 def _reading(key: str, age_days: int) -> Reading:
     reading = Reading.objects.create(
-        cache_key=key, fingerprint="f" * 64, kind="saju", topic="general", mode="plain", prompt_version="p1",
-        model="m", provider="p", period="2026", generated_by="ai", text="풀이",
+        cache_key=key,
+        fingerprint="f" * 64,
+        kind="saju",
+        topic="general",
+        mode="plain",
+        prompt_version="p1",
+        model="m",
+        provider="p",
+        period="2026",
+        generated_by="ai",
+        text="풀이",
     )
     Reading.objects.filter(pk=reading.pk).update(created_at=timezone.now() - timedelta(days=age_days))
     return reading
@@ -32,7 +41,13 @@ def aged_data(django_user_model: Any) -> dict[str, Any]:
     user = django_user_model.objects.create_user("u", "u@example.com", "pw")
     old, saved_old, fresh = _reading("a" * 64, 120), _reading("b" * 64, 120), _reading("c" * 64, 5)
     SavedReading.objects.create(
-        user=user, reading=saved_old, title="보관", kind="saju", fingerprint="f" * 64, text="풀이", generated_by="ai"
+        user=user,
+        reading=saved_old,
+        title="보관",
+        kind="saju",
+        fingerprint="f" * 64,
+        text="풀이",
+        generated_by="ai",
     )
     old_log = AdminAccessLog.objects.create(staff_username="s", action="view", model_label="x", path="/")
     AdminAccessLog.objects.filter(pk=old_log.pk).update(created_at=timezone.now() - timedelta(days=800))
@@ -41,15 +56,20 @@ def aged_data(django_user_model: Any) -> dict[str, Any]:
     old_audit = AuditEntry.objects.create(actor_username="s", source="console", action="switch.set")
     AuditEntry.objects.filter(pk=old_audit.pk).update(created_at=timezone.now() - timedelta(days=800))
     run = BatchRun.objects.create(
-        source=BatchSource.COMMAND, status=BatchStatus.SUCCEEDED, base_date=date(2026, 1, 1),
-        target_date=date(2026, 1, 2), finished_at=timezone.now() - timedelta(days=300),
+        source=BatchSource.COMMAND,
+        status=BatchStatus.SUCCEEDED,
+        base_date=date(2026, 1, 1),
+        target_date=date(2026, 1, 2),
+        finished_at=timezone.now() - timedelta(days=300),
     )
     BatchRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(days=300))
     BatchFailure.objects.create(run=run, user_id=1, cause="AI")
     return {"old": old, "saved_old": saved_old, "fresh": fresh, "run": run}
 
 
-def test_purge_deletes_only_what_outlived_its_period(aged_data: dict[str, Any], settings: Any, capsys: Any) -> None:
+def test_purge_deletes_only_what_outlived_its_period(
+    aged_data: dict[str, Any], settings: Any, capsys: Any
+) -> None:
     settings.RETENTION_READINGS_DAYS = 90
     settings.RETENTION_BATCH_SIZE = 1  # several batches
     call_command("purge_expired", "--dry-run")
@@ -69,7 +89,9 @@ def test_purge_deletes_only_what_outlived_its_period(aged_data: dict[str, Any], 
     assert purge_expired() == {"readings": 0, "staff_access_logs": 0, "audit_entries": 0, "batch_runs": 0}
 
 
-def test_zero_days_keeps_forever_and_bad_days_are_a_one_line_error(aged_data: dict[str, Any], capsys: Any) -> None:
+def test_zero_days_keeps_forever_and_bad_days_are_a_one_line_error(
+    aged_data: dict[str, Any], capsys: Any
+) -> None:
     call_command("purge_expired", "--readings-days", "0", "--staff-log-days", "0", "--batch-run-days", "0")
     assert Reading.objects.count() == 3 and AdminAccessLog.objects.count() == 2
     import subprocess
@@ -77,7 +99,9 @@ def test_zero_days_keeps_forever_and_bad_days_are_a_one_line_error(aged_data: di
 
     result = subprocess.run(
         [sys.executable, "manage.py", "purge_expired", "--readings-days", "-3"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert "일수는 0 이상의 정수여야 합니다" in result.stderr and "Traceback" not in result.stderr

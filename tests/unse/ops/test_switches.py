@@ -17,16 +17,18 @@ from tests.unse.readings.llm_fixtures import BIRTH, LLM, subject
 from unse.ai.budget import token_budget_remaining, token_budget_reset_local, token_budget_spend
 from unse.ai.providers import configured_providers
 from unse.ai.ratelimit import rate_limit_check
-from unse.ops import selectors
+from unse.core import switch_store as selectors
+from unse.core.request import Caller
+from unse.core.switch_store import switch_get
+from unse.core.switches import SwitchValueError
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
-from unse.ops.prompts import prompt_override, prompt_versions_available
-from unse.ops.selectors import switch_get
 from unse.ops.services import switch_reset, switch_set
-from unse.ops.switches import SwitchValueError
 from unse.readings import prompting
 from unse.readings.keys import Kind, Mode, Topic
 from unse.readings.models import Reading
-from unse.readings.services import reading_stream
+from unse.readings.prompt_versions import prompt_override, prompt_versions_available
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_stream
 
 # Transactional: switch changes are announced on commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,7 +71,9 @@ def test_set_is_stored_audited_and_applied_at_once(staff: Any, settings: Any) ->
         ("no.such.switch", "1", "알 수 없는 스위치"),
     ],
 )
-def test_bad_values_are_refused_with_a_korean_message(staff: Any, name: str, value: str, message: str) -> None:
+def test_bad_values_are_refused_with_a_korean_message(
+    staff: Any, name: str, value: str, message: str
+) -> None:
     with pytest.raises(SwitchValueError) as caught:
         switch_set(actor=staff, name=name, value=value)
     assert message in str(caught.value)
@@ -118,7 +122,9 @@ def test_a_change_made_by_another_process_is_read_after_the_ttl(staff: Any, sett
 
 
 def _entries(*names: str) -> list[dict[str, Any]]:
-    return [{"name": n, "base_url": "http://127.0.0.1:9/v1", "api_key": "k", "model": f"m-{n}"} for n in names]
+    return [
+        {"name": n, "base_url": "http://127.0.0.1:9/v1", "api_key": "k", "model": f"m-{n}"} for n in names
+    ]
 
 
 def test_provider_order_and_on_off(staff: Any) -> None:
@@ -134,7 +140,9 @@ def test_provider_order_and_on_off(staff: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 async def test_rate_limit_values_apply_to_the_next_request(django_user_model: Any) -> None:
-    staff = await sync_to_async(django_user_model.objects.create_user)("op2", "op2@example.com", "pw", is_staff=True)
+    staff = await sync_to_async(django_user_model.objects.create_user)(
+        "op2", "op2@example.com", "pw", is_staff=True
+    )
     who = subject()
     assert (await rate_limit_check(subject=who, anonymous=True)).allowed
     await sync_to_async(switch_set)(actor=staff, name="ratelimit.anon", value="1/hour")
@@ -146,7 +154,9 @@ async def test_rate_limit_values_apply_to_the_next_request(django_user_model: An
 
 @pytest.mark.django_db(transaction=True)
 async def test_the_daily_budget_applies_to_the_next_request(django_user_model: Any) -> None:
-    staff = await sync_to_async(django_user_model.objects.create_user)("op3", "op3@example.com", "pw", is_staff=True)
+    staff = await sync_to_async(django_user_model.objects.create_user)(
+        "op3", "op3@example.com", "pw", is_staff=True
+    )
     token_budget_reset_local()
     with override_settings(AI_REDIS_URL="", REDIS_URL=""):
         await sync_to_async(switch_set)(actor=staff, name="ai.daily_token_budget", value=100)
@@ -159,8 +169,8 @@ async def test_the_daily_budget_applies_to_the_next_request(django_user_model: A
 
 def _stream_kwargs() -> dict[str, Any]:
     return {
-        "birth": BIRTH, "kind": "saju", "topic": None, "mode": "plain", "user": None,
-        "client_subject": subject(), "request_id": "ops-test",
+        "request": reading_request(birth=BIRTH, kind="saju", topic=None, mode="plain"),
+        "caller": Caller(user=None, client_subject=subject(), request_id="ops-test"),
     }
 
 
@@ -172,7 +182,9 @@ async def _events() -> list[Any]:
 async def test_switching_the_fallback_off_gives_the_error_instead(
     llm: LLM, providers: list[dict[str, Any]], django_user_model: Any
 ) -> None:
-    staff = await sync_to_async(django_user_model.objects.create_user)("op4", "op4@example.com", "pw", is_staff=True)
+    staff = await sync_to_async(django_user_model.objects.create_user)(
+        "op4", "op4@example.com", "pw", is_staff=True
+    )
     llm.set(fault="500")
     with override_settings(READINGS_FALLBACK_BUILTIN=True):
         await sync_to_async(switch_set)(actor=staff, name="readings.fallback_builtin", value="false")
@@ -188,14 +200,18 @@ def prompt_versions(tmp_path: Path, monkeypatch: Any) -> Path:
     shutil.copytree(prompting.PROMPTS_DIR, root)
     version = root / "versions" / "2026-12-a" / "topics"
     version.mkdir(parents=True)
-    (version / "general.md").write_text("새 버전의 질문: 이 명식을 세 문단으로 풀이해 주세요.", encoding="utf-8")
+    (version / "general.md").write_text(
+        "새 버전의 질문: 이 명식을 세 문단으로 풀이해 주세요.", encoding="utf-8"
+    )
     monkeypatch.setattr(prompting, "PROMPTS_DIR", root)
     prompting.prompt_template.cache_clear()
     yield root
     prompting.prompt_template.cache_clear()
 
 
-def test_prompt_versions_are_listed_per_prompt_and_selected_by_the_switch(staff: Any, prompt_versions: Path) -> None:
+def test_prompt_versions_are_listed_per_prompt_and_selected_by_the_switch(
+    staff: Any, prompt_versions: Path
+) -> None:
     assert prompt_versions_available(Kind.SAJU, Topic.GENERAL, Mode.WARM) == ["current", "2026-12-a"]
     assert prompt_versions_available(Kind.SAJU, Topic.CAREER, Mode.PLAIN) == ["current"]
     assert prompt_override(Kind.SAJU, Topic.GENERAL, Mode.PLAIN) is None
@@ -212,7 +228,9 @@ def test_prompt_versions_are_listed_per_prompt_and_selected_by_the_switch(staff:
 async def test_a_new_prompt_version_gets_new_readings_and_switching_back_finds_the_old(
     llm: LLM, providers: list[dict[str, Any]], prompt_versions: Path, django_user_model: Any
 ) -> None:
-    staff = await sync_to_async(django_user_model.objects.create_user)("op5", "op5@example.com", "pw", is_staff=True)
+    staff = await sync_to_async(django_user_model.objects.create_user)(
+        "op5", "op5@example.com", "pw", is_staff=True
+    )
     await _events()
     assert llm.stats.requests == 1
     await sync_to_async(switch_set)(actor=staff, name="prompts.active", value="saju/general/plain=2026-12-a")
@@ -230,7 +248,9 @@ def test_a_breaker_reset_made_elsewhere_clears_this_process_local_breaker(settin
     from unse.ai.breaker import BreakerState, breaker_record, breaker_state
 
     settings.OPS_SWITCH_TTL_SECONDS = 0.0
-    with override_settings(LLM_PROVIDERS=_entries("solo"), AI_REDIS_URL="", REDIS_URL="", AI_BREAKER_OPEN_SECONDS=600):
+    with override_settings(
+        LLM_PROVIDERS=_entries("solo"), AI_REDIS_URL="", REDIS_URL="", AI_BREAKER_OPEN_SECONDS=600
+    ):
         switch_get("breaker.resets")  # this process has read the switches once
         for _ in range(settings.AI_BREAKER_CONSECUTIVE_FAILURES):
             async_to_sync(breaker_record)("solo", ok=False)

@@ -95,7 +95,10 @@ def _wait_until(servers: list[AppServer], expected: int) -> dict[int, float]:
 
 @pytest.mark.parametrize("shared_cache", ["redis", "database-only"])
 def test_maintenance_switch_set_in_one_console_applies_in_both_servers(
-    tmp_path: Path, sqlite_url: str, app_servers: list[AppServer], shared_cache: str  # noqa: F811
+    tmp_path: Path,
+    sqlite_url: str,  # noqa: F811 - the fixture imported above
+    app_servers: list[AppServer],  # noqa: F811 - the fixture imported above
+    shared_cache: str,
 ) -> None:
     extra: dict[str, Any] = {"DJANGO_SETTINGS_MODULE": SETTINGS, "OPS_SWITCH_TTL_SECONDS": "1"}
     if shared_cache == "redis":
@@ -103,7 +106,9 @@ def test_maintenance_switch_set_in_one_console_applies_in_both_servers(
             pytest.skip("Redis is not reachable on 127.0.0.1:6379")
         import redis
 
-        redis.Redis.from_url(REDIS_TEST_URL).delete("unse:ops:switches:version", ":1:unse:ops:switches:version")
+        redis.Redis.from_url(REDIS_TEST_URL).delete(
+            "unse:ops:switches:version", ":1:unse:ops:switches:version"
+        )
         extra["REDIS_URL"] = REDIS_TEST_URL
         extra["AI_REDIS_PREFIX"] = f"test:ops:{tmp_path.name}"
     env = base_env(DATABASE_URL=sqlite_url, **extra, DJANGO_SUPERUSER_PASSWORD="console-pw-1234")
@@ -124,7 +129,9 @@ def test_maintenance_switch_set_in_one_console_applies_in_both_servers(
     assert response.status_code == 302, response.text[:2000]
 
     on = _wait_until(servers, 503)
-    body = httpx.get(second.url("/api/v1/readings/x"), headers={**HTTPS, "Accept": "application/json"}, timeout=15)
+    body = httpx.get(
+        second.url("/api/v1/readings/x"), headers={**HTTPS, "Accept": "application/json"}, timeout=15
+    )
     assert body.json()["error"]["code"] == "MAINTENANCE"
     # The operator (a superuser) still reaches the console during maintenance, and switches it off
     # from the other server's console this time.

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from tools.fakellm.scenario import Scenario
+from tools.fakellm.server import FakeLLM, serve
 
 from unse.ai.providers import close_http_sessions
-from unse.fakellm.scenario import Scenario
-from unse.fakellm.server import FakeLLM, serve
 
 BIRTH: dict[str, object] = {"datetime": "1990-05-17T14:30", "timezone": "Asia/Seoul", "gender": "female"}
 
@@ -70,9 +70,6 @@ def isolated_flights() -> Iterator[None]:
 
     token = secrets.token_hex(4)
     prefix, ai_prefix = f"test:readings:{token}:", f"test:ai:{token}"
-    from unse.ai.redis import reset_redis_state
-
-    reset_redis_state()  # a Redis timeout in an earlier test must not make this one fail open
     # Generous Redis timeouts: the shared test machine is busy, and a fail-open would hide the behaviour.
     with override_settings(READINGS_REDIS_PREFIX=prefix, AI_REDIS_PREFIX=ai_prefix, AI_REDIS_TIMEOUT=5.0):
         yield

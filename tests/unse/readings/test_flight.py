@@ -9,8 +9,8 @@ import pytest
 import redis as sync_redis
 from django.test import override_settings
 
+from unse.core.event_stream import EventName, StreamEvent
 from unse.readings import flight as flight_module
-from unse.readings.events import EventName, ReadingEvent
 from unse.readings.flight import Flight, flight_lead, local_flight, remote_follow
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -24,15 +24,18 @@ class Producer:
         self.gap = gap
         self.started = 0
         self.cancelled = asyncio.Event()
+        self.midway = asyncio.Event()  # half of the deltas are published
         self.closed = False
 
     async def __call__(self, flight: Flight) -> None:
         self.started += 1
         try:
             for index in range(self.count):
-                await flight.publish(ReadingEvent.make(EventName.DELTA, {"text": f"t{index} "}))
+                await flight.publish(StreamEvent.make(EventName.DELTA, {"text": f"t{index} "}))
+                if index + 1 >= self.count // 2:
+                    self.midway.set()
                 await asyncio.sleep(self.gap)
-            await flight.publish(ReadingEvent.make(EventName.DONE, {"reading_id": "r"}))
+            await flight.publish(StreamEvent.make(EventName.DONE, {"reading_id": "r"}))
         except asyncio.CancelledError:
             self.cancelled.set()
             raise
@@ -40,7 +43,7 @@ class Producer:
             self.closed = True
 
 
-async def _collect(flight: Flight) -> list[ReadingEvent]:
+async def _collect(flight: Flight) -> list[StreamEvent]:
     return [event async for event in flight.follow(keepalive=5) if event is not None]
 
 
@@ -64,9 +67,10 @@ async def test_a_late_joiner_replays_from_the_start() -> None:
     key = secrets.token_hex(8)
     flight = await flight_lead(key)
     assert flight is not None
-    flight.start(Producer(count=10, gap=0.02))
+    producer = Producer(count=10, gap=0.02)
+    flight.start(producer)
     first = asyncio.ensure_future(_collect(flight))
-    await asyncio.sleep(0.1)
+    await producer.midway.wait()  # the late client attaches with half of the answer already published
     late = await _collect(flight)
     assert [e.data for e in late] == [e.data for e in await first]
 
@@ -83,10 +87,10 @@ async def test_one_client_leaving_does_not_cancel_while_others_remain_but_the_la
     await anext(first)
     await anext(second)
     await first.aclose()  # one client leaves
-    await asyncio.sleep(0.05)
-    assert not producer.cancelled.is_set()
     assert flight.local_clients == 1
-    await anext(second)  # the other still receives events
+    for _ in range(3):  # the other still receives new events: the generation goes on
+        await anext(second)
+    assert not producer.cancelled.is_set()
     await second.aclose()  # the last client leaves: the upstream is closed
     await asyncio.wait_for(producer.cancelled.wait(), timeout=2)
     assert producer.closed
@@ -99,8 +103,14 @@ async def test_cancelling_a_client_task_detaches_it_at_once() -> None:
     flight = await flight_lead(key)
     assert flight is not None
     flight.start(producer)
-    task = asyncio.ensure_future(_collect(flight))
-    await asyncio.sleep(0.05)
+    attached = asyncio.Event()
+
+    async def client() -> None:
+        async for _ in flight.follow(keepalive=5):
+            attached.set()
+
+    task = asyncio.ensure_future(client())
+    await attached.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -151,7 +161,11 @@ async def test_another_worker_follows_through_redis_and_keeps_the_generation_ali
     flight_module._flights.pop(key)
     assert await flight_lead(key) is None
     flight_module._flights[key] = flight
-    remote = [e async for e in remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5) if e is not None]
+    remote = [
+        e
+        async for e in remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5)
+        if e is not None
+    ]
     assert [e.name for e in remote] == [EventName.DELTA] * 30 + [EventName.DONE]
     assert producer.started == 1
 
@@ -168,10 +182,11 @@ async def test_the_leader_is_cancelled_only_after_the_remote_client_leaves(redis
     local = flight.follow(keepalive=5)
     await anext(local)
     await local.aclose()  # the last *local* client leaves; the remote one is still reading
-    await asyncio.sleep(0.3)
+    await asyncio.gather(*flight_module._background)  # the leader's check of the remote clients is done
     assert not producer.cancelled.is_set()
+    await anext(remote)  # and the remote client still receives the generation
     await remote.aclose()
-    await asyncio.sleep(0.1)
+    await asyncio.gather(*flight_module._background)  # the remote client's heartbeat entry is removed
     redis_flights.delete(f"{flight_module.settings.READINGS_REDIS_PREFIX}flight:{key}:clients")
     await asyncio.wait_for(producer.cancelled.wait(), timeout=flight_module.HEARTBEAT_SECONDS * 3)
     assert producer.closed

@@ -11,7 +11,9 @@ PILLARS = {
     "day": Pillar.parse("庚辰"),
     "hour": None,
 }
-TRUTH = GroundTruth(day_master=PILLARS["day"].stem, pillars=PILLARS, element_counts=element_counts_of(PILLARS))
+TRUTH = GroundTruth(
+    day_master=PILLARS["day"].stem, pillars=PILLARS, element_counts=element_counts_of(PILLARS)
+)
 
 
 def test_counts_are_stems_and_branches_by_element() -> None:
@@ -50,4 +52,6 @@ def test_wrong_element_counts_are_found() -> None:
 
 
 def test_unparseable_or_unrelated_statements_are_not_contradictions() -> None:
-    assert grounding_findings("정말 좋은 흐름입니다. 기사 두 개를 읽으세요. 2026년은 丙午년입니다.", TRUTH) == []
+    assert (
+        grounding_findings("정말 좋은 흐름입니다. 기사 두 개를 읽으세요. 2026년은 丙午년입니다.", TRUTH) == []
+    )

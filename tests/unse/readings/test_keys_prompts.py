@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -37,7 +38,7 @@ def test_period_is_the_kst_date_for_daily_and_the_year_otherwise() -> None:
 
 def _key(**changes: object) -> CacheKey:
     fields: dict[str, object] = {
-        "fingerprint": "f" * 64,
+        "fingerprints": ("f" * 64,),
         "kind": Kind.SAJU,
         "topic": Topic.GENERAL,
         "mode": Mode.PLAIN,
@@ -52,23 +53,39 @@ def _key(**changes: object) -> CacheKey:
 @pytest.mark.parametrize(
     "change",
     [
-        {"fingerprint": "e" * 64},
+        {"fingerprints": ("e" * 64,)},
         {"kind": Kind.DAILY},
         {"topic": Topic.LOVE},
         {"mode": Mode.WARM},
         {"prompt_version": "p1-y"},
         {"model": "other"},
         {"period": "2027"},
+        {"relation": "partner"},
+        {"fingerprints": ("f" * 64, "e" * 64)},
     ],
 )
 def test_every_component_changes_the_cache_key(change: dict[str, object]) -> None:
     assert _key().digest != _key(**change).digest
 
 
+def test_a_one_chart_key_hashes_as_before_multi_chart_keys_existed() -> None:
+    # Stored readings (and the nightly batch's idempotence) depend on this exact digest.
+    parts = ("f" * 64, "saju", "general", "plain", "p1-x", "m", "2026")
+    assert _key().digest == hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def test_a_two_chart_key_is_the_same_whichever_person_asks() -> None:
+    a, b = "a" * 64, "b" * 64
+    options = {"prompt_version": "p1-x", "model": "m", "period": "2026", "relation": "partner"}
+    ab = CacheKey.of((a, b), Kind.SAJU, Topic.GENERAL, Mode.PLAIN, **options)
+    ba = CacheKey.of((b, a), Kind.SAJU, Topic.GENERAL, Mode.PLAIN, **options)
+    assert ab.digest == ba.digest and ab.fingerprints == (a, b)
+
+
 def test_each_mode_and_topic_has_its_own_template_file_and_version() -> None:
-    versions = {
-        prompt_template(Kind.SAJU, topic, mode).version for topic in Topic for mode in Mode
-    } | {prompt_template(Kind.DAILY, Topic.GENERAL, mode).version for mode in Mode}
+    versions = {prompt_template(Kind.SAJU, topic, mode).version for topic in Topic for mode in Mode} | {
+        prompt_template(Kind.DAILY, Topic.GENERAL, mode).version for mode in Mode
+    }
     assert len(versions) == len(Topic) * len(Mode) + len(Mode)
     warm = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.WARM)
     assert "선생님" in warm.system

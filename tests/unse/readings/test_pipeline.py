@@ -13,15 +13,18 @@ from django.test import override_settings
 
 from tests.unse.readings.llm_fixtures import BIRTH, LLM, subject
 from unse.core.errors import ErrorCode, ServiceError
-from unse.readings import services
-from unse.readings.events import EventName, ReadingEvent
+from unse.core.event_stream import EventName, StreamEvent
+from unse.core.request import Caller
 from unse.readings.models import GeneratedBy, Reading
-from unse.readings.services import reading_get_or_create, reading_open, reading_stream
+from unse.readings.requests import reading_request
+from unse.readings.services import open as open_service
+from unse.readings.services.open import reading_get_or_create, reading_open, reading_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def kwargs(**extra: Any) -> dict[str, Any]:
+    """`reading_open`'s keyword arguments (the request and its caller) from the old flat option names."""
     values: dict[str, Any] = {
         "birth": BIRTH,
         "kind": "saju",
@@ -32,14 +35,25 @@ def kwargs(**extra: Any) -> dict[str, Any]:
         "request_id": "test-request-id",
     }
     values.update(extra)
-    return values
+    return {
+        "request": reading_request(
+            birth=values["birth"],
+            kind=values["kind"],
+            topic=values["topic"],
+            mode=values["mode"],
+            reference_date=values.get("reference_date"),
+        ),
+        "caller": Caller(
+            user=values["user"], client_subject=values["client_subject"], request_id=values["request_id"]
+        ),
+    }
 
 
-async def events_of(**extra: Any) -> list[ReadingEvent]:
+async def events_of(**extra: Any) -> list[StreamEvent]:
     return [event async for event in reading_stream(**kwargs(**extra)) if event is not None]
 
 
-def names(events: list[ReadingEvent]) -> list[str]:
+def names(events: list[StreamEvent]) -> list[str]:
     collapsed: list[str] = []
     for event in events:
         if not collapsed or collapsed[-1] != event.name or event.name != EventName.DELTA:
@@ -47,7 +61,7 @@ def names(events: list[ReadingEvent]) -> list[str]:
     return collapsed
 
 
-def text_of(events: list[ReadingEvent]) -> str:
+def text_of(events: list[StreamEvent]) -> str:
     return "".join(event.data["text"] for event in events if event.name == EventName.DELTA)
 
 
@@ -85,13 +99,15 @@ async def test_warm_mode_and_topics_are_different_readings() -> None:
     assert career.text != plain.text and career.reading_id not in (plain.reading_id, warm.reading_id)
 
 
-async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_the_day_pillar(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_the_day_pillar(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     from datetime import date
 
     first = await reading_get_or_create(**kwargs(kind="daily", reference_date=date(2026, 11, 24)))
     again = await reading_get_or_create(**kwargs(kind="daily", reference_date=date(2026, 11, 24)))
     next_day = await reading_get_or_create(**kwargs(kind="daily", reference_date=date(2026, 11, 25)))
-    assert first.meta["period"] == "2026-11-24" and again.cached and not next_day.cached
+    assert first.meta.period == "2026-11-24" and again.cached and not next_day.cached
     prompt = llm.stats.last_request["body"]["messages"][1]["content"]
     assert "오늘" in prompt and "일진" in prompt and "2026-11-25" in prompt
     assert llm.stats.requests == 2
@@ -109,7 +125,9 @@ async def test_bad_input_is_a_validation_error_before_anything_streams() -> None
 
 
 # --- a provider that works ----------------------------------------------------------------------------
-async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=120, tps=400)
     events = await events_of()
     assert names(events) == [EventName.META, EventName.DELTA, EventName.DONE]
@@ -127,7 +145,9 @@ async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(llm: LLM, pr
     assert again[0].data["cached"] is True and llm.stats.requests == 1
 
 
-async def test_the_provider_sees_chart_facts_and_the_question_only(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_the_provider_sees_chart_facts_and_the_question_only(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     await events_of(birth={**BIRTH, "datetime": "1987-09-03T06:45", "longitude": 126.97})
     body = llm.stats.last_request["body"]
     prompt = "\n".join(message["content"] for message in body["messages"])
@@ -138,7 +158,9 @@ async def test_the_provider_sees_chart_facts_and_the_question_only(llm: LLM, pro
     assert "user" not in str(body.get("user", ""))  # no end-user identifier field either
 
 
-async def test_a_changed_prompt_never_serves_the_old_answer(llm: LLM, providers: list[dict[str, Any]], monkeypatch) -> None:
+async def test_a_changed_prompt_never_serves_the_old_answer(
+    llm: LLM, providers: list[dict[str, Any]], monkeypatch
+) -> None:
     await events_of()
     from unse.readings import prompting
 
@@ -146,9 +168,11 @@ async def test_a_changed_prompt_never_serves_the_old_answer(llm: LLM, providers:
 
     def edited(*args: Any) -> prompting.PromptTemplate:
         template = original(*args)
-        return prompting.PromptTemplate(template.system + "\n새 규칙.", template.question, template.version + "-edited")
+        return prompting.PromptTemplate(
+            template.system + "\n새 규칙.", template.question, template.version + "-edited"
+        )
 
-    monkeypatch.setattr(services, "prompt_template", edited)
+    monkeypatch.setattr(open_service, "prompt_template", edited)
     events = await events_of()
     assert events[0].data["cached"] is False
     assert llm.stats.requests == 2
@@ -168,7 +192,7 @@ async def test_cached_reading_is_served_when_providers_limiter_and_breaker_are_a
     async def breaker_open(_provider: str) -> bool:
         return False
 
-    monkeypatch.setattr(services, "rate_limit_check", limiter_down)
+    monkeypatch.setattr(open_service, "rate_limit_check", limiter_down)
     monkeypatch.setattr("unse.ai.providers.breaker_allow", breaker_open)
     cached = await events_of()
     assert cached[0].data["cached"] is True
@@ -214,7 +238,13 @@ async def test_a_hanging_provider_times_out_into_the_builtin_reading(llm: LLM) -
     assert await ai_rows() == 0
 
 
-@pytest.mark.parametrize(("scenario", "code"), [({"fault": "cut", "cut_after": 30}, "AI_UNAVAILABLE"), ({"fault": "malformed", "malformed_after": 30}, "AI_BAD_RESPONSE")])
+@pytest.mark.parametrize(
+    ("scenario", "code"),
+    [
+        ({"fault": "cut", "cut_after": 30}, "AI_UNAVAILABLE"),
+        ({"fault": "malformed", "malformed_after": 30}, "AI_BAD_RESPONSE"),
+    ],
+)
 async def test_a_provider_failing_mid_answer_ends_with_an_error_and_caches_nothing(
     llm: LLM, providers: list[dict[str, Any]], scenario: dict[str, Any], code: str
 ) -> None:
@@ -242,7 +272,9 @@ async def test_a_reading_that_contradicts_the_chart_is_delivered_with_a_notice_a
     assert await Reading.objects.acount() == 0
 
 
-async def test_with_the_fallback_switched_off_the_user_gets_the_error(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_with_the_fallback_switched_off_the_user_gets_the_error(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(fault="500")
     with override_settings(READINGS_FALLBACK_BUILTIN=False):
         events = await events_of()
@@ -281,7 +313,9 @@ async def test_an_open_breaker_skips_to_the_next_provider_without_calling_it(llm
     assert llm.stats.last_request["body"]["model"] == "second-1"
 
 
-async def test_spent_token_budget_serves_the_builtin_reading_with_ai_quota(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_spent_token_budget_serves_the_builtin_reading_with_ai_quota(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     from unse.ai.budget import token_budget_spend
 
     with override_settings(AI_DAILY_TOKEN_BUDGET=1):
@@ -298,13 +332,13 @@ async def test_concurrent_identical_requests_make_one_provider_call_and_joiners_
 ) -> None:
     llm.set(tokens=60, tps=300)
     charged: list[str] = []
-    real_check = services.rate_limit_check
+    real_check = open_service.rate_limit_check
 
     async def spy(**kw: Any) -> Any:
         charged.append(kw["subject"])
         return await real_check(**kw)
 
-    monkeypatch.setattr(services, "rate_limit_check", spy)
+    monkeypatch.setattr(open_service, "rate_limit_check", spy)
     results = await asyncio.gather(*(reading_get_or_create(**kwargs()) for _ in range(6)))
     assert llm.stats.requests == 1
     assert len(charged) == 1
@@ -318,19 +352,20 @@ async def test_a_joiner_of_a_rate_limited_leader_starts_over_on_its_own_account(
 ) -> None:
     from unse.ai.ratelimit import RateDecision
 
-    gate = asyncio.Event()
+    gate, checking = asyncio.Event(), asyncio.Event()
     charged: list[str] = []
 
     async def check(*, subject: str, anonymous: bool, cost: int = 1) -> RateDecision:
         charged.append(subject)
         if subject == "ip:leader":
+            checking.set()  # the leader holds the flight and waits for its limit
             await gate.wait()
             return RateDecision(allowed=False, limit=1, remaining=0, reset_after=60, window="subject:1/hour")
         return RateDecision(allowed=True, limit=5, remaining=4, reset_after=3600, window="subject:5/hour")
 
-    monkeypatch.setattr(services, "rate_limit_check", check)
+    monkeypatch.setattr(open_service, "rate_limit_check", check)
     leader = asyncio.ensure_future(reading_open(**kwargs(client_subject="ip:leader")))
-    await asyncio.sleep(0.05)
+    await checking.wait()
     joiner = await reading_open(**kwargs(client_subject="ip:joiner"))
     assert joiner.joined and charged == ["ip:leader"]  # attached while the leader was being checked
     gate.set()
@@ -349,12 +384,13 @@ async def test_a_leader_that_fails_before_generating_never_leaves_joiners_waitin
 ) -> None:
     from unse.ai.ratelimit import RateDecision
 
-    gate = asyncio.Event()
-    real_facts = services.prompt_facts
+    gate, checking = asyncio.Event(), asyncio.Event()
+    real_facts = open_service.prompt_facts
     calls = {"facts": 0}
 
     async def check(*, subject: str, anonymous: bool, cost: int = 1) -> RateDecision:
         if subject == "ip:leader":
+            checking.set()  # the leader holds the flight and waits for its limit
             await gate.wait()
         return RateDecision(allowed=True, limit=5, remaining=4, reset_after=3600, window="subject:5/hour")
 
@@ -364,10 +400,10 @@ async def test_a_leader_that_fails_before_generating_never_leaves_joiners_waitin
             raise RuntimeError("a bug while building the prompt")
         return real_facts(*args)
 
-    monkeypatch.setattr(services, "rate_limit_check", check)
-    monkeypatch.setattr(services, "prompt_facts", flaky_facts)
+    monkeypatch.setattr(open_service, "rate_limit_check", check)
+    monkeypatch.setattr(open_service, "prompt_facts", flaky_facts)
     leader = asyncio.ensure_future(reading_open(**kwargs(client_subject="ip:leader")))
-    await asyncio.sleep(0.05)
+    await checking.wait()
     joiner = await reading_open(**kwargs(client_subject="ip:joiner"))
     assert joiner.joined
     gate.set()
@@ -377,11 +413,13 @@ async def test_a_leader_that_fails_before_generating_never_leaves_joiners_waitin
     assert events[-1].name == EventName.DONE
 
 
-async def _collect(session: Any) -> list[ReadingEvent]:
+async def _collect(session: Any) -> list[StreamEvent]:
     return [event async for event in session.events() if event is not None]
 
 
-async def test_the_upstream_is_closed_only_when_the_last_client_leaves(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_the_upstream_is_closed_only_when_the_last_client_leaves(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=2000, tps=100)
     first = await reading_open(**kwargs())
     second = await reading_open(**kwargs())
@@ -391,24 +429,28 @@ async def test_the_upstream_is_closed_only_when_the_last_client_leaves(llm: LLM,
         while (event := await anext(stream)) is None or event.name != EventName.DELTA:
             pass
     await a.aclose()  # the client that started the generation leaves
-    await asyncio.sleep(0.2)
+    # The generation goes on for the other client: two more deltas arrive from the same upstream stream.
+    for _ in range(2):
+        while (event := await anext(b)) is None or event.name != EventName.DELTA:
+            pass
     assert llm.stats.streams_open == 1
     sent = llm.stats.tokens_sent
-    await anext(b)
+    generation = first.flight
+    assert generation is not None
     await b.aclose()  # the last client leaves: the upstream is closed at once
-    for _ in range(40):
-        if llm.stats.streams_open == 0:
-            break
-        await asyncio.sleep(0.05)
+    await asyncio.wait_for(llm.fake.idle.wait(), timeout=10)  # the upstream stream was closed
     assert llm.stats.streams_open == 0
     assert llm.stats.completed == 0
     assert sent < 2000
-    await asyncio.sleep(0.1)
+    assert generation._task is not None
+    await asyncio.wait([generation._task])  # the cancelled generation has finished its cleanup
     assert await Reading.objects.acount() == 0  # a partial answer is never cached
 
 
 # --- rate limits, stream cap ---------------------------------------------------------------------------
-async def test_rate_limit_applies_to_uncached_readings_only(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_rate_limit_applies_to_uncached_readings_only(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     who = subject()
     with override_settings(RATE_LIMIT_ANON="2/hour;10/day"):
         await events_of(client_subject=who, mode="plain")
@@ -436,7 +478,9 @@ async def test_staff_are_exempt_from_rate_limits(llm: LLM, providers: list[dict[
             await events_of(user=Staff(), client_subject="user:1", topic=topic)
 
 
-async def test_the_stream_cap_refuses_new_streams_with_ai_busy(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_the_stream_cap_refuses_new_streams_with_ai_busy(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     llm.set(tokens=2000, tps=100)
     with override_settings(AI_MAX_STREAMS_PER_WORKER=1):
         first = await reading_open(**kwargs())

@@ -73,7 +73,9 @@ def test_markdown_tables_render_as_html_tables_without_attributes() -> None:
     assert "style=" not in html and "<a" not in html and "<b>" not in html
 
 
-DANGEROUS = "안녕 <script>x</script> 메일 a.b@example.com 전화 010-1234-5678 끝 &lt;b&gt; 굵게 <i>기울임</i>\n"
+DANGEROUS = (
+    "안녕 <script>x</script> 메일 a.b@example.com 전화 010-1234-5678 끝 &lt;b&gt; 굵게 <i>기울임</i>\n"
+)
 
 
 @given(cuts=st.lists(st.integers(min_value=0, max_value=len(DANGEROUS)), max_size=12))

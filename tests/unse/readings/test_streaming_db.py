@@ -11,21 +11,28 @@ from django.db import connection
 from django.db.backends.utils import CursorWrapper
 
 from tests.unse.readings.llm_fixtures import BIRTH, LLM, subject
-from unse.readings.events import EventName
-from unse.readings.services import reading_stream
+from unse.core.event_stream import EventName
+from unse.core.request import Caller
+from unse.readings.requests import reading_request
+from unse.readings.services.open import reading_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def kwargs() -> dict[str, Any]:
-    return {"birth": BIRTH, "user": None, "client_subject": subject(), "request_id": "rid-db"}
+    return {
+        "request": reading_request(birth=BIRTH),
+        "caller": Caller(user=None, client_subject=subject(), request_id="rid-db"),
+    }
 
 
 def test_async_unsafe_is_not_allowed_in_this_suite() -> None:
     assert not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
-async def test_no_query_runs_while_the_answer_is_streaming(llm: LLM, providers: list[dict[str, Any]], monkeypatch) -> None:
+async def test_no_query_runs_while_the_answer_is_streaming(
+    llm: LLM, providers: list[dict[str, Any]], monkeypatch
+) -> None:
     llm.set(tokens=150, tps=300)
     seen = {"events": 0}
     queries: list[tuple[int, int, str]] = []
@@ -72,7 +79,9 @@ async def test_an_open_stream_holds_no_pooled_connection(llm: LLM, providers: li
 
 
 @pytest.mark.postgres
-async def test_a_signed_in_users_stream_holds_no_pooled_connection(llm: LLM, providers: list[dict[str, Any]]) -> None:
+async def test_a_signed_in_users_stream_holds_no_pooled_connection(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
     """The session/user lookup of `request.auser()` opens a connection in the request's thread; it must be
     released before the first byte too."""
     if connection.vendor != "postgresql" or connection.pool is None:

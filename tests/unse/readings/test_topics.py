@@ -16,7 +16,7 @@ from unse.readings.facts import prompt_facts
 from unse.readings.keys import Kind, Mode, Topic
 from unse.readings.models import GeneratedBy, Reading
 from unse.readings.prompting import prompt_template
-from unse.readings.services import chart_compute
+from unse.readings.services.charts import chart_compute
 from unse.readings.topics import TOPIC_NAMES, TOPIC_SPECS, facts_path_exists
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,153 +10,334 @@ import unse.accounts.crypto
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdminAccessLog',
+            name="AdminAccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('staff_username', models.CharField(max_length=150, verbose_name='관리자')),
-                ('action', models.CharField(max_length=16, verbose_name='행위')),
-                ('model_label', models.CharField(max_length=100, verbose_name='모델')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='객체 ID')),
-                ('path', models.CharField(max_length=300, verbose_name='경로')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='시각')),
-                ('staff', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("staff_username", models.CharField(max_length=150, verbose_name="관리자")),
+                ("action", models.CharField(max_length=16, verbose_name="행위")),
+                ("model_label", models.CharField(max_length=100, verbose_name="모델")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="객체 ID")),
+                ("path", models.CharField(max_length=300, verbose_name="경로")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="시각")),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '관리자 열람 기록',
-                'verbose_name_plural': '관리자 열람 기록',
-                'ordering': ('-created_at',),
+                "verbose_name": "관리자 열람 기록",
+                "verbose_name_plural": "관리자 열람 기록",
+                "ordering": ("-created_at",),
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('privacy_required', '개인정보 수집·이용 동의(필수)'), ('age_14_or_over', '만 14세 이상 확인'), ('guardian', '법정대리인 동의'), ('overseas_ai', 'AI 풀이를 위한 국외 이전 동의(선택)')], max_length=32, verbose_name='종류')),
-                ('policy_version', models.CharField(max_length=32, verbose_name='방침 버전')),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='동의 시각')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='철회 시각')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("privacy_required", "개인정보 수집·이용 동의(필수)"),
+                            ("age_14_or_over", "만 14세 이상 확인"),
+                            ("guardian", "법정대리인 동의"),
+                            ("overseas_ai", "AI 풀이를 위한 국외 이전 동의(선택)"),
+                        ],
+                        max_length=32,
+                        verbose_name="종류",
+                    ),
+                ),
+                ("policy_version", models.CharField(max_length=32, verbose_name="방침 버전")),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="동의 시각")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="철회 시각")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '동의 기록',
-                'verbose_name_plural': '동의 기록',
-                'ordering': ('granted_at', 'id'),
+                "verbose_name": "동의 기록",
+                "verbose_name_plural": "동의 기록",
+                "ordering": ("granted_at", "id"),
             },
         ),
         migrations.CreateModel(
-            name='FavouriteDate',
+            name="FavouriteDate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('day', models.DateField(verbose_name='날짜')),
-                ('label', models.CharField(max_length=60, verbose_name='이름')),
-                ('memo', models.TextField(blank=True, max_length=1000, verbose_name='메모')),
-                ('colour', models.CharField(choices=[('red', '빨강'), ('orange', '주황'), ('yellow', '노랑'), ('green', '초록'), ('blue', '파랑'), ('purple', '보라'), ('grey', '회색')], default='blue', max_length=16, verbose_name='색')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='생성')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favourite_dates', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("day", models.DateField(verbose_name="날짜")),
+                ("label", models.CharField(max_length=60, verbose_name="이름")),
+                ("memo", models.TextField(blank=True, max_length=1000, verbose_name="메모")),
+                (
+                    "colour",
+                    models.CharField(
+                        choices=[
+                            ("red", "빨강"),
+                            ("orange", "주황"),
+                            ("yellow", "노랑"),
+                            ("green", "초록"),
+                            ("blue", "파랑"),
+                            ("purple", "보라"),
+                            ("grey", "회색"),
+                        ],
+                        default="blue",
+                        max_length=16,
+                        verbose_name="색",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="생성")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favourite_dates",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '즐겨찾기 날짜',
-                'verbose_name_plural': '즐겨찾기 날짜',
-                'ordering': ('day', 'id'),
+                "verbose_name": "즐겨찾기 날짜",
+                "verbose_name_plural": "즐겨찾기 날짜",
+                "ordering": ("day", "id"),
             },
         ),
         migrations.CreateModel(
-            name='GuardianConsent',
+            name="GuardianConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guardian_name', unse.accounts.crypto.EncryptedTextField(verbose_name='법정대리인 이름(암호화)')),
-                ('guardian_email', unse.accounts.crypto.EncryptedTextField(verbose_name='법정대리인 이메일(암호화)')),
-                ('token_hash', models.CharField(max_length=64, unique=True, verbose_name='확인 토큰 해시')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='요청 시각')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='동의 시각')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='guardian_consent', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "guardian_name",
+                    unse.accounts.crypto.EncryptedTextField(verbose_name="법정대리인 이름(암호화)"),
+                ),
+                (
+                    "guardian_email",
+                    unse.accounts.crypto.EncryptedTextField(verbose_name="법정대리인 이메일(암호화)"),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True, verbose_name="확인 토큰 해시")),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="요청 시각")),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True, verbose_name="동의 시각")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guardian_consent",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '법정대리인 동의',
-                'verbose_name_plural': '법정대리인 동의',
+                "verbose_name": "법정대리인 동의",
+                "verbose_name_plural": "법정대리인 동의",
             },
         ),
         migrations.CreateModel(
-            name='PersonalApiKey',
+            name="PersonalApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', unse.accounts.crypto.EncryptedTextField(verbose_name='API 키(암호화)')),
-                ('base_url', models.URLField(blank=True, verbose_name='API 주소')),
-                ('model', models.CharField(blank=True, max_length=100, verbose_name='모델')),
-                ('last_four', models.CharField(max_length=4, verbose_name='끝 네 자리')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='등록')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='수정')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='personal_api_key', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", unse.accounts.crypto.EncryptedTextField(verbose_name="API 키(암호화)")),
+                ("base_url", models.URLField(blank=True, verbose_name="API 주소")),
+                ("model", models.CharField(blank=True, max_length=100, verbose_name="모델")),
+                ("last_four", models.CharField(max_length=4, verbose_name="끝 네 자리")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="등록")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="수정")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="personal_api_key",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '개인 API 키',
-                'verbose_name_plural': '개인 API 키',
+                "verbose_name": "개인 API 키",
+                "verbose_name_plural": "개인 API 키",
             },
         ),
         migrations.CreateModel(
-            name='ActivityEvent',
+            name="ActivityEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reading_created', '사주 풀이'), ('daily_viewed', '오늘의 운세 보기'), ('reading_saved', '보관함 저장'), ('share_created', '공유 링크 만들기'), ('profile_created', '프로필 추가'), ('exported', '내 정보 내려받기')], max_length=32, verbose_name='종류')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='시각')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reading_created", "사주 풀이"),
+                            ("daily_viewed", "오늘의 운세 보기"),
+                            ("reading_saved", "보관함 저장"),
+                            ("share_created", "공유 링크 만들기"),
+                            ("profile_created", "프로필 추가"),
+                            ("exported", "내 정보 내려받기"),
+                        ],
+                        max_length=32,
+                        verbose_name="종류",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="시각")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '활동 기록',
-                'verbose_name_plural': '활동 기록',
-                'indexes': [models.Index(fields=['user', 'kind'], name='accounts_activity_user_kind')],
+                "verbose_name": "활동 기록",
+                "verbose_name_plural": "활동 기록",
+                "indexes": [models.Index(fields=["user", "kind"], name="accounts_activity_user_kind")],
             },
         ),
         migrations.CreateModel(
-            name='EmailOutbox',
+            name="EmailOutbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('template', models.CharField(max_length=120, verbose_name='템플릿')),
-                ('to_email', models.EmailField(max_length=254, verbose_name='받는 사람')),
-                ('subject', models.CharField(max_length=250, verbose_name='제목')),
-                ('body_text', models.TextField(verbose_name='본문')),
-                ('body_html', models.TextField(blank=True, verbose_name='HTML 본문')),
-                ('status', models.CharField(choices=[('pending', '대기'), ('sending', '보내는 중'), ('sent', '보냄'), ('failed', '포기')], default='pending', max_length=16, verbose_name='상태')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='시도 횟수')),
-                ('next_attempt_at', models.DateTimeField(db_index=True, verbose_name='다음 시도')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='마지막 오류')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='생성')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='보낸 시각')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='outbox', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("template", models.CharField(max_length=120, verbose_name="템플릿")),
+                ("to_email", models.EmailField(max_length=254, verbose_name="받는 사람")),
+                ("subject", models.CharField(max_length=250, verbose_name="제목")),
+                ("body_text", models.TextField(verbose_name="본문")),
+                ("body_html", models.TextField(blank=True, verbose_name="HTML 본문")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "대기"),
+                            ("sending", "보내는 중"),
+                            ("sent", "보냄"),
+                            ("failed", "포기"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="상태",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="시도 횟수")),
+                ("next_attempt_at", models.DateTimeField(db_index=True, verbose_name="다음 시도")),
+                ("last_error", models.CharField(blank=True, max_length=300, verbose_name="마지막 오류")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="생성")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="보낸 시각")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outbox",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '메일 발송함',
-                'verbose_name_plural': '메일 발송함',
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='accounts_outbox_due_idx')],
+                "verbose_name": "메일 발송함",
+                "verbose_name_plural": "메일 발송함",
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="accounts_outbox_due_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('label', models.CharField(max_length=40, verbose_name='이름(별칭)')),
-                ('relation', models.CharField(choices=[('self', '본인'), ('family', '가족'), ('partner', '연인·배우자'), ('friend', '친구'), ('other', '기타')], default='self', max_length=16, verbose_name='관계')),
-                ('birth', unse.accounts.crypto.EncryptedJSONField(verbose_name='출생 정보(암호화)')),
-                ('is_default', models.BooleanField(default=False, verbose_name='기본 프로필')),
-                ('daily_fortune', models.BooleanField(default=False, verbose_name='오늘의 운세 받기')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='생성')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='수정')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='profiles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("label", models.CharField(max_length=40, verbose_name="이름(별칭)")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("self", "본인"),
+                            ("family", "가족"),
+                            ("partner", "연인·배우자"),
+                            ("friend", "친구"),
+                            ("other", "기타"),
+                        ],
+                        default="self",
+                        max_length=16,
+                        verbose_name="관계",
+                    ),
+                ),
+                ("birth", unse.accounts.crypto.EncryptedJSONField(verbose_name="출생 정보(암호화)")),
+                ("is_default", models.BooleanField(default=False, verbose_name="기본 프로필")),
+                ("daily_fortune", models.BooleanField(default=False, verbose_name="오늘의 운세 받기")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="생성")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="수정")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profiles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '프로필',
-                'verbose_name_plural': '프로필',
-                'ordering': ('-is_default', 'created_at', 'id'),
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('user',), name='accounts_profile_one_default_per_user')],
+                "verbose_name": "프로필",
+                "verbose_name_plural": "프로필",
+                "ordering": ("-is_default", "created_at", "id"),
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("user",),
+                        name="accounts_profile_one_default_per_user",
+                    )
+                ],
             },
         ),
     ]

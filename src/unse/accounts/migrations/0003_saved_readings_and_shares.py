@@ -10,55 +10,108 @@ import unse.accounts.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_personal_space'),
-        ('readings', '0001_initial'),
+        ("accounts", "0002_personal_space"),
+        ("readings", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedReading',
+            name="SavedReading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=80, verbose_name='제목')),
-                ('kind', models.CharField(max_length=16, verbose_name='종류')),
-                ('topic', models.CharField(blank=True, max_length=16, verbose_name='주제')),
-                ('fingerprint', models.CharField(db_index=True, max_length=64, verbose_name='명식 지문(HMAC)')),
-                ('pillars', models.JSONField(default=dict, verbose_name='사주 기둥')),
-                ('text', models.TextField(verbose_name='풀이(Markdown, 정제됨)')),
-                ('generated_by', models.CharField(max_length=8, verbose_name='생성 방식')),
-                ('memo', models.TextField(blank=True, max_length=1000, verbose_name='메모')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='저장 시각')),
-                ('profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='saved_readings', to='accounts.profile')),
-                ('reading', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='readings.reading')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_readings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=80, verbose_name="제목")),
+                ("kind", models.CharField(max_length=16, verbose_name="종류")),
+                ("topic", models.CharField(blank=True, max_length=16, verbose_name="주제")),
+                (
+                    "fingerprint",
+                    models.CharField(db_index=True, max_length=64, verbose_name="명식 지문(HMAC)"),
+                ),
+                ("pillars", models.JSONField(default=dict, verbose_name="사주 기둥")),
+                ("text", models.TextField(verbose_name="풀이(Markdown, 정제됨)")),
+                ("generated_by", models.CharField(max_length=8, verbose_name="생성 방식")),
+                ("memo", models.TextField(blank=True, max_length=1000, verbose_name="메모")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="저장 시각")),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="saved_readings",
+                        to="accounts.profile",
+                    ),
+                ),
+                (
+                    "reading",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="readings.reading",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_readings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '보관한 풀이',
-                'verbose_name_plural': '보관한 풀이',
+                "verbose_name": "보관한 풀이",
+                "verbose_name_plural": "보관한 풀이",
             },
         ),
         migrations.CreateModel(
-            name='Share',
+            name="Share",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('token', models.CharField(default=unse.accounts.models.new_share_token, editable=False, max_length=64, unique=True, verbose_name='공유 토큰')),
-                ('include_birth', models.BooleanField(default=False, verbose_name='출생 정보 함께 보이기')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='생성')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='끊은 시각')),
-                ('view_count', models.PositiveIntegerField(default=0, verbose_name='열람 수')),
-                ('saved', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='accounts.savedreading')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "token",
+                    models.CharField(
+                        default=unse.accounts.models.new_share_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="공유 토큰",
+                    ),
+                ),
+                ("include_birth", models.BooleanField(default=False, verbose_name="출생 정보 함께 보이기")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="생성")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="끊은 시각")),
+                ("view_count", models.PositiveIntegerField(default=0, verbose_name="열람 수")),
+                (
+                    "saved",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="accounts.savedreading",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '공유 링크',
-                'verbose_name_plural': '공유 링크',
+                "verbose_name": "공유 링크",
+                "verbose_name_plural": "공유 링크",
             },
         ),
         migrations.AddIndex(
-            model_name='savedreading',
-            index=models.Index(fields=['user', '-created_at', '-id'], name='accounts_saved_user_newest'),
+            model_name="savedreading",
+            index=models.Index(fields=["user", "-created_at", "-id"], name="accounts_saved_user_newest"),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,39 +14,81 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_username', models.CharField(max_length=150, verbose_name='관리자 이름')),
-                ('source', models.CharField(choices=[('console', '운영 콘솔'), ('command', '관리 명령'), ('admin', '관리자 화면 변경'), ('access', '개인정보 열람')], max_length=16, verbose_name='출처')),
-                ('action', models.CharField(max_length=64, verbose_name='행위')),
-                ('target', models.CharField(blank=True, max_length=200, verbose_name='대상')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='변경 전')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='변경 후')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='시각')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='관리자')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actor_username", models.CharField(max_length=150, verbose_name="관리자 이름")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("console", "운영 콘솔"),
+                            ("command", "관리 명령"),
+                            ("admin", "관리자 화면 변경"),
+                            ("access", "개인정보 열람"),
+                        ],
+                        max_length=16,
+                        verbose_name="출처",
+                    ),
+                ),
+                ("action", models.CharField(max_length=64, verbose_name="행위")),
+                ("target", models.CharField(blank=True, max_length=200, verbose_name="대상")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="변경 전")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="변경 후")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="시각")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="관리자",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '감사 기록',
-                'verbose_name_plural': '감사 기록',
-                'db_table': 'ops_audit_entry',
-                'ordering': ('-created_at', '-id'),
+                "verbose_name": "감사 기록",
+                "verbose_name_plural": "감사 기록",
+                "db_table": "ops_audit_entry",
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='RuntimeSwitch',
+            name="RuntimeSwitch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='스위치')),
-                ('value', models.JSONField(verbose_name='값')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='변경 시각')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='변경한 관리자')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="스위치")),
+                ("value", models.JSONField(verbose_name="값")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="변경 시각")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="변경한 관리자",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '운영 스위치',
-                'verbose_name_plural': '운영 스위치',
-                'db_table': 'ops_runtime_switch',
-                'ordering': ('name',),
+                "verbose_name": "운영 스위치",
+                "verbose_name_plural": "운영 스위치",
+                "db_table": "ops_runtime_switch",
+                "ordering": ("name",),
             },
         ),
     ]

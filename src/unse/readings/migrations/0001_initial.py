@@ -6,39 +6,63 @@ import unse.readings.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.CharField(default=unse.readings.models.new_public_id, editable=False, max_length=32, unique=True, verbose_name='공개 ID')),
-                ('cache_key', models.CharField(max_length=64, unique=True, verbose_name='캐시 키')),
-                ('fingerprint', models.CharField(db_index=True, max_length=64, verbose_name='명식 지문(HMAC)')),
-                ('kind', models.CharField(max_length=16, verbose_name='종류')),
-                ('topic', models.CharField(max_length=16, verbose_name='주제')),
-                ('mode', models.CharField(max_length=16, verbose_name='말투')),
-                ('prompt_version', models.CharField(max_length=120, verbose_name='프롬프트 버전')),
-                ('model', models.CharField(max_length=120, verbose_name='모델')),
-                ('provider', models.CharField(max_length=60, verbose_name='제공자')),
-                ('period', models.CharField(max_length=16, verbose_name='기간')),
-                ('generated_by', models.CharField(choices=[('ai', 'AI 생성'), ('rules', '규칙 기반 기본 풀이')], max_length=8, verbose_name='생성 방식')),
-                ('text', models.TextField(verbose_name='풀이(Markdown, 정제됨)')),
-                ('facts', models.JSONField(default=dict, verbose_name='명식 사실(개인정보 없음)')),
-                ('prompt_tokens', models.PositiveIntegerField(default=0, verbose_name='입력 토큰')),
-                ('completion_tokens', models.PositiveIntegerField(default=0, verbose_name='출력 토큰')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='생성 시각')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=unse.readings.models.new_public_id,
+                        editable=False,
+                        max_length=32,
+                        unique=True,
+                        verbose_name="공개 ID",
+                    ),
+                ),
+                ("cache_key", models.CharField(max_length=64, unique=True, verbose_name="캐시 키")),
+                (
+                    "fingerprint",
+                    models.CharField(db_index=True, max_length=64, verbose_name="명식 지문(HMAC)"),
+                ),
+                ("kind", models.CharField(max_length=16, verbose_name="종류")),
+                ("topic", models.CharField(max_length=16, verbose_name="주제")),
+                ("mode", models.CharField(max_length=16, verbose_name="말투")),
+                ("prompt_version", models.CharField(max_length=120, verbose_name="프롬프트 버전")),
+                ("model", models.CharField(max_length=120, verbose_name="모델")),
+                ("provider", models.CharField(max_length=60, verbose_name="제공자")),
+                ("period", models.CharField(max_length=16, verbose_name="기간")),
+                (
+                    "generated_by",
+                    models.CharField(
+                        choices=[("ai", "AI 생성"), ("rules", "규칙 기반 기본 풀이")],
+                        max_length=8,
+                        verbose_name="생성 방식",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="풀이(Markdown, 정제됨)")),
+                ("facts", models.JSONField(default=dict, verbose_name="명식 사실(개인정보 없음)")),
+                ("prompt_tokens", models.PositiveIntegerField(default=0, verbose_name="입력 토큰")),
+                ("completion_tokens", models.PositiveIntegerField(default=0, verbose_name="출력 토큰")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="생성 시각")),
             ],
             options={
-                'verbose_name': '풀이',
-                'verbose_name_plural': '풀이',
-                'db_table': 'readings_reading',
-                'indexes': [models.Index(fields=['fingerprint', 'kind', 'period'], name='readings_fp_kind_period')],
+                "verbose_name": "풀이",
+                "verbose_name_plural": "풀이",
+                "db_table": "readings_reading",
+                "indexes": [
+                    models.Index(fields=["fingerprint", "kind", "period"], name="readings_fp_kind_period")
+                ],
             },
         ),
     ]

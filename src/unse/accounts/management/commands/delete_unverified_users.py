@@ -7,14 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from unse.accounts.services import unverified_users_delete
+from unse.accounts.services.deletion import unverified_users_delete
 
 
 class Command(BaseCommand):
     help = "이메일 인증을 마치지 않은 채 지정한 날수가 지난 계정을 지웁니다."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=settings.UNVERIFIED_ACCOUNT_DAYS, help="가입 후 지난 날수")
+        parser.add_argument(
+            "--days", type=int, default=settings.UNVERIFIED_ACCOUNT_DAYS, help="가입 후 지난 날수"
+        )
         parser.add_argument("--dry-run", action="store_true", help="지우지 않고 대상 수만 알려 줍니다")
 
     def handle(self, *args: Any, **options: Any) -> None:

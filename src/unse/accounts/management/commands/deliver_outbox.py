@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from unse.accounts.services import outbox_deliver_due
+from unse.accounts.services.outbox import outbox_deliver_due
 
 
 class Command(BaseCommand):
@@ -19,4 +19,6 @@ class Command(BaseCommand):
         if options["limit"] < 1:
             raise CommandError("--limit은 1 이상이어야 합니다.", returncode=2)
         run = outbox_deliver_due(limit=options["limit"])
-        self.stdout.write(f"보낼 메일 {run.due}개 중 {run.sent}개를 보냈습니다. 오래된 발송 기록 {run.purged}개를 지웠습니다.")
+        self.stdout.write(
+            f"보낼 메일 {run.due}개 중 {run.sent}개를 보냈습니다. 오래된 발송 기록 {run.purged}개를 지웠습니다."
+        )

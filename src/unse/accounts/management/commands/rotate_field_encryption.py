@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from unse.accounts.services import encryption_rotate
+from unse.accounts.services.encryption import encryption_rotate
 
 
 class Command(BaseCommand):

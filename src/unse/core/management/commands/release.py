@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=1)
-        if any(c["BACKEND"].endswith("DatabaseCache") for c in settings.CACHES.values()):
+        if any(str(c["BACKEND"]).endswith("DatabaseCache") for c in settings.CACHES.values()):
             call_command("createcachetable", verbosity=1)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("release: ok"))

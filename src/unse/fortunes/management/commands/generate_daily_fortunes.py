@@ -13,8 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from unse.fortunes.batch import BatchPlan, BatchProcessDied, batch_execute, kst_today
-from unse.fortunes.daily import DailyFortuneWork
+from unse.core.clock import kst_today
+from unse.fortunes.batch.run import BatchPlan, BatchProcessDied, batch_execute
+from unse.fortunes.batch.work import DailyFortuneWork
 
 USAGE_EXIT = 2
 FAILURE_EXIT = 1

@@ -9,10 +9,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from unse.core.switch_store import switch_get, switch_rows
+from unse.core.switches import SWITCHES, SwitchValueError, switch_format
 from unse.ops import services
 from unse.ops.models import AuditSource
-from unse.ops.selectors import switch_get, switch_rows
-from unse.ops.switches import SWITCHES, SwitchValueError, switch_format
 
 
 class Command(BaseCommand):
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=("list", "get", "set", "reset", "breaker-reset"))
         parser.add_argument("name", nargs="?", default="")
         parser.add_argument("value", nargs="?", default=None)
-        parser.add_argument("--actor", default="", help="변경하는 관리자 계정 이름(set/reset/breaker-reset에 필수)")
+        parser.add_argument(
+            "--actor", default="", help="변경하는 관리자 계정 이름(set/reset/breaker-reset에 필수)"
+        )
 
     def _actor(self, username: str) -> Any:
         if not username:
@@ -59,7 +61,9 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"{name} = {switch_format(name, stored)}")
             else:
-                default = services.switch_reset(actor=self._actor(options["actor"]), name=name, source=AuditSource.COMMAND)
+                default = services.switch_reset(
+                    actor=self._actor(options["actor"]), name=name, source=AuditSource.COMMAND
+                )
                 self.stdout.write(f"{name} = {switch_format(name, default)} (기본값)")
         except SwitchValueError as exc:
             raise CommandError(str(exc), returncode=2) from exc

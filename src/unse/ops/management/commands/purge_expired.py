@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -17,8 +18,6 @@ LABELS = {
 
 
 def _days(value: str) -> int:
-    import argparse
-
     try:
         days = int(value)
     except ValueError as exc:
@@ -34,8 +33,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="삭제하지 않고 개수만 셉니다.")
         parser.add_argument("--readings-days", type=_days, default=None, help="RETENTION_READINGS_DAYS 대신")
-        parser.add_argument("--staff-log-days", type=_days, default=None, help="RETENTION_STAFF_LOG_DAYS 대신")
-        parser.add_argument("--batch-run-days", type=_days, default=None, help="RETENTION_BATCH_RUN_DAYS 대신")
+        parser.add_argument(
+            "--staff-log-days", type=_days, default=None, help="RETENTION_STAFF_LOG_DAYS 대신"
+        )
+        parser.add_argument(
+            "--batch-run-days", type=_days, default=None, help="RETENTION_BATCH_RUN_DAYS 대신"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = retention_purge(

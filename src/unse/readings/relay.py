@@ -1,0 +1,208 @@
+"""The one provider relay of the service (readings pipeline and 상담 chat alike).
+
+Providers are tried in fallback order (the console's order): the token budget is checked first; each
+provider's stream (its breaker gate, retries and timeouts inside `unse.ai.providers`) is sanitized at safe
+cut points (`StreamSanitizer`) and coalesced into one `delta` per `READINGS_COALESCE_MS`; when a provider
+fails before anything reached the user the next one tries; a failure after text reached the user ends the
+answer with an `error` event (no silent switch to another answer mid-text). A complete answer is charged
+to the budget and checked against the chart (grounding). What the caller does with it (store, `done`,
+notices, fallback) is the caller's.
+
+`ProviderRelay.events()` yields the events to send (and `None` keep-alive ticks while the provider is
+silent, when asked to); afterwards exactly one of `answer` (complete), `failure` (nothing was sent: use
+the fallback) or `cut` (an error event was sent) describes the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+
+from unse.ai import metrics
+from unse.ai.budget import token_budget_remaining, token_budget_spend
+from unse.ai.providers import ChatProvider, Message, ProviderError, ProviderStream
+from unse.core.errors import ErrorCode
+from unse.core.event_stream import EventName, StreamEvent, error_event
+from unse.readings.grounding import Finding, GroundTruth, grounding_findings
+from unse.readings.sanitize import StreamSanitizer
+
+logger = logging.getLogger(__name__)
+
+
+class ProviderFailed(Exception):
+    """A provider failed before anything reached the user: the next provider may try."""
+
+    def __init__(self, error: ProviderError) -> None:
+        super().__init__(error.code.name)
+        self.error = error
+
+
+@dataclass(frozen=True, slots=True)
+class RelayAnswer:
+    """A complete answer: who wrote it, the sanitized text as sent, its usage and grounding findings."""
+
+    provider: ChatProvider
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    findings: list[Finding]
+
+    @property
+    def usage(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+
+
+@dataclass(frozen=True, slots=True)
+class RelayFailure:
+    """Nothing was sent: every provider failed before its first text, or the token budget is spent."""
+
+    code: ErrorCode
+    retry_after: float | None = None
+
+
+def delta_event(text: str) -> StreamEvent:
+    return StreamEvent.make(EventName.DELTA, {"text": text})
+
+
+@dataclass(slots=True)
+class _Coalescer:
+    """Sanitized text as one `delta` per interval instead of one per upstream token."""
+
+    interval: float
+    sanitizer: StreamSanitizer = field(default_factory=StreamSanitizer)
+    pending: list[str] = field(default_factory=list)
+    emitted: list[str] = field(default_factory=list)
+    last_flush: float = 0.0
+
+    def add(self, piece: str) -> StreamEvent | None:
+        released = self.sanitizer.feed(piece) if piece else ""
+        if released:
+            self.pending.append(released)
+        if self.pending and time.monotonic() - self.last_flush >= self.interval:
+            return self._flush()
+        return None
+
+    def finish(self) -> StreamEvent | None:
+        tail = self.sanitizer.finish()
+        if tail:
+            self.pending.append(tail)
+        return self._flush() if self.pending else None
+
+    def _flush(self) -> StreamEvent:
+        text = "".join(self.pending)
+        self.pending.clear()
+        self.last_flush = time.monotonic()
+        self.emitted.append(text)
+        return delta_event(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.emitted)
+
+
+class ProviderRelay:
+    """One answer from the first provider that gives one (see the module docstring)."""
+
+    def __init__(
+        self,
+        providers: Sequence[ChatProvider],
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        coalesce_ms: int,
+        truth: GroundTruth | None,
+        keepalive_seconds: float | None = None,
+    ) -> None:
+        self.providers = providers
+        self.messages = messages
+        self.max_tokens = max_tokens
+        self.interval = coalesce_ms / 1000
+        self.truth = truth
+        self.keepalive_seconds = keepalive_seconds
+        self.answer: RelayAnswer | None = None
+        self.failure: RelayFailure | None = None
+        self.cut = False
+
+    async def events(self) -> AsyncIterator[StreamEvent | None]:
+        if await token_budget_remaining() <= 0:
+            metrics.BUDGET_EXHAUSTED.inc()
+            self.failure = RelayFailure(ErrorCode.AI_QUOTA)
+            return
+        last: ProviderError | None = None
+        for provider in self.providers:
+            # An open breaker makes the provider fail at once with AI_UNAVAILABLE: on to the next one.
+            try:
+                async for event in self._relay(provider):
+                    yield event
+            except ProviderFailed as failed:
+                last = failed.error
+                logger.warning("provider %s failed before the first token: %s", provider.name, last.code.name)
+                continue
+            return
+        code = last.code if last is not None else ErrorCode.AI_UNAVAILABLE
+        self.failure = RelayFailure(code, last.retry_after if last is not None else None)
+
+    async def _relay(self, provider: ChatProvider) -> AsyncIterator[StreamEvent | None]:
+        coalescer = _Coalescer(self.interval)
+        stream = provider.stream(self.messages, max_tokens=self.max_tokens)
+        try:
+            async for piece in self._pieces(stream):
+                if piece is None:
+                    yield None
+                elif (event := coalescer.add(piece)) is not None:
+                    yield event
+            if (event := coalescer.finish()) is not None:
+                yield event
+            if not coalescer.text.strip():
+                raise ProviderError(
+                    ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True
+                )
+        except ProviderError as error:
+            # The provider already fed its breaker and the error metrics (unse.ai.providers).
+            if not coalescer.emitted:
+                raise ProviderFailed(error) from error
+            # Text already reached the user: no silent switch to another answer; nothing is stored.
+            logger.warning(
+                "provider %s failed mid-answer (%s); partial answer not stored",
+                provider.name,
+                error.code.name,
+            )
+            self.cut = True
+            yield error_event(error.code, retry_after=error.retry_after)
+            return
+        finally:
+            await stream.aclose()
+        usage = stream.usage
+        prompt_tokens = usage.prompt_tokens if usage is not None else 0
+        completion_tokens = usage.completion_tokens if usage is not None else 0
+        await token_budget_spend(prompt_tokens + completion_tokens)
+        text = coalescer.text
+        findings = grounding_findings(text, self.truth) if self.truth is not None else []
+        self.answer = RelayAnswer(provider, text, prompt_tokens, completion_tokens, findings)
+
+    async def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:
+        """The stream's pieces; with `keepalive_seconds`, `None` after each that many idle seconds."""
+        if self.keepalive_seconds is None:
+            async for piece in stream:
+                yield piece
+            return
+        iterator = stream.__aiter__()
+        pending: asyncio.Future[str] | None = None
+        try:
+            while True:
+                pending = asyncio.ensure_future(iterator.__anext__())
+                while not (await asyncio.wait({pending}, timeout=self.keepalive_seconds))[0]:
+                    yield None
+                try:
+                    piece = pending.result()
+                except StopAsyncIteration:
+                    return
+                finally:
+                    pending = None
+                yield piece
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()

@@ -1,0 +1,234 @@
+"""One client's view of a reading: cached, following a local flight, or following a remote one; and the
+whole-text result for callers that do not stream."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from unse.ai.ratelimit import RateDecision
+from unse.ai.streamcap import stream_slot
+from unse.core.errors import ErrorCode, ServiceError
+from unse.core.event_stream import EventName, StreamEvent, error_event, with_request_id
+from unse.readings.flight import Flight, FlightAbandoned, redis_client, remote_follow
+from unse.readings.labels import generated_by
+from unse.readings.models import GeneratedBy, Reading
+
+
+@dataclass(slots=True)
+class ReadingMeta:
+    """The `meta` event: what the reading is and where it comes from (no birth data but the chart document
+    the client already sent)."""
+
+    request_id: str
+    kind: str
+    topic: str
+    mode: str
+    period: str
+    chart: dict[str, Any]
+    cached: bool = False
+    joined: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "cached": self.cached,
+            "joined": self.joined,
+            "kind": self.kind,
+            "topic": self.topic,
+            "mode": self.mode,
+            "period": self.period,
+            "chart": self.chart,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingResult:
+    text: str
+    reading_id: str | None
+    cached: bool
+    joined: bool
+    notices: tuple[dict[str, Any], ...]
+    generated_by: dict[str, Any]
+    usage: dict[str, int]
+    meta: ReadingMeta
+    rate: RateDecision | None
+    # `render_markdown(text)` when known without rendering (a stored reading's HTML), else None.
+    html: str | None = None
+
+
+async def slotted_events(
+    events: AsyncGenerator[StreamEvent | None, None], *, request_id: str
+) -> AsyncGenerator[StreamEvent | None, None]:
+    """`events` relayed inside one of the worker's stream slots; when none is free, one AI_BUSY error event."""
+    slot = stream_slot()
+    try:
+        await slot.__aenter__()
+    except ServiceError as busy:
+        yield error_event(ErrorCode.AI_BUSY, request_id=request_id, retry_after=busy.retry_after)
+        return
+    try:
+        async for event in events:
+            yield event
+    finally:
+        await slot.__aexit__(None, None, None)
+
+
+def _cached_done(reading: Reading) -> dict[str, Any]:
+    by = generated_by(GeneratedBy(reading.generated_by), provider=reading.provider, model=reading.model)
+    return {
+        "reading_id": reading.public_id,
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0},
+        "generated_by": by,
+        "stored": True,
+    }
+
+
+async def _cached_events(reading: Reading) -> AsyncGenerator[StreamEvent | None, None]:
+    yield StreamEvent.make(EventName.DELTA, {"text": reading.text})
+    yield StreamEvent.make(EventName.DONE, _cached_done(reading))
+
+
+@dataclass(slots=True)
+class ReadingSession:
+    """One client's view of a reading: cached, following a local flight, or following a remote one."""
+
+    request_id: str
+    meta: ReadingMeta
+    cached: Reading | None = None
+    flight: Flight | None = None
+    remote_key: str | None = None
+    rate: RateDecision | None = None
+    joined: bool = False
+    reopen: Callable[[], Awaitable[ReadingSession]] | None = None
+    keepalive: float = field(default=15.0)
+
+    async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
+        yield StreamEvent.make(EventName.META, self.meta.as_json())
+        if self.cached is not None:
+            async for event in _cached_events(self.cached):
+                yield event
+            return
+        async with contextlib.aclosing(slotted_events(self._relayed(), request_id=self.request_id)) as events:
+            async for event in events:
+                yield event
+
+    async def _relayed(self) -> AsyncGenerator[StreamEvent | None, None]:
+        async for event in self.body():
+            if event is not None and event.name == EventName.ERROR:
+                yield with_request_id(event, self.request_id)
+            else:
+                yield event
+
+    async def body(self) -> AsyncGenerator[StreamEvent | None, None]:
+        """Everything after `meta` (no stream slot of its own: `events()` holds one)."""
+        if self.cached is not None:
+            async for event in _cached_events(self.cached):
+                yield event
+            return
+        if self.flight is not None:
+            async for event in self._follow_local(self.flight):
+                yield event
+            return
+        async for event in self._follow_remote():
+            yield event
+
+    async def _follow_local(self, flight: Flight) -> AsyncGenerator[StreamEvent | None, None]:
+        received = False
+        async for event in flight.follow(keepalive=self.keepalive):
+            received = received or event is not None
+            yield event
+        if not received and self.reopen is not None:
+            async for event in self._start_over():
+                yield event
+        elif not flight.log or not flight.log[-1].terminal:
+            # The generation ended without a verdict (it crashed): never leave the client hanging.
+            yield error_event(ErrorCode.INTERNAL, request_id=self.request_id)
+
+    async def _follow_remote(self) -> AsyncGenerator[StreamEvent | None, None]:
+        client = redis_client()
+        if self.remote_key is None or client is None:
+            yield error_event(ErrorCode.AI_UNAVAILABLE, request_id=self.request_id)
+            return
+        try:
+            async for event in remote_follow(
+                client,
+                self.remote_key,
+                keepalive=self.keepalive,
+                idle_timeout=settings.READINGS_FLIGHT_IDLE_TIMEOUT_SECONDS,
+            ):
+                yield event
+        except FlightAbandoned:
+            async for event in self._start_over():
+                yield event
+        except TimeoutError:
+            yield error_event(ErrorCode.AI_TIMEOUT, request_id=self.request_id)
+
+    async def _start_over(self) -> AsyncGenerator[StreamEvent | None, None]:
+        """The leader we attached to gave up before generating (it was rate-limited): go on our own."""
+        if self.reopen is None:
+            yield error_event(ErrorCode.INTERNAL, request_id=self.request_id)
+            return
+        try:
+            session = await self.reopen()
+        except ServiceError as error:
+            yield error_event(error.code, request_id=self.request_id, retry_after=error.retry_after)
+            return
+        self.joined = session.joined
+        async for event in session.body():
+            yield event
+
+    def cached_result(self, reading: Reading) -> ReadingResult:
+        """What collecting the cached events would give, without the event round trip (the hot path)."""
+        done = _cached_done(reading)
+        return ReadingResult(
+            text=reading.text,
+            reading_id=done["reading_id"],
+            cached=True,
+            joined=self.joined,
+            notices=(),
+            generated_by=done["generated_by"],
+            usage=done["usage"],
+            meta=self.meta,
+            rate=self.rate,
+            html=reading.html,
+        )
+
+    async def result(self) -> ReadingResult:
+        """The whole reading; an `error` event becomes a raised ServiceError."""
+        if self.cached is not None:
+            return self.cached_result(self.cached)
+        parts: list[str] = []
+        notices: list[dict[str, Any]] = []
+        done: dict[str, Any] | None = None
+        async with contextlib.aclosing(self.events()) as events:
+            async for event in events:
+                if event is None:
+                    continue
+                if event.name == EventName.DELTA:
+                    parts.append(event.data["text"])
+                elif event.name == EventName.NOTICE:
+                    notices.append(event.data)
+                elif event.name == EventName.DONE:
+                    done = event.data
+                elif event.name == EventName.ERROR:
+                    error = event.data["error"]
+                    retry = error["details"].get("retry_after")
+                    raise ServiceError(ErrorCode[error["code"]], details=error["details"], retry_after=retry)
+        if done is None:
+            raise ServiceError(ErrorCode.INTERNAL)
+        return ReadingResult(
+            text="".join(parts),
+            reading_id=done["reading_id"],
+            cached=self.meta.cached,
+            joined=self.joined,
+            notices=tuple(notices),
+            generated_by=done["generated_by"],
+            usage=done["usage"],
+            meta=self.meta,
+            rate=self.rate,
+        )
