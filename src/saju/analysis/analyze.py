@@ -22,7 +22,6 @@ from saju.analysis.luck import (
     DaewoonRounding,
     Direction,
     add_offset,
-    age_on,
     convert_interval,
     daewoon_number,
     first_month_index,
@@ -326,6 +325,11 @@ def saju_year_and_month(day: date) -> tuple[int, int]:
     return year, month_number
 
 
+def saju_year_on(day: date) -> int:
+    """The saju year (from its 입춘) current on a KST date: what a year-bound reading is about."""
+    return saju_year_and_month(day)[0]
+
+
 def birth_instant(chart: ChartLike) -> tuple[datetime, bool]:
     """The instant 대운 counts from, and whether it is approximate (time unknown → local noon)."""
     if chart.instant_utc is not None:
@@ -380,10 +384,12 @@ def compute_daewoon(
         )
         for k, info in enumerate(infos)
     )
-    age = age_on(birth_day, reference, age_convention)
+    # The period of the reference's saju year (a year-bound reading never changes within its year): under
+    # 세는 나이 a period starts on 1 January of its start year, under 만 나이 on the birthday in it.
+    saju_year = saju_year_on(reference)
     current = None
     for i, period in enumerate(periods):
-        if period[1] <= age:
+        if period[2] <= saju_year:
             current = i
     return Daewoon(
         direction=direction,

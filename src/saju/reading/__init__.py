@@ -3,7 +3,7 @@
 from saju.reading.build import build_reading, reading_to_json, reading_to_markdown
 from saju.reading.daily import DailyFortune, daily_fortune, daily_to_json
 from saju.reading.model import SECTION_KEYS, Reading, ReadingSection
-from saju.reading.prompt import facts_for_prompt
+from saju.reading.prompt import daily_facts_for_prompt, facts_for_prompt
 
 __all__ = [
     "SECTION_KEYS",
@@ -11,6 +11,7 @@ __all__ = [
     "Reading",
     "ReadingSection",
     "build_reading",
+    "daily_facts_for_prompt",
     "daily_fortune",
     "daily_to_json",
     "facts_for_prompt",

@@ -72,11 +72,11 @@ def build_reading(chart: ChartLike, analysis: Analysis, *, reference: date | Non
         )
     male = is_male(chart)
     sections = tuple(build(a) for build in _builders(male))
-    return Reading(reference=a.reference, headline=headline(a), sections=sections)
+    return Reading(reference=a.reference, year=a.sewoon[0].year, headline=headline(a), sections=sections)
 
 
 def reading_to_markdown(reading: Reading) -> str:
-    parts = [f"# 사주 풀이 ({reading.reference.isoformat()} 기준)", f"**{reading.headline}**"]
+    parts = [f"# 사주 풀이 ({reading.year}년 운 기준)", f"**{reading.headline}**"]
     for s in reading.sections:
         parts.append(f"## {s.title}\n\n{s.body}")
     parts.append(f"---\n\n{DISCLAIMER}")
@@ -87,6 +87,7 @@ def reading_to_json(reading: Reading) -> dict[str, object]:
     return {
         "schema": READING_SCHEMA_VERSION,
         "reference_date": reading.reference.isoformat(),
+        "year": reading.year,
         "headline": reading.headline,
         "sections": [{"key": s.key, "title": s.title, "body": s.body} for s in reading.sections],
         "disclaimer": DISCLAIMER,

@@ -48,7 +48,7 @@ def _daewoon(a: Analysis, male: bool | None) -> Facts:
 
 
 def _sewoon(a: Analysis, male: bool | None) -> Facts:
-    return (a.sewoon, a.wolwoon, a.current_month, a.reference, a.yongsin.primary.element, a.yongsin.heesin, a.yongsin.gisin)
+    return (a.sewoon, a.wolwoon, a.yongsin.primary.element, a.yongsin.heesin, a.yongsin.gisin)
 
 
 def _career(a: Analysis, male: bool | None) -> Facts:

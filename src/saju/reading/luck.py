@@ -140,7 +140,7 @@ def _month_label(m: MonthLuck) -> str:
 def sewoon(a: Analysis) -> ReadingSection:
     year = a.sewoon[0]
     info = year.info
-    facts = (year.year, info.pillar, a.yongsin.primary.element, a.current_month)
+    facts = (year.year, info.pillar, a.yongsin.primary.element)
     god = info.stem_ten_god
     parts = [
         pick(
@@ -167,11 +167,8 @@ def sewoon(a: Analysis) -> ReadingSection:
         month_lines.append("힘이 실리는 달: " + join_ko([_month_label(m) for m in good[:MAX_MONTHS]]) + ".")
     if hard:
         month_lines.append("일지와 충해 변동을 조심할 달: " + join_ko([_month_label(m) for m in hard[:MAX_MONTHS]]) + ".")
-    current = a.wolwoon[a.current_month - 1]
-    month_lines.append(
-        f"지금({a.reference.isoformat()})은 {_month_label(current)}로, 이달의 천간은 {current.info.stem_ten_god.value}입니다."
-    )
-    parts.append(" ".join(month_lines))
+    if month_lines:
+        parts.append(" ".join(month_lines))
     if len(a.sewoon) > 1:
         nxt = a.sewoon[1]
         parts.append(

@@ -33,6 +33,7 @@ class ReadingSection:
 @dataclass(frozen=True, slots=True)
 class Reading:
     reference: date
+    year: int  # the saju year (from 입춘) the reading speaks of; the text depends on the date only through it
     headline: str  # one Korean sentence summing up the chart
     sections: tuple[ReadingSection, ...]
 

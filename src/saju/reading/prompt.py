@@ -6,6 +6,7 @@ from datetime import date
 
 from saju.analysis.analyze import ChartLike, analyze, is_male
 from saju.analysis.model import Analysis
+from saju.reading.daily import daily_fortune
 from saju.reading.natal import gyeok_of, ten_god_patterns
 from saju.reading.texts_tengods import PATTERNS
 
@@ -67,4 +68,16 @@ def facts_for_prompt(chart: ChartLike, analysis: Analysis, *, reference: date | 
             "shinsal": [s.name for s in year.info.shinsal],
         },
         "wolwoon": {"pillar": month.info.pillar.hanja, "stem_ten_god": month.info.stem_ten_god.value},
+    }
+
+
+def daily_facts_for_prompt(chart: ChartLike, analysis: Analysis, day: date) -> dict[str, object]:
+    """The facts of one day's 일진 against the chart, for a daily-fortune prompt (Korean keys)."""
+    fortune = daily_fortune(chart, analysis, day)
+    return {
+        "날짜": day.isoformat(),
+        "일진": f"{fortune.pillar.hanja}({fortune.pillar.hangul})",
+        "천간 십신": fortune.stem_ten_god.value,
+        "지지 십신": fortune.branch_ten_god.value,
+        "관계와 신살": list(fortune.notes),
     }

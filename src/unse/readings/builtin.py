@@ -1,8 +1,9 @@
 """The built-in interpreter: the engine's rule-based Korean reading, streamed through the same path.
 
 It is the default when no provider key is configured (the product works offline and in tests) and the
-fallback when every provider fails. Its "model" id carries a hash of the engine's reading and analysis
-sources, so a rules change never serves a stale stored text.
+fallback when every provider fails. Its "model" id carries a hash of the texts it writes for the committed
+probe charts and dates (`keys.engine_probes`), so a change of the rules' output never serves a stale
+stored text, while a refactor of the engine keeps every stored one.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from functools import cache
-from pathlib import Path
 
-import saju
-from saju.analysis import Analysis
-from saju.chart import Chart
+from saju.analysis import Analysis, analyze
+from saju.birth import BirthInput
+from saju.chart import Chart, chart_from_birth
 from saju.reading import build_reading, daily_fortune, reading_to_markdown
 from saju.reading.daily import DailyFortune
-from unse.readings.keys import Kind, Mode, Topic
+from unse.readings.keys import Kind, Mode, Topic, engine_probes
 
 BUILTIN_PROVIDER = "builtin"
 RULES_HASH_CHARS = 12
@@ -35,11 +35,17 @@ TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
 
 @cache
 def _rules_hash() -> str:
-    root = Path(saju.__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted([*root.glob("reading/*.py"), *root.glob("analysis/*.py")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    """A hash of what this interpreter writes for the probe charts: every kind and mode (a topic's text is
+    sections of the full reading, chosen by TOPIC_SECTIONS, which is hashed too)."""
+    digest = hashlib.sha256(repr(sorted((t.value, keys) for t, keys in TOPIC_SECTIONS.items())).encode())
+    for probe in engine_probes():
+        chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
+        for reference in probe.references:
+            analysis = analyze(chart, reference=reference)
+            for kind in Kind:
+                for mode in Mode:
+                    text = reading_text(chart, analysis, kind=kind, topic=Topic.GENERAL, mode=mode, reference=reference)
+                    digest.update(text.encode())
     return digest.hexdigest()[:RULES_HASH_CHARS]
 
 

@@ -38,7 +38,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: bytes | None
 def test_reading_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["reading", "1990-05-15 14:30", "--gender", "female", "--reference", "2026-11-24"], capsys)
     assert code == 0
-    assert out.startswith("# 사주 풀이 (2026-11-24 기준)")
+    assert out.startswith("# 사주 풀이 (2026년 운 기준)")
     assert "## 2026년 세운" in out
     code, out, _ = run(
         ["reading", "1990-05-15 14:30", "--gender", "female", "--reference", "2026-11-24", "--json"], capsys

@@ -30,9 +30,14 @@ def test_fingerprint_depends_on_the_server_secret() -> None:
     assert first != second
 
 
-def test_period_is_the_kst_date_for_daily_and_the_year_otherwise() -> None:
+def test_period_is_the_kst_date_for_daily_and_the_saju_year_otherwise() -> None:
     assert period_of(Kind.DAILY, date(2026, 11, 24)) == "2026-11-24"
     assert period_of(Kind.SAJU, date(2026, 11, 24)) == "2026"
+    # The saju year starts at 입춘 (2026-02-04 05:02 KST), not on 1 January.
+    assert period_of(Kind.SAJU, date(2026, 1, 20)) == "2025"
+    assert period_of(Kind.SAJU, date(2026, 2, 3)) == "2025"
+    assert period_of(Kind.SAJU, date(2026, 2, 4)) == "2026"
+    assert period_of(Kind.SAJU, date(2025, 12, 31)) == "2025"
 
 
 def _key(**changes: object) -> CacheKey:
