@@ -37,7 +37,7 @@ def _builders(male: bool | None) -> tuple[Callable[[Analysis], ReadingSection], 
 
 def headline(a: Analysis) -> str:
     image = DAY_MASTER[a.day_master][0]
-    yong = ELEMENT_NAME[a.yongsin.primary.element]
+    yong = ELEMENT_NAME[a.yongsin.yongsin]
     gyeok = gyeok_of(a)[0]
     season = SEASONS[season_index(a)]
     band = a.strength.band.value
@@ -51,7 +51,7 @@ def headline(a: Analysis) -> str:
         a.day_master,
         a.strength.band,
         gyeok,
-        a.yongsin.primary.element,
+        a.yongsin.yongsin,
         season,
     )
 

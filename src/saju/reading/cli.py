@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from saju.analysis.analyze import analyze, today_kst
+from saju.analysis.cli import chart_reference
 from saju.analysis.luck import AgeConvention, DaewoonRounding
 from saju.birth import DayChange, Gender, TimeBasis
 from saju.chart import Chart, chart_from_birth
@@ -25,8 +26,8 @@ EXIT_OK = 0
 
 
 def chart_extension(chart: Chart) -> object:
-    """`--with reading`: the rule-based reading as of today (KST), as sections."""
-    return reading_to_json(build_reading(chart, analyze(chart)))
+    """`--with reading`: the rule-based reading as of today (KST) or the later birth date, as sections."""
+    return reading_to_json(build_reading(chart, analyze(chart, reference=chart_reference(chart))))
 
 
 def _date(text: str) -> dt.date:
@@ -94,4 +95,4 @@ def register(sub: Any) -> None:
 
 def chart_text(chart: Chart) -> str:
     """`saju chart … --with reading` on a terminal: the reading as Markdown."""
-    return reading_to_markdown(build_reading(chart, analyze(chart)))
+    return reading_to_markdown(build_reading(chart, analyze(chart, reference=chart_reference(chart))))

@@ -81,7 +81,7 @@ def daily_fortune(chart: ChartLike, analysis: Analysis, day: date) -> DailyFortu
     if "도화살" in stars:
         notes.append("도화가 드는 날이라 사람들의 시선이 모입니다. 첫인상에 신경 쓰세요.")
     score = max(SCORE_MIN, min(SCORE_MAX, score))
-    yong = analysis.yongsin.primary.element
+    yong = analysis.yongsin.yongsin
     facts = (day, luck.pillar, analysis.day_master, yong)
     summary = pick(
         (

@@ -44,11 +44,11 @@ def _shinsal(a: Analysis, male: bool | None) -> Facts:
 
 
 def _daewoon(a: Analysis, male: bool | None) -> Facts:
-    return (a.daewoon, a.daewoon_unavailable, a.yongsin.primary.element, a.yongsin.heesin, a.yongsin.gisin)
+    return (a.daewoon, a.daewoon_unavailable, a.yongsin.yongsin, a.yongsin.heesin, a.yongsin.gisin)
 
 
 def _sewoon(a: Analysis, male: bool | None) -> Facts:
-    return (a.sewoon, a.wolwoon, a.yongsin.primary.element, a.yongsin.heesin, a.yongsin.gisin)
+    return (a.sewoon, a.wolwoon, a.yongsin.yongsin, a.yongsin.heesin, a.yongsin.gisin)
 
 
 def _career(a: Analysis, male: bool | None) -> Facts:
@@ -56,7 +56,7 @@ def _career(a: Analysis, male: bool | None) -> Facts:
         gyeok_of(a),
         a.ten_god_counts,
         a.strength.group_weights,
-        a.yongsin.primary.element,
+        a.yongsin.yongsin,
         tuple(h.key for h in a.shinsal),
         a.strength.band,
         is_minor(a),

@@ -19,7 +19,7 @@ def luck_elements(info: LuckPillarInfo) -> tuple[Element, Element]:
 
 def fit_to_yongsin(a: Analysis, info: LuckPillarInfo) -> int:
     """+2 both characters carry the 용신 (or 희신), -2 both carry the 기신; the sum of the two characters."""
-    good = {a.yongsin.primary.element, a.yongsin.heesin}
+    good = {a.yongsin.yongsin, a.yongsin.heesin}
     score = 0
     for e in luck_elements(info):
         if e in good:
@@ -31,7 +31,7 @@ def fit_to_yongsin(a: Analysis, info: LuckPillarInfo) -> int:
 
 def fit_sentence(a: Analysis, info: LuckPillarInfo, period: str) -> str:
     fit = fit_to_yongsin(a, info)
-    yong = ELEMENT_NAME[a.yongsin.primary.element]
+    yong = ELEMENT_NAME[a.yongsin.yongsin]
     if fit >= 2:
         return f"천간과 지지 모두 용신 {josa(yong, '을', '를')} 돕는 기운이라, {period} 전체가 순풍에 가깝습니다. 미뤄 둔 도전을 꺼낼 때입니다."
     if fit == 1:
@@ -140,7 +140,7 @@ def _month_label(m: MonthLuck) -> str:
 def sewoon(a: Analysis) -> ReadingSection:
     year = a.sewoon[0]
     info = year.info
-    facts = (year.year, info.pillar, a.yongsin.primary.element)
+    facts = (year.year, info.pillar, a.yongsin.yongsin)
     god = info.stem_ten_god
     parts = [
         pick(

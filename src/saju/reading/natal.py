@@ -113,8 +113,7 @@ def _element_table(a: Analysis) -> str:
 def elements(a: Analysis) -> ReadingSection:
     bal = a.balance
     ys = a.yongsin
-    primary = ys.primary
-    facts = (bal.counts, bal.shares, tuple(c.element for c in ys.candidates), ys.heesin, ys.gisin)
+    facts = (bal.counts, bal.shares, ys)
     parts = [_element_table(a)]
     if bal.excess:
         parts.append(" ".join(EXCESS[e] for e in bal.excess))
@@ -131,24 +130,19 @@ def elements(a: Analysis) -> ReadingSection:
                 *facts,
             )
         )
-    name = ELEMENT_NAME[primary.element]
+    name = ELEMENT_NAME[ys.yongsin]
     yong = [
-        f"**용신(用神)**: {josa(name, '이', '가')} 첫 후보입니다({primary.method}) — {primary.reason}.",
+        f"**용신(用神)**은 {josa(name, '이', '가')} 됩니다({ys.basis.value}) — {ys.reason}.",
+        f"{josa(ELEMENT_NAME[ys.heesin], '은', '는')} 용신을 돕는 희신, {josa(ELEMENT_NAME[ys.gisin], '은', '는')} 용신을 누르는 기신, "
+        f"{josa(ELEMENT_NAME[ys.gusin], '은', '는')} 기신을 돕는 구신, {josa(ELEMENT_NAME[ys.hansin], '은', '는')} 한신입니다.",
     ]
-    others: dict[Element, list[str]] = {}
-    for c in ys.candidates[1:]:
-        if c.element is not primary.element:
-            others.setdefault(c.element, []).append(f"{c.method}: {c.reason}")
-    for element, reasons in others.items():
-        yong.append(f"{ELEMENT_NAME[element]}도 함께 볼 후보입니다({'; '.join(reasons)}).")
-    yong.append(
-        f"{josa(ELEMENT_NAME[ys.heesin], '은', '는')} 용신을 돕는 희신, {josa(ELEMENT_NAME[ys.gisin], '은', '는')} 용신을 누르는 기신으로 봅니다."
-    )
+    if ys.johu_note:
+        yong.append(ys.johu_note)
     yong.append(
         pick(
             (
-                f"생활에서 {josa(name, '을', '를')} 채우는 방법: {REMEDY[primary.element]}.",
-                f"{name} 기운을 가까이하려면 {josa(REMEDY[primary.element], '이', '가')} 도움이 됩니다.",
+                f"생활에서 {josa(name, '을', '를')} 채우는 방법: {REMEDY[ys.yongsin]}.",
+                f"{name} 기운을 가까이하려면 {josa(REMEDY[ys.yongsin], '이', '가')} 도움이 됩니다.",
             ),
             *facts,
         )
@@ -189,18 +183,18 @@ def ten_god_patterns(a: Analysis) -> list[str]:
 
 
 def gyeok_of(a: Analysis) -> tuple[str, str]:
-    return GYEOK[_month(a).branch_ten_god]
+    return a.gyeokguk.name, GYEOK[a.gyeokguk.name]
 
 
 def tengods(a: Analysis) -> ReadingSection:
     gyeok_name, gyeok_text = gyeok_of(a)
     patterns = ten_god_patterns(a)
-    facts = (a.ten_god_counts, _month(a).branch_ten_god, tuple(patterns), a.strength.is_weak)
+    facts = (a.ten_god_counts, a.gyeokguk, tuple(patterns), a.strength.is_weak)
     stems = [f"{p.label}간 {p.pillar.stem.hanja} {p.stem_ten_god.value}" for p in a.pillars if p.stem_ten_god is not None]
     branches = [f"{p.label}지 {p.pillar.branch.hanja} {p.branch_ten_god.value}" for p in a.pillars]
     parts = [
         f"천간: {join_ko(stems)}. 지지(정기 기준): {join_ko(branches)}.",
-        f"월지의 정기로 본 격은 **{gyeok_name}**입니다. {gyeok_text}",
+        f"격국은 **{gyeok_name}**입니다({a.gyeokguk.rule[:-1]}). {gyeok_text}",
     ]
     many = [g for g in TenGodGroup if a.group_count(g) >= MANY_THRESHOLD]
     none = [g for g in TenGodGroup if a.group_count(g) == 0]

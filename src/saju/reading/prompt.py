@@ -10,7 +10,7 @@ from saju.reading.daily import daily_fortune
 from saju.reading.natal import gyeok_of, ten_god_patterns
 from saju.reading.texts_tengods import PATTERNS
 
-PROMPT_FACTS_VERSION = 1
+PROMPT_FACTS_VERSION = 2
 
 
 def facts_for_prompt(chart: ChartLike, analysis: Analysis, *, reference: date | None = None) -> dict[str, object]:
@@ -44,9 +44,10 @@ def facts_for_prompt(chart: ChartLike, analysis: Analysis, *, reference: date | 
         "elements_excess": [e.hangul for e in a.balance.excess],
         "elements_absent": [e.hangul for e in a.balance.absent],
         "strength": {"band": a.strength.band.value, "score": a.strength.score},
-        "yongsin": [{"element": c.element.hangul, "method": c.method} for c in a.yongsin.candidates],
-        "heesin": a.yongsin.heesin.hangul,
-        "gisin": a.yongsin.gisin.hangul,
+        "yongsin": {role.value: element.label for role, element in a.yongsin.roles},
+        "yongsin_basis": a.yongsin.basis.value,
+        "yongsin_reason": a.yongsin.reason,
+        "johu": a.yongsin.johu_note,
         "relations": [r.name for r in a.relations],
         "shinsal": [h.rule.name for h in a.shinsal],
         "gongmang": "".join(b.hanja for b in a.gongmang_day),

@@ -49,7 +49,7 @@ def _dominant_group(a: Analysis) -> TenGodGroup:
 def career(a: Analysis) -> ReadingSection:
     gyeok_name, _ = gyeok_of(a)
     dominant = _dominant_group(a)
-    yong = a.yongsin.primary.element
+    yong = a.yongsin.yongsin
     stars = [h.key for h in a.shinsal if h.key in CAREER_STARS]
     facts = (gyeok_name, dominant, yong, tuple(stars), a.strength.band)
     style = (
