@@ -71,8 +71,10 @@ class JohuOutcome(Enum):
 
 
 ROLE_ORDER: tuple[ElementRole, ...] = tuple(ElementRole)
-SUPPORTING: frozenset[TenGodGroup] = frozenset({TenGodGroup.BIGEOP, TenGodGroup.INSEONG})
-OPPOSING: frozenset[TenGodGroup] = frozenset({TenGodGroup.SIKSANG, TenGodGroup.JAESEONG, TenGodGroup.GWANSEONG})
+# Tuples, not sets: a set of enum members has no stable order across processes (string hashing is
+# randomized), and the reading picks its wording from the repr of these facts.
+SUPPORTING: tuple[TenGodGroup, ...] = (TenGodGroup.BIGEOP, TenGodGroup.INSEONG)
+OPPOSING: tuple[TenGodGroup, ...] = (TenGodGroup.SIKSANG, TenGodGroup.JAESEONG, TenGodGroup.GWANSEONG)
 _GROUPS: tuple[TenGodGroup, ...] = tuple(TenGodGroup)
 _ELEMENTS: tuple[Element, ...] = tuple(Element)
 
@@ -88,7 +90,7 @@ class Yongsin:
     hansin: Element
     basis: YongsinBasis  # what chose the 용신
     group: TenGodGroup  # ten-god group the 용신 plays for the day master
-    helping: frozenset[TenGodGroup]  # the side that helps this chart (인성·비겁 or 식상·재성·관성)
+    helping: tuple[TenGodGroup, ...]  # the side that helps this chart (인성·비겁 or 식상·재성·관성)
     eokbu: Element  # the 용신 억부 (or 종격) alone would choose
     johu: Element | None  # the element the season asks for (火 in 亥子丑, 水 in 巳午未)
     johu_outcome: JohuOutcome
@@ -129,7 +131,7 @@ def _shift(element: Element, step: int) -> Element:
     return _ELEMENTS[(_ELEMENTS.index(element) + step) % 5]
 
 
-def _roles(dm: Stem, yong: Element, helping: frozenset[TenGodGroup]) -> tuple[Element, Element, Element, Element]:
+def _roles(dm: Stem, yong: Element, helping: tuple[TenGodGroup, ...]) -> tuple[Element, Element, Element, Element]:
     """(희신, 기신, 구신, 한신) for a 용신 and the helping side."""
     producer, child = _shift(yong, 4), _shift(yong, 1)
     hee, han = (producer, child) if element_group(dm, producer) in helping else (child, producer)
@@ -140,7 +142,7 @@ def _heaviest(strength: Strength, groups: tuple[TenGodGroup, ...]) -> TenGodGrou
     return max(groups, key=lambda g: (strength.group_weight(g), -_GROUPS.index(g)))
 
 
-def _eokbu(strength: Strength) -> tuple[TenGodGroup, frozenset[TenGodGroup], YongsinBasis, str]:
+def _eokbu(strength: Strength) -> tuple[TenGodGroup, tuple[TenGodGroup, ...], YongsinBasis, str]:
     """(용신 group, helping side, basis, Korean reason) before 조후."""
     weight = strength.group_weight
     if strength.jonggyeok and not strength.leans_strong:
@@ -197,7 +199,7 @@ def yongsin(day_master: Stem, month_branch: Branch, strength: Strength, balance:
 def _decide(
     dm: Stem,
     group: TenGodGroup,
-    helping: frozenset[TenGodGroup],
+    helping: tuple[TenGodGroup, ...],
     basis: YongsinBasis,
     reason: str,
     need: Element | None,
