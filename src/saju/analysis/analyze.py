@@ -53,6 +53,7 @@ from saju.analysis.shinsal import TWELVE_SHINSAL_TABLE, ShinsalRule, find_shinsa
 from saju.analysis.stages import STAGE_BY_INDEX, Stage, stage
 from saju.analysis.strength import strength_from_indices
 from saju.analysis.tengods import BRANCH_TEN_GOD_BY_INDEX, TEN_GOD_BY_INDEX, TenGod, ten_god
+from saju.analysis.uncertain import month_uncertainty
 from saju.analysis.yongsin import yongsin
 from saju.chart import JIE_TERM_STEP, Chart
 from saju.core import BRANCHES, PILLARS, STEMS, Branch, Pillar, Stem
@@ -500,6 +501,9 @@ def analyze(
         yongsin=yongsin(STEMS[dm], BRANCHES[m % 12], strength, balance),
         gyeokguk=gyeokguk(indices),
         combinations=combinations,
+        month_uncertainty=month_uncertainty(chart, is_male(chart), daewoon_rounding, age_convention)
+        if isinstance(chart, Chart) and chart.month_uncertain
+        else None,
         ten_god_counts=_ten_god_counts(ctx),
         daewoon=daewoon,
         daewoon_unavailable=None if daewoon is not None else GENDER_REQUIRED_MESSAGE,

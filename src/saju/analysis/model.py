@@ -17,6 +17,7 @@ from saju.analysis.shinsal import ShinsalHit, ShinsalRule
 from saju.analysis.stages import Stage
 from saju.analysis.strength import Strength
 from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.analysis.uncertain import MonthUncertainty
 from saju.analysis.yongsin import Yongsin
 from saju.core import Branch, Pillar, Stem
 
@@ -127,6 +128,7 @@ class Analysis:
     yongsin: Yongsin
     gyeokguk: Gyeokguk
     combinations: tuple[Transformation, ...]  # full 삼합/방합 of the chart and whether each transformed
+    month_uncertainty: MonthUncertainty | None  # time unknown on a 절 day: both possibilities
     ten_god_counts: tuple[int, ...]  # visible stems + branch 정기, in TenGod order
     daewoon: Daewoon | None
     daewoon_unavailable: str | None  # Korean reason when daewoon is None

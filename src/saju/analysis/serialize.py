@@ -5,9 +5,7 @@ from __future__ import annotations
 from saju.analysis.balance import BALANCE_METHOD, ELEMENTS
 from saju.analysis.combine import COMBINE_RULE
 from saju.analysis.hidden import HIDDEN_STEM_TABLE_NAME
-from saju.analysis.luck import (
-    DAEWOON_PERIOD_YEARS,
-)
+from saju.analysis.luck import DAEWOON_PERIOD_YEARS, AgeConvention
 from saju.analysis.model import (
     POSITION_KEYS,
     Analysis,
@@ -21,6 +19,7 @@ from saju.analysis.shinsal import TWELVE_SHINSAL_RULE, ShinsalHit
 from saju.analysis.stages import TWELVE_STAGE_RULE, Stage
 from saju.analysis.strength import STRENGTH_METHOD
 from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.analysis.uncertain import MonthUncertainty
 from saju.analysis.yongsin import Yongsin
 from saju.core import PILLARS, Element, Pillar, Stem
 
@@ -197,6 +196,7 @@ def _daewoon(d: Daewoon) -> JSONDict:
         "number": d.number,
         "rounding": d.rounding.value,
         "age_convention": d.age_convention.value,
+        "age_label": "세는 나이" if d.age_convention is AgeConvention.KOREAN else "만 나이",
         "approximate": d.approximate,
         "period_years": DAEWOON_PERIOD_YEARS,
         "current_index": d.current_index,
@@ -225,6 +225,23 @@ def _group_counts(counts: tuple[int, ...]) -> dict[str, int]:
     for k, c in enumerate(counts):
         totals[_GROUP_OF_GOD[k]] += c
     return dict(zip(_GROUP_NAMES, totals, strict=True))
+
+
+def _uncertain(u: MonthUncertainty) -> JSONDict:
+    return {
+        "jie": {"name": u.jie_name, "local_time": u.jie_local.strftime("%H:%M")},
+        "options": [
+            {
+                "born": "before" if o.before_jie else "after",
+                "year": o.year.hanja,
+                "month": o.month.hanja,
+                "daewoon_direction": None if o.daewoon_direction is None else o.daewoon_direction.value,
+                "daewoon_number": o.daewoon_number,
+                "assumed": o.assumed,
+            }
+            for o in u.options
+        ],
+    }
 
 
 def _yongsin(y: Yongsin) -> JSONDict:
@@ -305,6 +322,7 @@ def analysis_to_json(analysis: Analysis) -> JSONDict:
             }
             for t in a.combinations
         ],
+        "month_uncertain": None if a.month_uncertainty is None else _uncertain(a.month_uncertainty),
         "daewoon": _daewoon(a.daewoon)
         if a.daewoon is not None
         else {"available": False, "reason": a.daewoon_unavailable, "code": "GENDER_REQUIRED"},

@@ -30,7 +30,7 @@ from enum import Enum
 from saju.analysis.balance import ElementBalance
 from saju.analysis.strength import SUMMER, WINTER, Strength
 from saju.analysis.tengods import TenGodGroup, element_group, group_element
-from saju.core import Branch, Element, Stem
+from saju.core import Branch, Element, Pillar, Stem
 from saju.korean import josa
 
 YONGSIN_METHOD = (
@@ -252,3 +252,32 @@ def _decide(
         reason=reason,
         johu_note=note,
     )
+
+
+ROLE_POINTS: dict[ElementRole, int] = {
+    ElementRole.YONGSIN: 1,
+    ElementRole.HEESIN: 1,
+    ElementRole.HANSIN: 0,
+    ElementRole.GISIN: -1,
+    ElementRole.GUSIN: -1,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LuckFit:
+    """How an outside pillar (대운, 세운, 월운, 일진) sits with the chart's 용신 set."""
+
+    stem: Element
+    branch: Element
+    stem_role: ElementRole
+    branch_role: ElementRole
+
+    @property
+    def score(self) -> int:
+        """−2..+2: +1 for each character on the 용신/희신 side, −1 for each on the 기신/구신 side."""
+        return ROLE_POINTS[self.stem_role] + ROLE_POINTS[self.branch_role]
+
+
+def luck_fit(ys: Yongsin, pillar: Pillar) -> LuckFit:
+    stem, branch = pillar.stem.element, pillar.branch.element
+    return LuckFit(stem, branch, ys.role(stem), ys.role(branch))

@@ -20,7 +20,8 @@ from saju.birth import DayChange, Gender, TimeBasis
 from saju.chart import Chart, chart_from_birth
 from saju.errors import INVALID_DATE, InvalidBirth
 from saju.reading.build import build_reading, reading_to_json, reading_to_markdown
-from saju.reading.daily import daily_fortune, daily_to_json
+from saju.reading.daily import daily_fortune, daily_markdown, daily_to_json
+from saju.reading.voice import Voice
 
 EXIT_OK = 0
 
@@ -51,19 +52,15 @@ def _cmd_reading(args: argparse.Namespace) -> int:
         age_convention=AgeConvention(args.age),
     )
     out = sys.stdout.buffer
+    voice = Voice(args.voice)
     if args.daily:
-        fortune = daily_fortune(chart, analysis, _date(args.daily))
+        fortune = daily_fortune(chart, analysis, _date(args.daily), voice=voice)
         if args.json:
             out.write(orjson.dumps(daily_to_json(fortune)) + b"\n")
         else:
-            lines = [f"# {fortune.day.isoformat()} {fortune.pillar.hanja}({fortune.pillar.hangul})일 — {fortune.title} ({'★' * fortune.score})"]
-            lines.append(fortune.summary)
-            lines.extend(f"- {n}" for n in fortune.notes)
-            lines.extend(f"- {a}" for a in fortune.advice)
-            lines.append(f"- 행운의 색: {fortune.lucky_color}, 방향: {fortune.lucky_direction}")
-            out.write(("\n".join(lines) + "\n").encode())
+            out.write(daily_markdown(fortune).encode())
     else:
-        reading = build_reading(chart, analysis)
+        reading = build_reading(chart, analysis, voice=voice)
         if args.json:
             out.write(orjson.dumps(reading_to_json(reading)) + b"\n")
         else:
@@ -90,6 +87,7 @@ def register(sub: Any) -> None:
     p.add_argument("--daily", metavar="DATE", help="그날의 운세(일진)만 출력")
     p.add_argument("--daewoon-rounding", choices=[r.value for r in DaewoonRounding], default="korean")
     p.add_argument("--age", choices=[a.value for a in AgeConvention], default="korean", help="대운 나이 기준")
+    p.add_argument("--voice", choices=[v.value for v in Voice], default="plain", help="말투: plain 담백하게, warm 다정하게")
     p.set_defaults(func=_cmd_reading)
 
 

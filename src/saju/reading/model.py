@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from saju.korean import has_batchim, josa
+from saju.reading.voice import Voice
 
 SECTION_KEYS: tuple[str, ...] = (
     "personality",
@@ -29,15 +30,28 @@ SECTION_KEYS: tuple[str, ...] = (
 class ReadingSection:
     key: str
     title: str  # Korean
-    body: str  # Korean Markdown
+    conclusion: str  # one or two plain Korean sentences, no 명리 terms: what the section concludes
+    body: str  # Korean Markdown: the 명리 reasons behind the conclusion
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader must know before trusting the text (an unknown hour, an uncertain month)."""
+
+    key: str  # "time_unknown", "month_uncertain"
+    text: str  # Korean
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
     reference: date
     year: int  # the saju year (from 입춘) the reading speaks of; the text depends on the date only through it
-    headline: str  # one Korean sentence summing up the chart
+    voice: Voice
+    headline: str  # one Korean sentence summing up the chart in 명리 terms
+    glance: tuple[str, ...]  # 한눈에 보기: 3–5 plain sentences (what kind of person, what now, what to mind)
+    notices: tuple[Notice, ...]
     sections: tuple[ReadingSection, ...]
+    terms: tuple[str, ...]  # glossary terms the text uses (saju.reading.glossary), in glossary order
 
     def section(self, key: str) -> ReadingSection:
         for s in self.sections:
@@ -50,6 +64,7 @@ def pick(options: Sequence[str], *facts: object) -> str:
     """Choose a phrasing from the facts a section depends on: stable across runs, varied across charts.
 
     Only the section's own facts go in, so a change elsewhere in the chart never rewords this section.
+    The facts' repr must not depend on the process (no sets: their order follows randomized hashes).
     """
     digest = zlib.crc32(repr(facts).encode("utf-8"))
     return options[digest % len(options)]
@@ -60,4 +75,14 @@ def join_ko(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-__all__ = ["SECTION_KEYS", "Reading", "ReadingSection", "has_batchim", "join_ko", "josa", "pick"]
+__all__ = [
+    "SECTION_KEYS",
+    "Notice",
+    "Reading",
+    "ReadingSection",
+    "Voice",
+    "has_batchim",
+    "join_ko",
+    "josa",
+    "pick",
+]

@@ -72,6 +72,9 @@ def test_reading_mentions_the_charts_own_facts() -> None:
     assert "巳午未 방합(火)" in body["relations"]
     assert "괴강살" in body["shinsal"]
     assert "丁丑" in body["daewoon"] and "대운수는 **3**" in body["daewoon"]
+    assert "세는 나이 33–42세, 2022–2031년" in body["daewoon"]
+    assert "**용신(用神)**은 토(土)입니다(억부)" in body["elements"]
+    assert "천덕귀인" in body["shinsal"]
     assert "丙午" in body["sewoon"]
     assert "관성" in body["love"]  # a woman: the spouse star is 관성
 

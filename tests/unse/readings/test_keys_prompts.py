@@ -76,8 +76,12 @@ def test_each_mode_and_topic_has_its_own_template_file_and_version() -> None:
     } | {prompt_template(Kind.DAILY, Topic.GENERAL, mode).version for mode in Mode}
     assert len(versions) == len(Topic) * len(Mode) + len(Mode)
     warm = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.WARM)
-    assert "선생님" in warm.system
-    assert "선생님" not in prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN).system
+    plain = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN)
+    # Warm is a voice for the whole text (해요체), plain is 합니다체; neither addresses the user by a title.
+    assert "해요체" in warm.system and "합니다체" in plain.system
+    for template in (warm, plain):
+        assert "한눈에 보기" in template.system and "선생님'" in template.system  # only as a title never to use
+        assert "부르지 마세요" in template.system
 
 
 def test_editing_a_template_file_changes_the_prompt_version(tmp_path, monkeypatch) -> None:
