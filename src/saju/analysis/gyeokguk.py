@@ -125,7 +125,8 @@ def _decide(dm: Stem, month: Branch, shown: tuple[tuple[str, Stem], ...]) -> Gye
             god,
             main,
             None,
-            f"{where}의 지장간 중 격을 이룰 글자가 천간에 드러나지 않아 정기 {main.hanja}({god.value})로 보아 {name}입니다.",
+            f"{where}의 지장간 중 격을 이룰 글자가 천간에 드러나지 않아 정기 {main.hanja}({main.hangul})의 "
+            f"{josa(god.value, '으로', '로')} 보아 {name}입니다.",
         )
     god = ten_god(dm, main)
     name = _of_god(god)

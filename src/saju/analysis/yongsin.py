@@ -215,10 +215,10 @@ def _decide(
         label = need.label
         if need in (yong, hee):
             outcome = JohuOutcome.AGREES
-            note = f"{season} 생이라 {josa(label, '이', '가')} 필요한데, 억부로 본 판단과 같은 방향이라 답이 하나로 모입니다."
+            note = f"{season} 생이라 조후로 {josa(label, '이', '가')} 필요한데, 억부로 본 판단과 같은 방향이라 답이 하나로 모입니다."
         elif need is han:
             outcome = JohuOutcome.WELCOME
-            note = f"{season} 생이라 {label}의 기운도 반갑습니다. 억부의 판단을 흔들지 않는 한신이라 생활 속 보탬으로 삼습니다."
+            note = f"{season} 생이라 조후로 {label}의 기운도 반갑습니다. 억부의 판단을 흔들지 않는 한신이라 생활 속 보탬으로 삼습니다."
         elif basis is not YongsinBasis.JONGGYEOK and lacking and element_group(dm, need) in helping:
             outcome = JohuOutcome.OVERRIDES
             note = (
@@ -234,7 +234,7 @@ def _decide(
             role = "용신을 누르는 기신" if need is gi else "기신을 돕는 구신"
             follow = "종격의 흐름을" if basis is YongsinBasis.JONGGYEOK else "일간의 힘을 맞추는 억부의 판단을"
             note = (
-                f"{season} 생이라 {label}의 기운도 아쉽지만, {josa(label, '은', '는')} 이 사주에서 {role}이라 "
+                f"{season} 생이라 조후로는 {label}의 기운도 아쉽지만, {josa(label, '은', '는')} 이 사주에서 {role}이라 "
                 f"{follow} 따릅니다."
             )
     return Yongsin(

@@ -24,7 +24,7 @@ from saju.reading.voice import Voice
 MAX_SENTENCES = 5
 NOTICE_PLAIN: dict[str, str] = {
     "time_unknown": "태어난 시간을 몰라 일부 풀이는 시간을 알면 달라질 수 있습니다.",
-    "month_uncertain": "태어난 날에 달이 바뀌는 절기가 들어, 태어난 시간에 따라 풀이의 바탕이 달라질 수 있습니다.",
+    "month_uncertain": "태어난 날 중에 사주의 달이 바뀌어, 태어난 시간에 따라 풀이의 바탕이 달라질 수 있습니다.",
 }
 
 

@@ -86,7 +86,7 @@ def strength_line(a: Analysis) -> str:
 def combination_lines(a: Analysis) -> list[str]:
     """How the 삼합/방합 of the chart entered the count, and the rule for the other 합 (said where a 합 is)."""
     lines = [
-        f"원국의 {t.name}: {t.reason}" + ("." if not t.transformed else " — 힘과 오행 비율도 그렇게 셉니다.")
+        f"원국의 {t.name}: {t.reason}" + ("." if not t.transformed else ". 이렇게 합화(合化)한 지지는 힘과 오행 비율에서도 그 오행으로 셉니다.")
         for t in a.combinations
     ]
     if any(r.kind in BINDING_KINDS for r in a.relations):

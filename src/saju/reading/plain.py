@@ -33,7 +33,7 @@ PLAIN_PERSON: dict[Stem, str] = {
 
 # What to mind, from the same stem, as a plain clause ("…하지 않도록").
 PLAIN_TRAP: dict[Stem, str] = {
-    Stem.GAP: "고집이 지나쳐 부러지지 않도록, 굽힐 때를 아는 것",
+    Stem.GAP: "고집이 지나쳐 꺾이는 일이 없도록, 굽힐 때를 아는 것",
     Stem.EUL: "남의 시선에 흔들려 내 뜻을 접지 않는 것",
     Stem.BYEONG: "불붙었다 식는 차이를 줄여 시작한 일을 끝까지 가져가는 것",
     Stem.JEONG: "마음에 담아 둔 서운함을 오래 품지 않는 것",

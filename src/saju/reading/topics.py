@@ -28,7 +28,7 @@ FIELDS_BY_GROUP: dict[TenGodGroup, str] = {
 }
 FIELDS_BY_ELEMENT: dict[Element, str] = {
     Element.WOOD: "교육, 출판, 의류·섬유, 조경, 복지",
-    Element.FIRE: "방송·미디어, IT·전자, 에너지, 미용, 광고",
+    Element.FIRE: "방송·미디어, 정보통신·전자, 에너지, 미용, 광고",
     Element.EARTH: "부동산, 건설, 농업·식품, 중개, 컨설팅",
     Element.METAL: "금융, 기계·자동차, 법조, 의료기기, 보안",
     Element.WATER: "무역, 물류, 여행, 수산·음료, 연구·분석",
@@ -84,6 +84,9 @@ def career(a: Analysis) -> ReadingSection:
     return ReadingSection("career", "직업과 일", conclusion, " ".join(parts))
 
 
+_BINDS = (RelationKind.SIX_COMBINE, RelationKind.HALF_COMBINE)
+
+
 def love(a: Analysis, male: bool | None) -> ReadingSection:
     spouse_palace = day_pillar(a).branch_ten_god
     palace_rel = [r for r in a.relations if "일지" in r.members and len(r.members) == 2]
@@ -131,14 +134,20 @@ def love(a: Analysis, male: bool | None) -> ReadingSection:
         + " "
         + _PALACE[spouse_palace]
     )
+    by_kind: dict[str, list[str]] = {}
     for r in palace_rel:
-        label = relation_label(r)
-        if r.kind is RelationKind.CLASH:
-            parts.append(f"일지가 {josa(label, '을', '를')} 이루어 함께 사는 공간과 생활 리듬에서 부딪힘이 생기기 쉬우니, 각자의 시간을 존중하는 약속이 필요합니다.")
-        elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.HALF_COMBINE):
-            parts.append(f"일지가 {josa(label, '으로', '로')} 묶여 있어 정이 깊고 한번 맺은 인연을 오래 지킵니다.")
-        elif r.kind is RelationKind.WONJIN:
-            parts.append(f"일지에 {josa(label, '이', '가')} 있어 가까울수록 서운함이 쌓이기 쉬우니, 감정을 미루지 말고 그때그때 나누세요.")
+        kind = "clash" if r.kind is RelationKind.CLASH else "bind" if r.kind in _BINDS else "wonjin" if r.kind is RelationKind.WONJIN else ""
+        if kind:
+            by_kind.setdefault(kind, []).append(relation_label(r))
+    for kind, names in by_kind.items():
+        label = "·".join(names)
+        parts.append(
+            {
+                "clash": f"일지가 {josa(label, '을', '를')} 이루어 함께 사는 공간과 생활 리듬에서 부딪힘이 생기기 쉬우니, 각자의 시간을 존중하는 약속이 필요합니다.",
+                "bind": f"일지가 {josa(label, '으로', '로')} 묶여 있어 정이 깊고 한번 맺은 인연을 오래 지킵니다.",
+                "wonjin": f"일지에 {josa(label, '이', '가')} 있어 가까울수록 서운함이 쌓이기 쉬우니, 감정을 미루지 말고 그때그때 나누세요.",
+            }[kind]
+        )
     if stars:
         parts.append(f"{join_ko(stars)}의 매력이 있어 사람을 끄는 힘이 있습니다.")
     conclusion = (

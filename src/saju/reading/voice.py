@@ -114,7 +114,7 @@ def _conjugate(stem: str, *, from_b: bool = False) -> str:
 
 
 _WORD_START = re.compile(r"\s")
-_FORMAL = re.compile(r"([가-힣]+?)(습니다|니다)(?=[\s.!?,()\"'”’*]|$)")
+_FORMAL = re.compile(r"([가-힣]+?)(습니다|니다)(?![가-힣])")
 
 
 def _replace(match: re.Match[str]) -> str:
