@@ -1,7 +1,6 @@
 """CLI hooks of the analysis: `saju chart … --with analysis` (JSON) and the Korean terminal tables.
 
-`saju.cli` imports this module by name (EXTENSION_MODULES / SUBCOMMAND_MODULES); nothing here is needed
-by the engine itself.
+`saju.cli` imports this module (EXTENSIONS / TEXT_VIEWS); nothing here is needed by the engine itself.
 """
 
 from __future__ import annotations

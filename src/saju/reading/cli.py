@@ -1,7 +1,7 @@
 """CLI hooks of the reading: `saju reading "1990-05-15 14:30" --gender female [chart options]` and
 `saju chart … --with reading`.
 
-`saju.cli` finds this module by name (SUBCOMMAND_MODULES / EXTENSION_MODULES).
+`saju.cli` imports this module and calls `register` / `chart_extension` / `chart_text`.
 """
 
 from __future__ import annotations
@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
 
 import orjson
 
 from saju.analysis.analyze import analyze, today_kst
 from saju.analysis.cli import chart_reference
 from saju.analysis.luck import AgeConvention, DaewoonRounding
-from saju.birth import DayChange, Gender, TimeBasis
 from saju.chart import Chart, chart_from_birth
+from saju.cliargs import CliError, Parser, add_birth_arguments, birth_from_args
 from saju.errors import INVALID_DATE, InvalidBirth
 from saju.reading.build import build_reading, reading_to_json, reading_to_markdown
 from saju.reading.daily import daily_fortune, daily_markdown, daily_to_json
@@ -39,11 +38,9 @@ def _date(text: str) -> dt.date:
 
 
 def _cmd_reading(args: argparse.Namespace) -> int:
-    from saju.cli import CliError, _birth_from_args  # the chart command's own option parsing
-
     if args.datetime is None:
         raise CliError('오류 [USAGE]: 출생 일시(예: "1990-05-15 14:30")가 필요합니다.')
-    chart = chart_from_birth(_birth_from_args(args))
+    chart = chart_from_birth(birth_from_args(args))
     reference = _date(args.reference) if args.reference else today_kst()
     analysis = analyze(
         chart,
@@ -69,19 +66,10 @@ def _cmd_reading(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
     """Add `saju reading` with the same birth options as `saju chart`."""
     p = sub.add_parser("reading", help="규칙 기반 사주 풀이 (Markdown, --json은 섹션별)")
-    p.add_argument("datetime", nargs="?", help='출생 일시, 예: "1990-05-15 14:30"')
-    p.add_argument("--gender", choices=[g.value for g in Gender])
-    p.add_argument("--lunar", action="store_true", help="음력 날짜")
-    p.add_argument("--leap", action="store_true", help="윤달 (음력과 함께)")
-    p.add_argument("--tz", default=None, help="IANA 시간대 (기본 Asia/Seoul)")
-    p.add_argument("--longitude", type=float, default=None, help="출생지 경도")
-    p.add_argument("--time-basis", choices=[b.value for b in TimeBasis], default=None)
-    p.add_argument("--day-change", choices=[d.value for d in DayChange], default=None)
-    p.add_argument("--fold", type=int, choices=(0, 1), default=None)
-    p.add_argument("--no-time", action="store_true", help="시간 모름 (시주 없음)")
+    add_birth_arguments(p, datetime_help='출생 일시, 예: "1990-05-15 14:30"')
     p.add_argument("--json", action="store_true", help="섹션별 JSON")
     p.add_argument("--reference", metavar="DATE", help="기준일 (현재 대운·세운을 정함, 기본: 오늘 KST)")
     p.add_argument("--daily", metavar="DATE", help="그날의 운세(일진)만 출력")
