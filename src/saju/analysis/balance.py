@@ -71,15 +71,14 @@ def balance_from_indices(
     change: it counts the characters as written)."""
     counts = [0] * 5
     weights = [0.0] * 5
-    changed = transformed or {}
     # Same additions in the same order as the method describes (stem, then each element of the branch).
     for label, i in indices:
         se, b = i % 10 // 2, i % 12
         counts[se] += 1
         counts[_BRANCH_SURFACE[b]] += 1
         weights[se] += STEM_WEIGHT
-        if label in changed:
-            weights[changed[label]] += MONTH_BRANCH_WEIGHT if label == "월" else BRANCH_WEIGHT
+        if transformed and label in transformed:
+            weights[transformed[label]] += MONTH_BRANCH_WEIGHT if label == "월" else BRANCH_WEIGHT
             continue
         c0, c1, c2, c3, c4 = _BRANCH_CONTRIB[label == "월"][b]
         weights[0] += c0

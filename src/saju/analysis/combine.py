@@ -53,11 +53,17 @@ _TRIOS: tuple[_Trio, ...] = tuple(
     for trio, element in table
 )
 _ELEMENT_INDEX: dict[Element, int] = {e: i for i, e in enumerate(Element)}
+# Branch bit mask (12 bits) → whether it holds a full 삼합/방합: one lookup for the common case of none.
+_HAS_TRIO: tuple[bool, ...] = tuple(any(m & t[3] == t[3] for t in _TRIOS) for m in range(1 << 12))
+
+
 def transformations(indices: tuple[tuple[str, int], ...]) -> tuple[Transformation, ...]:
     """Every full 삼합/방합 among natal (label, sexagenary index) slots, with its transformation decision."""
     mask = 0
     for _, i in indices:
         mask |= 1 << (i % 12)
+    if not _HAS_TRIO[mask]:
+        return ()
     found: list[Transformation] = []
     for kind, chars, element, trio_mask in _TRIOS:
         if mask & trio_mask != trio_mask:

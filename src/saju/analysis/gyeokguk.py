@@ -67,19 +67,31 @@ def _of_god(god: TenGod) -> str:
     return GYEOK_NAME[god]
 
 
-# (day stem, month branch, stems shown at 년/월/시 as a bit mask per position) → the 격: built once each.
-_CACHE: dict[tuple[int, int, tuple[tuple[str, int], ...]], Gyeokguk] = {}
+# (day stem, month branch[, where each hidden stem of an earth month first shows]) → the 격: built once each.
+_CACHE: dict[tuple[int, ...], Gyeokguk] = {}
+_EARTH_MASK = sum(1 << b.index for b in EARTH_MONTHS)
+_HIDDEN_INDEX: tuple[tuple[int, ...], ...] = tuple(tuple(h.stem.index for h in hidden_stems(b)) for b in BRANCHES)
+_POSITION_ORDER = ("년", "월", "시")
 
 
 def gyeokguk(indices: tuple[tuple[str, int], ...]) -> Gyeokguk:
     """The 격국 of natal (label, sexagenary index) slots (labels 년 월 일 [시])."""
-    by_label = dict(indices)
-    dm, mb = by_label["일"] % 10, by_label["월"] % 12
-    shown = tuple((label, i % 10) for label, i in indices if label in _STEM_POSITIONS)
-    key = (dm, mb, shown if BRANCHES[mb] in EARTH_MONTHS else ())
+    dm = mb = 0
+    for label, i in indices:
+        if label == "일":
+            dm = i % 10
+        elif label == "월":
+            mb = i % 12
+    if _EARTH_MASK >> mb & 1:
+        # Only where each hidden stem first shows matters (position 0 = nowhere).
+        shown = {i % 10: label for label, i in reversed(indices) if label in _STEM_POSITIONS}
+        key: tuple[int, ...] = (dm, mb, *(_POSITION_ORDER.index(shown[h]) + 1 if h in shown else 0 for h in _HIDDEN_INDEX[mb]))
+    else:
+        key = (dm, mb)
     found = _CACHE.get(key)
     if found is None:
-        found = _decide(STEMS[dm], BRANCHES[mb], tuple((label, STEMS[s]) for label, s in key[2]))
+        stems = tuple((label, STEMS[i % 10]) for label, i in indices if label in _STEM_POSITIONS)
+        found = _decide(STEMS[dm], BRANCHES[mb], stems)
         _CACHE[key] = found
     return found
 

@@ -137,13 +137,24 @@ def strength_from_indices(
     stem_group = _STEM_GROUP[e]
     contrib = _BRANCH_GROUP_CONTRIB[e]
     main_group = _MAIN_GROUP[e]
+    changed = transformed or _NONE
+    # Per slot: its branch's contribution row and the group of its 정기 (a transformed branch: wholly one group).
+    rows = {
+        label: (_WHOLE_ROWS[label][(changed[label] - e) % 5], (changed[label] - e) % 5)
+        if label in changed
+        else (contrib[label][i % 12], main_group[i % 12])
+        for label, i in indices
+    } if changed else None
     g0 = g1 = g2 = g3 = g4 = 0.0
     present = 0.0
     support_count = 0
     others = 0
     stem_weights = [0.0] * 5
-    changed = transformed or {}
     for label, i in indices:
+        if rows is None:
+            row, mg = contrib[label][i % 12], main_group[i % 12]
+        else:
+            row, mg = rows[label]
         if label != "일":
             w = _STEM_W[label]
             present += w
@@ -153,15 +164,9 @@ def strength_from_indices(
             support_count += g == 0 or g == 4
             if label != "월":
                 others += 1
-                mg = main_group[i % 12] if label not in changed else (changed[label] - e) % 5
                 support_count += mg == 0 or mg == 4
-        w = _BRANCH_W[label]
-        present += w
-        if label in changed:
-            f0, f1, f2, f3, f4 = _WHOLE[(changed[label] - e) % 5]
-            f0, f1, f2, f3, f4 = f0 * w, f1 * w, f2 * w, f3 * w, f4 * w
-        else:
-            f0, f1, f2, f3, f4 = contrib[label][i % 12]
+        present += _BRANCH_W[label]
+        f0, f1, f2, f3, f4 = row
         g0 += f0
         g1 += f1
         g2 += f2
@@ -175,23 +180,24 @@ def strength_from_indices(
         g4 + stem_weights[4],
     )
     score = round(100.0 * (groups[0] + groups[4]) / present, 1)
-
-    def group_at(label: str) -> int:
-        return (changed[label] - e) % 5 if label in changed else main_group[by_label[label] % 12]
-
+    month_group = main_group[by_label["월"] % 12] if rows is None else rows["월"][1]
+    day_group = main_group[by_label["일"] % 12] if rows is None else rows["일"][1]
     return Strength(
         score=score,
         band=_band(score),
-        deukryeong=group_at("월") in _SUPPORT_GROUPS,
-        deukji=group_at("일") in _SUPPORT_GROUPS,
+        deukryeong=month_group in _SUPPORT_GROUPS,
+        deukji=day_group in _SUPPORT_GROUPS,
         deukse=2 * support_count >= others,
         group_weights=tuple(round(g, 2) for g in groups),
         jonggyeok=score < JONGGYEOK_LOW or score >= JONGGYEOK_HIGH,
     )
 
 
-# A branch counted wholly as one group (a transformed 삼합/방합 member).
-_WHOLE: tuple[tuple[float, ...], ...] = tuple(tuple(1.0 if k == g else 0.0 for k in range(5)) for g in range(5))
+_NONE: Mapping[str, int] = {}
+# [branch label][group] → a branch counted wholly as that group (a transformed 삼합/방합 member), weighted.
+_WHOLE_ROWS: dict[str, tuple[tuple[float, ...], ...]] = {
+    label: tuple(tuple(w if k == g else 0.0 for k in range(5)) for g in range(5)) for label, w in _BRANCH_W.items()
+}
 
 
 def day_master_strength(slots: Sequence[tuple[str, Pillar]]) -> Strength:

@@ -170,6 +170,9 @@ def _eokbu(strength: Strength) -> tuple[TenGodGroup, tuple[TenGodGroup, ...], Yo
     )
 
 
+_NEED: dict[Branch, Element] = {**dict.fromkeys(WINTER, Element.FIRE), **dict.fromkeys(SUMMER, Element.WATER)}
+
+
 def _season_need(month_branch: Branch) -> tuple[Element | None, str]:
     if month_branch in WINTER:
         return Element.FIRE, "한겨울"
@@ -183,15 +186,37 @@ def _season_need(month_branch: Branch) -> tuple[Element | None, str]:
 _CACHE: dict[tuple[object, ...], Yongsin] = {}
 
 
+def _decision(strength: Strength) -> tuple[object, ...]:
+    """What `_eokbu` decides, as a cheap key: the same comparisons, without building any text."""
+    g = strength.group_weights
+    if strength.jonggyeok:
+        if strength.leans_strong:
+            return (True, True, g[4] > g[0])
+        return (True, False, _argmax3(g))
+    if strength.leans_strong:
+        return (False, True, g[4] > g[0], g[3] > 0 and g[3] >= g[1])
+    return (False, False, _argmax3(g))
+
+
+def _argmax3(g: tuple[float, ...]) -> int:
+    """Index of the heaviest of 식상 (1), 재성 (2), 관성 (3); the first on a tie."""
+    best = 1
+    if g[2] > g[best]:
+        best = 2
+    if g[3] > g[best]:
+        best = 3
+    return best
+
+
 def yongsin(day_master: Stem, month_branch: Branch, strength: Strength, balance: ElementBalance) -> Yongsin:
     """The coherent 용신 set of a chart (the 오행 balance tells whether the 조후 element is lacking)."""
-    group, helping, basis, reason = _eokbu(strength)
-    need, season = _season_need(month_branch)
+    need = _NEED.get(month_branch)
     lacking = need is not None and balance.share(need) < JOHU_LACK_SHARE
-    key = (day_master, group, helping, basis, reason, need, lacking)
+    key = (day_master, _decision(strength), need, lacking)
     found = _CACHE.get(key)
     if found is None:
-        found = _decide(day_master, group, helping, basis, reason, need, season, lacking=lacking)
+        group, helping, basis, reason = _eokbu(strength)
+        found = _decide(day_master, group, helping, basis, reason, need, _season_need(month_branch)[1], lacking=lacking)
         _CACHE[key] = found
     return found
 
