@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Final
 
 from saju.core import SEXAGENARY_CYCLE, Pillar
-from saju.errors import INVALID_LUNAR_DATE, InvalidBirth, OutOfRange
+from saju.errors import LUNAR_DAY, LUNAR_LEAP, LUNAR_MONTH, InvalidLunarDate, OutOfRange
 from saju.terms import FIRST_YEAR, LAST_YEAR, TABLE_FIRST_YEAR, SolarTerm, _term_at, terms_of_year
 
 # date.toordinal() + DAY_PILLAR_OFFSET ≡ pillar index (mod 60): 2000-01-01 was 戊午 (54), 1900-01-01 甲戌 (10).
@@ -129,31 +129,60 @@ def solar_to_lunar(d: dt.date) -> LunarDate:
 
 
 def lunar_month_length(year: int, month: int, leap: bool = False) -> int:
-    """Days in a lunar month (29 or 30); raises InvalidBirth if the month does not exist."""
+    """Days in a lunar month (29 or 30); InvalidLunarDate if the month did not exist."""
     i = _lunar_month_position(year, month, leap)
     return _MONTH_STARTS[i + 1] - _MONTH_STARTS[i]
 
 
+def leap_month_of(year: int) -> int | None:
+    """The 윤달 of Korean lunar year ``year`` (its number: 3 for 윤3월), or None in a year without one."""
+    if (year * 100 + 1) * 2 not in _MONTH_BY_CODE and (year * 100 + 12) * 2 not in _MONTH_BY_CODE:
+        raise _lunar_range_error(f"음력 {year}년")
+    return next(
+        (m for m in range(1, LUNAR_MAX_MONTH + 1) if (year * 100 + m) * 2 + 1 in _MONTH_BY_CODE), None
+    )
+
+
+def _lunar_label(year: int, month: int, leap: bool, day: int | None = None) -> str:
+    text = f"음력 {year}년 {'윤' if leap else ''}{month}월"
+    return text if day is None else f"{text} {day}일"
+
+
+def _lunar_range_error(what: str) -> OutOfRange:
+    first, last = solar_to_lunar(MIN_DATE), solar_to_lunar(MAX_DATE)
+    return OutOfRange(
+        f"{_lunar_label(first.year, first.month, first.leap, first.day)}부터 "
+        f"{_lunar_label(last.year, last.month, last.leap, last.day)}까지"
+        f"(양력 {MIN_DATE.isoformat()}–{MAX_DATE.isoformat()})만 지원합니다 (입력: {what})."
+    )
+
+
 def _lunar_month_position(year: int, month: int, leap: bool) -> int:
     if not 1 <= month <= LUNAR_MAX_MONTH:
-        raise InvalidBirth(INVALID_LUNAR_DATE, f"음력 월은 1–12입니다 (입력: {month}).")
+        raise InvalidLunarDate(LUNAR_MONTH, f"음력 월은 1월부터 12월까지입니다 (입력: {month}월).")
     i = _MONTH_BY_CODE.get((year * 100 + month) * 2 + int(leap))
     if i is None:
         if leap and (year * 100 + month) * 2 in _MONTH_BY_CODE:
-            raise InvalidBirth(INVALID_LUNAR_DATE, f"음력 {year}년에는 윤{month}월이 없습니다.")
-        raise OutOfRange(f"음력 {TABLE_FIRST_YEAR}–{MAX_DATE.year}년만 지원합니다 (입력: {year}년).")
+            actual = leap_month_of(year)
+            hint = f"그해 윤달은 윤{actual}월입니다" if actual else "그해에는 윤달이 없습니다"
+            raise InvalidLunarDate(LUNAR_LEAP, f"음력 {year}년에는 윤{month}월이 없습니다. {hint}.")
+        raise _lunar_range_error(_lunar_label(year, month, leap))
+    if _MONTH_STARTS[i + 1] <= MIN_DATE.toordinal() or _MONTH_STARTS[i] > MAX_DATE.toordinal():
+        raise _lunar_range_error(_lunar_label(year, month, leap))  # a month wholly outside 1900–2100
     return i
 
 
 def lunar_to_solar(year: int, month: int, day: int, leap: bool = False) -> dt.date:
-    """Civil date of a Korean lunar date; InvalidBirth for dates that do not exist."""
+    """Civil date of a Korean lunar date; InvalidLunarDate for dates that did not exist."""
     i = _lunar_month_position(year, month, leap)
     length = _MONTH_STARTS[i + 1] - _MONTH_STARTS[i]
-    if not 1 <= day <= min(length, LUNAR_LONG_MONTH):
-        prefix = "윤" if leap else ""
-        raise InvalidBirth(
-            INVALID_LUNAR_DATE, f"음력 {year}년 {prefix}{month}월은 {length}일까지입니다 (입력: {day}일)."
+    if day < 1:
+        raise InvalidLunarDate(LUNAR_DAY, f"음력 날짜는 1일부터입니다 (입력: {day}일).")
+    if day > min(length, LUNAR_LONG_MONTH):
+        raise InvalidLunarDate(
+            LUNAR_DAY, f"{_lunar_label(year, month, leap)}은 {length}일까지입니다 (입력: {day}일)."
         )
     solar = dt.date.fromordinal(_MONTH_STARTS[i] + day - 1)
-    _check_date(solar)
+    if not MIN_DATE <= solar <= MAX_DATE:
+        raise _lunar_range_error(_lunar_label(year, month, leap, day))
     return solar

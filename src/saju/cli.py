@@ -17,6 +17,7 @@ from typing import IO, Final, cast
 
 import orjson
 
+from saju.almanac.cli import register as register_almanac
 from saju.analysis import cli as analysis_cli
 from saju.birth import BirthInput, DayChange, TimeBasis
 from saju.calendar import day_pillar, lunar_available, solar_to_lunar
@@ -254,6 +255,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     day.add_argument("--json", action="store_true")
     day.set_defaults(func=_cmd_day)
 
+    register_almanac(sub)  # saju calendar, saju convert
     reading_cli.register(sub)
     return parser, sub
 

@@ -24,6 +24,11 @@ REFERENCE_BEFORE_BIRTH_MESSAGE: Final = (
     "기준일이 출생일보다 앞섭니다. 태어나기 전 날짜의 운세는 볼 수 없으니 출생일 이후의 날짜를 골라 주세요."
 )
 
+# InvalidLunarDate.reason
+LUNAR_MONTH: Final = "month"
+LUNAR_LEAP: Final = "leap"
+LUNAR_DAY: Final = "day"
+
 
 class SajuError(ValueError):
     """Base engine error with a stable ``code`` and a Korean ``message``."""
@@ -46,6 +51,18 @@ class InvalidReference(SajuError):
 
     def __init__(self) -> None:
         super().__init__(INVALID_REFERENCE, REFERENCE_BEFORE_BIRTH_MESSAGE)
+
+
+class InvalidLunarDate(InvalidBirth):
+    """A lunar date that did not exist (code ``INVALID_LUNAR_DATE``).
+
+    ``reason`` names the wrong part so a form can point at it: ``month`` (not 1–12), ``leap`` (no such
+    윤달 that year), ``day`` (not in that month, e.g. day 30 of a 29-day month).
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(INVALID_LUNAR_DATE, message)
+        self.reason = reason
 
 
 class OutOfRange(InvalidBirth):
