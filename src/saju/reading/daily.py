@@ -157,9 +157,9 @@ def daily_fortune(chart: ChartLike, analysis: Analysis, day: date, *, voice: Voi
         ),
         *facts,
     )
-    summary += " " + _fit_text(fit)
+    summary += f" {theme} {_fit_text(fit)}"
     advice = (f"용신 {ELEMENT_NAME[yong]} 기운을 더하려면: {REMEDY[yong]}.", _score_advice(score))
-    glance = (f"오늘은 {title}입니다.", theme, _score_advice(score))
+    glance = (f"오늘은 {title}입니다.", _score_mood(score), _score_advice(score))
     fortune = DailyFortune(
         day=day,
         pillar=luck.pillar,
@@ -201,6 +201,15 @@ def _fit_text(fit: LuckFit) -> str:
         f"천간의 {josa(fit.stem.label, '은', '는')} {fit.stem_role.value}, "
         f"지지의 {josa(fit.branch.label, '은', '는')} {fit.branch_role.value}입니다."
     )
+
+
+def _score_mood(score: int) -> str:
+    """The day's stars in plain words: the same judgement as the score."""
+    if score >= 4:
+        return "흐름이 나를 돕는 편이라 마음먹은 일을 밀고 가기 좋습니다."
+    if score == 3:
+        return "흐름은 무난한 편입니다."
+    return "다만 오늘의 기운은 나에게 버거운 편이라 욕심을 줄이는 것이 좋습니다."
 
 
 def _score_advice(score: int) -> str:

@@ -35,6 +35,8 @@ def _now(a: Analysis) -> str:
     current = a.daewoon.current if a.daewoon is not None else None
     if current is None:
         return this_year
+    if current.info.stem_ten_god is year.info.stem_ten_god:
+        return f"지금의 10년과 올해({year.year}년) 모두 {PLAIN_PERIOD[year.info.stem_ten_god]}로, {plain_fit(year_fit)}."
     return f"지금의 10년은 {PLAIN_PERIOD[current.info.stem_ten_god]}이고, {this_year}"
 
 

@@ -99,16 +99,16 @@ def fit_sentence(a: Analysis, info: LuckPillarInfo, period: str) -> str:
 
 def _count_sentence(d: Daewoon) -> str:
     days, rest = divmod(int(d.offset.interval.total_seconds()), 86400)
-    hours = rest // 3600
+    hours, minutes = rest // 3600, rest % 3600 // 60
     jie_day = d.jie_instant.astimezone(KST).date()
     jie = f"{d.jie_name}({jie_day.year}년 {jie_day.month}월 {jie_day.day}일)"
-    span = f"{days}일 {hours}시간" if days else f"{hours}시간"
+    span = f"{days}일 {hours}시간" if days else f"{hours}시간 {minutes}분"
     if d.direction is Direction.FORWARD:
         where = f"출생에서 다음 절기인 {jie}까지 {span}"
     else:
         where = f"출생 전 절기인 {jie}에서 출생까지 {span}"
     rule = (
-        "남은 날이 2일이면 올리고 1일이면 버리는 한국식 셈"
+        "날수를 3으로 나눈 나머지가 2이면 올리고 1이면 버리는 한국식 셈(0이면 1)"
         if d.rounding is DaewoonRounding.KOREAN
         else "소수점 아래를 버리는 셈"
     )
