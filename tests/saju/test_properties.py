@@ -156,6 +156,13 @@ def test_invariants_of_analysis_and_reading(
     assert all(is_plain(s.conclusion) for s in reading.sections), [s.conclusion for s in reading.sections if not is_plain(s.conclusion)]
     assert not re.search(r"[A-Za-z]{2,}", text)
 
+    # No birth date or birth year in the text (stored readings hold no birth data, docs/privacy.md), unless
+    # the year is the reading's own year or the next (a child born this year).
+    assert f"{day.month}월 {day.day}일" not in body["daewoon"] and day.isoformat() not in text
+    assert day.year <= reading.year + 1
+    if day.year < reading.year:
+        assert f"{day.year}년" not in text
+
     # The glossary terms listed are exactly those the text uses.
     terms = [t["term"] for t in reading_to_json(reading)["terms"]]  # type: ignore[union-attr, index]
     assert terms == list(terms_in(text))

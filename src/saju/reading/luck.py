@@ -100,8 +100,7 @@ def fit_sentence(a: Analysis, info: LuckPillarInfo, period: str) -> str:
 def _count_sentence(d: Daewoon) -> str:
     days, rest = divmod(int(d.offset.interval.total_seconds()), 86400)
     hours, minutes = rest // 3600, rest % 3600 // 60
-    jie_day = d.jie_instant.astimezone(KST).date()
-    jie = f"{d.jie_name}({jie_day.year}년 {jie_day.month}월 {jie_day.day}일)"
+    jie = d.jie_name  # never its date: it would date the birth in stored text (docs/privacy.md)
     span = f"{days}일 {hours}시간" if days else f"{hours}시간 {minutes}분"
     if d.direction is Direction.FORWARD:
         where = f"출생에서 다음 절기인 {jie}까지 {span}"
@@ -118,17 +117,26 @@ def _count_sentence(d: Daewoon) -> str:
     )
 
 
-def _convention_sentence(d: Daewoon) -> str:
+def _year_text(d: Daewoon, year: int) -> str:
+    """A 대운's start year in a sentence; the birth year itself is written "태어난 해" (no birth data in text)."""
     first = d.periods[0]
-    exact = f"{d.exact_start.year}년 {d.exact_start.month}월 {d.exact_start.day}일"
+    shift = 1 if d.age_convention is AgeConvention.KOREAN else 0
+    return "태어난 해" if year == first.start_year - first.start_age + shift else f"{year}년"
+
+
+def _convention_sentence(d: Daewoon) -> str:
+    # The exact start date (birth + the converted interval) is in the JSON, not in the text: with the
+    # interval beside it, it would give away the birth date in stored text.
+    first = d.periods[0]
     if d.age_convention is AgeConvention.KOREAN:
         return (
-            f"나이는 세는 나이로 셉니다. 첫 대운은 세는 나이 {first.start_age}세, 곧 {first.start_year}년에 시작합니다. "
-            f"환산한 기간을 출생일에 그대로 더한 날짜는 {exact}이지만, 이 풀이는 세는 나이 관례에 따라 해 단위로 봅니다."
+            f"나이는 세는 나이로 셉니다. 첫 대운은 세는 나이 {first.start_age}세, 곧 {_year_text(d, first.start_year)}에 시작합니다. "
+            f"환산한 기간을 출생일에 그대로 더하면 {d.offset.text} 뒤(만 나이로 {d.offset.years}세 무렵)이지만, "
+            "이 풀이는 세는 나이 관례에 따라 해 단위로 봅니다."
         )
     return (
-        f"나이는 만 나이로 셉니다. 첫 대운은 만 {first.start_age}세가 되는 {first.start_year}년 생일 무렵 시작하며, "
-        f"환산한 기간을 출생일에 그대로 더한 날짜는 {exact}입니다."
+        f"나이는 만 나이로 셉니다. 첫 대운은 만 {first.start_age}세가 되는 {_year_text(d, first.start_year)} 생일 무렵 시작하며, "
+        f"환산한 기간을 출생일에 그대로 더하면 {d.offset.text} 뒤입니다."
     )
 
 
@@ -183,7 +191,7 @@ def daewoon(a: Analysis) -> ReadingSection:
         conclusion = "아직 첫 10년 운이 시작되기 전이라, 지금은 타고난 바탕이 삶을 이끄는 때입니다."
         parts.append(
             f"아직 첫 대운({first.info.pillar.hanja}, {age_text(d.age_convention, first.start_age)}, "
-            f"{first.start_year}년~) 이전으로, 월주의 기운이 삶을 이끄는 시기입니다."
+            f"{_year_text(d, first.start_year)}부터) 이전으로, 월주의 기운이 삶을 이끄는 시기입니다."
         )
     else:
         info = current.info
