@@ -205,3 +205,12 @@ def test_daewoon_card_uses_one_age_rule(client):
     html = client.get("/saju/", BASE).content.decode()
     assert "대운수 3(세는 나이)" in html and "첫 대운은 세는 나이 3세, 1992년부터" in html
     assert "3년 1개월" not in html
+
+
+@pytest.mark.django_db
+def test_a_birth_in_the_future_is_refused_on_the_year_field(client):
+    """Issue 14 #5 on the page: no chart analysis for someone not yet born, said in the form's words."""
+    response = client.get("/saju/", {**BASE, "year": "2031"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "아직 오지 않은 날짜입니다" in html and "기준일" not in html
