@@ -3,7 +3,8 @@
     .venv/bin/python bench/analysis_bench.py [--n 20000] [--lunar-python-n 2000] [--seed 7] [--json]
 
 Inputs are unique random births 1900-01-01..2099-12-31 (Asia/Seoul, both genders, a tenth without a
-time), generated before timing. Ours: ``BirthInput.from_mapping`` → ``chart_from_birth`` →
+time), generated before timing; each is analysed as of 2026-11-24 or, for a birth after that, its birth date
+(the engine refuses a reference before the birth). Ours: ``BirthInput.from_mapping`` → ``chart_from_birth`` →
 ``analyze(chart, reference=...)`` — every analysis item, including the ten 대운 with their relations, two
 세운, twelve 월운 and the 일진; ``--json`` also times ``analysis_to_json`` + orjson. Only tables keyed by
 stems, branches, labels or rule decisions are memoized (pair relations, 신살 by branch, 용신 by decision,
@@ -28,6 +29,13 @@ from saju.birth import BirthInput
 from saju.chart import chart_from_birth
 
 REFERENCE = date(2026, 11, 24)
+
+
+def reference_for(data: dict[str, object]) -> date:
+    """The analysis date of an input: REFERENCE, or the birth date of a birth after it."""
+    return max(REFERENCE, date.fromisoformat(str(data["datetime"])[:10]))
+
+
 FIRST_YEAR = 1900
 LAST_YEAR = 2099
 
@@ -53,14 +61,15 @@ def make_inputs(n: int, seed: int) -> list[dict[str, object]]:
 def run_ours(inputs: list[dict[str, object]], *, with_json: bool) -> tuple[float, float, int]:
     """(CPU seconds, wall seconds, invalid inputs)."""
     errors = 0
+    references = [reference_for(data) for data in inputs]
     cpu, wall = time.process_time(), time.perf_counter()
-    for data in inputs:
+    for data, reference in zip(inputs, references, strict=True):
         try:
             chart = chart_from_birth(BirthInput.from_mapping(data))
         except ValueError:
             errors += 1
             continue
-        a = analyze(chart, reference=REFERENCE)
+        a = analyze(chart, reference=reference)
         if with_json:
             orjson.dumps(analysis_to_json(a))
     return time.process_time() - cpu, time.perf_counter() - wall, errors

@@ -89,8 +89,9 @@ def _wait_http(
 
 
 def birth(index: int) -> dict[str, Any]:
-    """A distinct birth per index: a different reading (cache key) each."""
-    day, month, year = 1 + index % 28, 1 + (index // 28) % 12, 1900 + (index // 336) % 200
+    """A distinct birth per index: a different reading (cache key) each, all born before today (the engine
+    refuses a reading for someone not yet born)."""
+    day, month, year = 1 + index % 28, 1 + (index // 28) % 12, 1900 + (index // 336) % 120
     hour = (index // 67200) % 24
     return {"datetime": f"{year}-{month:02d}-{day:02d}T{hour:02d}:30", "timezone": "Asia/Seoul"}
 

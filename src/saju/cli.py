@@ -1,11 +1,8 @@
-"""The ``saju`` command: ``chart`` (table, ``--json``, ``--batch``), ``terms YEAR``, ``day DATE``.
+"""The ``saju`` command: ``chart`` (table, ``--json``, ``--batch``), ``terms YEAR``, ``day DATE``, and the
+subcommands of the engine's parts (``reading``), registered by plain imports in :func:`build_parser`.
 
-Extension points for other parts of the engine (no edits here needed):
-- ``SUBCOMMAND_MODULES``: modules that, when importable, expose ``register(subparsers) -> None`` to add
-  a subcommand (set ``func=handler(args) -> int`` with ``set_defaults``).
-- ``EXTENSION_MODULES``: ``--with NAME`` imports the module and calls its
-  ``chart_extension(chart: Chart) -> object``; the result is stored under ``document[NAME]`` of the
-  chart JSON document built by :func:`chart_document`.
+``--with NAME`` adds ``document[NAME]`` to the chart JSON document (:func:`chart_document`) from
+``EXTENSIONS[NAME](chart)``; a terminal view renders ``TEXT_VIEWS[NAME](chart)`` instead.
 
 Bad input prints one line (``오류 [CODE]: message``) on stderr and exits with status 2.
 """
@@ -14,27 +11,31 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
-import importlib.util
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Final, NoReturn, Protocol, cast
+from typing import IO, Final, cast
 
 import orjson
 
 from saju.almanac.cli import register as register_almanac
-from saju.birth import BirthInput, Calendar, DayChange, Gender, TimeBasis
+from saju.analysis import cli as analysis_cli
+from saju.birth import BirthInput, DayChange, TimeBasis
 from saju.calendar import day_pillar, lunar_available, solar_to_lunar
 from saju.chart import Chart, chart_from_birth, chart_to_json
+from saju.cliargs import CliError, Parser, add_birth_arguments, birth_from_args
 from saju.errors import INVALID_DATE, INVALID_INPUT, INVALID_OPTION, InvalidBirth, SajuError
+from saju.reading import cli as reading_cli
 from saju.terms import KST, terms_of_year
 
 EXIT_OK: Final = 0
 EXIT_USAGE: Final = 2
-SUBCOMMAND_MODULES: Final[tuple[str, ...]] = ("saju.reading.cli", "saju.analysis.cli")
-EXTENSION_MODULES: Final[dict[str, str]] = {
-    "analysis": "saju.analysis.cli",
-    "reading": "saju.reading.cli",
+EXTENSIONS: Final[dict[str, Callable[[Chart], object]]] = {
+    "analysis": analysis_cli.chart_extension,
+    "reading": reading_cli.chart_extension,
+}
+TEXT_VIEWS: Final[dict[str, Callable[[Chart], str]]] = {
+    "analysis": analysis_cli.chart_text,
+    "reading": reading_cli.chart_text,
 }
 TIME_BASIS_LABEL: Final[dict[TimeBasis, str]] = {
     TimeBasis.CIVIL: "시계 시각 그대로(서머타임 포함)",
@@ -50,28 +51,12 @@ DAY_CHANGE_LABEL: Final[dict[DayChange, str]] = {
 }
 
 
-class ChartExtension(Protocol):
-    def __call__(self, chart: Chart) -> object: ...
-
-
-class CliError(Exception):
-    """A usage error reported as one line with exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise CliError(f"오류 [USAGE]: {message} (saju --help)")
-
-
-def _extension(name: str) -> ChartExtension:
-    module_name = EXTENSION_MODULES.get(name)
-    if module_name is None or importlib.util.find_spec(module_name) is None:
-        known = ", ".join(sorted(EXTENSION_MODULES))
-        raise InvalidBirth(INVALID_OPTION, f"--with {name}: 사용할 수 없는 확장입니다 (가능: {known}).")
-    hook = getattr(importlib.import_module(module_name), "chart_extension", None)
+def _extension(name: str) -> Callable[[Chart], object]:
+    hook = EXTENSIONS.get(name)
     if hook is None:
-        raise InvalidBirth(INVALID_OPTION, f"--with {name}: 아직 제공되지 않는 확장입니다.")
-    return cast(ChartExtension, hook)
+        known = ", ".join(sorted(EXTENSIONS))
+        raise InvalidBirth(INVALID_OPTION, f"--with {name}: 사용할 수 없는 확장입니다 (가능: {known}).")
+    return hook
 
 
 def chart_document(chart: Chart, extensions: Sequence[str] = ()) -> dict[str, object]:
@@ -142,26 +127,6 @@ def chart_table(chart: Chart) -> str:
     return "\n".join(lines)
 
 
-def _birth_from_args(args: argparse.Namespace) -> BirthInput:
-    data: dict[str, object] = {
-        "datetime": args.datetime,
-        "timezone": args.tz,
-        "calendar": Calendar.LUNAR.value if args.lunar else Calendar.SOLAR.value,
-        "leap": args.leap,
-        "longitude": args.longitude,
-        "time_basis": args.time_basis,
-        "day_change": args.day_change,
-        "fold": args.fold,
-        "gender": args.gender,
-    }
-    if args.no_time:
-        data["time_unknown"] = True
-        data["datetime"] = str(args.datetime).strip()[:10]
-    if args.leap and not args.lunar:
-        raise InvalidBirth(INVALID_OPTION, "--leap은 --lunar와 함께 쓰세요.")
-    return BirthInput.from_mapping(data)
-
-
 def _batch_lines(lines: Iterable[bytes], out: IO[bytes], extensions: Sequence[str]) -> None:
     for raw in lines:
         try:
@@ -197,21 +162,14 @@ def _cmd_chart(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.datetime is None:
         raise CliError('오류 [USAGE]: 출생 일시(예: "1990-05-15 14:30") 또는 --batch FILE이 필요합니다.')
-    chart = chart_from_birth(_birth_from_args(args))
+    chart = chart_from_birth(birth_from_args(args))
     if args.json:
         _write_line(out, chart_document(chart, extensions))
     else:
-        if not extensions and importlib.util.find_spec(EXTENSION_MODULES["analysis"]) is not None:
-            # The terminal view shows the analysis tables by default; JSON carries it with --with analysis.
-            extensions = ["analysis"]
+        # The terminal view shows the analysis tables by default; JSON carries it with --with analysis.
         text = chart_table(chart)
-        for name in extensions:
-            # An extension may render itself for a terminal (`chart_text(chart) -> str`); else its JSON.
-            as_text = getattr(importlib.import_module(EXTENSION_MODULES[name]), "chart_text", None)
-            if as_text is not None:
-                text += "\n\n" + cast(Callable[[Chart], str], as_text)(chart)
-                continue
-            text += f"\n\n[{name}]\n" + _dumps(chart_document(chart, (name,))[name]).decode()
+        for name in extensions or ["analysis"]:
+            text += "\n\n" + TEXT_VIEWS[name](chart)
         out.write(text.encode() + b"\n")
     out.flush()
     return EXIT_OK
@@ -276,21 +234,12 @@ def _cmd_day(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[_Parser]]:
-    parser = _Parser(prog="saju", description="정확한 만세력: 사주팔자, 절기, 일진")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[Parser]]:
+    parser = Parser(prog="saju", description="정확한 만세력: 사주팔자, 절기, 일진")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     chart = sub.add_parser("chart", help="사주팔자 (표, --json, --batch)")
-    chart.add_argument("datetime", nargs="?", help='출생 일시, 예: "1990-05-15 14:30" (시간 모르면 날짜만)')
-    chart.add_argument("--gender", choices=[g.value for g in Gender])
-    chart.add_argument("--lunar", action="store_true", help="음력 날짜")
-    chart.add_argument("--leap", action="store_true", help="윤달 (음력과 함께)")
-    chart.add_argument("--tz", default=None, help="IANA 시간대 (기본 Asia/Seoul)")
-    chart.add_argument("--longitude", type=float, default=None, help="출생지 경도 (기본: 서울 126.978)")
-    chart.add_argument("--time-basis", choices=[b.value for b in TimeBasis], default=None)
-    chart.add_argument("--day-change", choices=[d.value for d in DayChange], default=None)
-    chart.add_argument("--fold", type=int, choices=(0, 1), default=None, help="두 번 있었던 시각: 0 앞, 1 뒤")
-    chart.add_argument("--no-time", action="store_true", help="시간 모름 (시주 없음)")
+    add_birth_arguments(chart, datetime_help='출생 일시, 예: "1990-05-15 14:30" (시간 모르면 날짜만)')
     chart.add_argument("--json", action="store_true", help="JSON 문서로 출력")
     chart.add_argument("--batch", metavar="FILE", help="JSON lines 입력 (FILE 또는 -)")
     chart.add_argument("--with", dest="with_", metavar="NAMES", help="추가 결과, 예: analysis,reading")
@@ -307,12 +256,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     day.set_defaults(func=_cmd_day)
 
     register_almanac(sub)  # saju calendar, saju convert
-
-    for module_name in SUBCOMMAND_MODULES:
-        if importlib.util.find_spec(module_name) is not None:
-            register = getattr(importlib.import_module(module_name), "register", None)
-            if register is not None:
-                register(sub)
+    reading_cli.register(sub)
     return parser, sub
 
 

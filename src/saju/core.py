@@ -28,6 +28,11 @@ class Element(Enum):
     def index(self) -> int:
         return _ELEMENT_ORDER.index(self)
 
+    @property
+    def label(self) -> str:
+        """ "목(木)": how Korean text names the element."""
+        return f"{ELEMENT_HANGUL[self]}({self.value})"
+
     def generates(self) -> Element:
         """The element this one produces (木生火, 火生土, ...)."""
         return _ELEMENT_ORDER[(self.index + 1) % 5]

@@ -19,6 +19,10 @@ INVALID_LONGITUDE: Final = "INVALID_LONGITUDE"
 MISSING_LONGITUDE: Final = "MISSING_LONGITUDE"
 INVALID_OPTION: Final = "INVALID_OPTION"
 INVALID_INPUT: Final = "INVALID_INPUT"
+INVALID_REFERENCE: Final = "INVALID_REFERENCE"
+REFERENCE_BEFORE_BIRTH_MESSAGE: Final = (
+    "기준일이 출생일보다 앞섭니다. 태어나기 전 날짜의 운세는 볼 수 없으니 출생일 이후의 날짜를 골라 주세요."
+)
 
 # InvalidLunarDate.reason
 LUNAR_MONTH: Final = "month"
@@ -40,6 +44,13 @@ class SajuError(ValueError):
 
 class InvalidBirth(SajuError):
     """Any bad birth input: malformed, impossible, ambiguous or outside 1900–2100."""
+
+
+class InvalidReference(SajuError):
+    """A reference date (today, a fortune's day) before the birth: a forecast for someone not yet born."""
+
+    def __init__(self) -> None:
+        super().__init__(INVALID_REFERENCE, REFERENCE_BEFORE_BIRTH_MESSAGE)
 
 
 class InvalidLunarDate(InvalidBirth):

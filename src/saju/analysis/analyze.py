@@ -10,7 +10,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from saju.analysis.balance import balance_from_indices
+from saju.analysis.combine import transformations, transformed_slots
 from saju.analysis.gongmang import gongmang
+from saju.analysis.gyeokguk import gyeokguk
 from saju.analysis.hidden import hidden_stems, main_stem
 from saju.analysis.luck import (
     DAEWOON_COUNT,
@@ -22,7 +24,6 @@ from saju.analysis.luck import (
     DaewoonRounding,
     Direction,
     add_offset,
-    age_on,
     convert_interval,
     daewoon_number,
     first_month_index,
@@ -50,10 +51,13 @@ from saju.analysis.relations import (
 )
 from saju.analysis.shinsal import TWELVE_SHINSAL_TABLE, ShinsalRule, find_shinsal_indices, shinsal_of_branch
 from saju.analysis.stages import STAGE_BY_INDEX, Stage, stage
-from saju.analysis.strength import strength_from_indices, yongsin
+from saju.analysis.strength import strength_from_indices
 from saju.analysis.tengods import BRANCH_TEN_GOD_BY_INDEX, TEN_GOD_BY_INDEX, TenGod, ten_god
+from saju.analysis.uncertain import month_uncertainty
+from saju.analysis.yongsin import yongsin
 from saju.chart import JIE_TERM_STEP, Chart
 from saju.core import BRANCHES, PILLARS, STEMS, Branch, Pillar, Stem
+from saju.errors import InvalidReference
 from saju.terms import TERM_NAMES_HANGUL, TERM_SECONDS, TERMS_PER_YEAR, next_jie, previous_jie
 
 KST = ZoneInfo("Asia/Seoul")
@@ -309,7 +313,15 @@ def _lucks(ctx: NatalContext, label: str, indices: Iterable[int]) -> list[LuckPi
         append(
             _new_tuple(
                 LuckPillarInfo,
-                (PILLARS[i], gods[i % 10], branch_gods[b], stages[b], relations, stars[b], b in (e1, e2)),
+                (
+                    PILLARS[i],
+                    gods[i % 10],
+                    branch_gods[b],
+                    stages[b],
+                    relations,
+                    stars[b],
+                    b in (e1, e2),
+                ),
             )
         )
     return out
@@ -359,6 +371,11 @@ def saju_year_and_month(day: date) -> tuple[int, int]:
     return year, month_number
 
 
+def saju_year_on(day: date) -> int:
+    """The saju year (from its 입춘) current on a KST date: what a year-bound reading is about."""
+    return saju_year_and_month(day)[0]
+
+
 def birth_instant(chart: ChartLike) -> tuple[datetime, bool]:
     """The instant 대운 counts from, and whether it is approximate (time unknown → local noon)."""
     if chart.instant_utc is not None:
@@ -404,6 +421,9 @@ def compute_daewoon(
     birth_day = chart.solar_date
     step = 1 if direction is Direction.FORWARD else -1
     age_shift = 1 if age_convention is AgeConvention.KOREAN else 0
+    # 세는 나이 has no age 0: a 대운수 of 0 (floor rounding) is read as 1, the birth year itself; under
+    # 만 나이 a 대운 of 0 starts in the birth year and is kept.
+    number = max(number, age_shift)
     infos = _lucks(ctx, "대운", [(month_index + step * k) % 60 for k in range(1, DAEWOON_COUNT + 1)])
     first_year = birth_day.year + number - age_shift
     periods = tuple(
@@ -413,10 +433,12 @@ def compute_daewoon(
         )
         for k, info in enumerate(infos)
     )
-    age = age_on(birth_day, reference, age_convention)
+    # The period of the reference's saju year (a year-bound reading never changes within its year): under
+    # 세는 나이 a period starts on 1 January of its start year, under 만 나이 on the birthday in it.
+    saju_year = saju_year_on(reference)
     current = None
     for i, period in enumerate(periods):
-        if period[1] <= age:
+        if period[2] <= saju_year:
             current = i
     return Daewoon(
         direction=direction,
@@ -468,8 +490,15 @@ def _wolwoon(ctx: NatalContext, year: int) -> tuple[MonthLuck, ...]:
     )
 
 
+def check_reference(chart: ChartLike, day: date) -> None:
+    """Refuse a reference date before the birth (INVALID_REFERENCE): no forecast for someone not yet born."""
+    if day < chart.solar_date:
+        raise InvalidReference
+
+
 def iljin(chart: ChartLike, day: date) -> DayLuck:
-    """일진 of any civil date against the natal chart."""
+    """일진 of any civil date on or after the birth date, against the natal chart."""
+    check_reference(chart, day)
     return DayLuck(
         day, _luck(natal_context(natal_slots(chart)), "일진", (day.toordinal() + ORDINAL_TO_DAY_INDEX) % 60)
     )
@@ -482,8 +511,10 @@ def analyze(
     daewoon_rounding: DaewoonRounding = KOREAN,
     age_convention: AgeConvention = AgeConvention.KOREAN,
 ) -> Analysis:
-    """Full analysis of a chart. `reference` (default: today in KST) fixes the current 대운, 세운, 월운, 일진."""
+    """Full analysis of a chart. `reference` (default: today in KST, never before the birth date: else
+    `InvalidReference`) fixes the current 대운, 세운, 월운, 일진."""
     ref = reference if reference is not None else today_kst()
+    check_reference(chart, ref)
     hour = chart.hour
     y, m, d = _index(chart.year), _index(chart.month), _index(chart.day)
     indices: tuple[tuple[str, int], ...] = (
@@ -496,8 +527,10 @@ def analyze(
     year_b, day_b = y % 12, d % 12
     empty = frozenset(ctx.empty)
     pillars = tuple(_pillar_analysis(label, i, dm, year_b, day_b, empty) for label, i in indices)
-    strength = strength_from_indices(indices)
-    balance = balance_from_indices(indices)
+    combinations = transformations(indices)
+    changed = transformed_slots(combinations) if combinations else None
+    strength = strength_from_indices(indices, changed)
+    balance = balance_from_indices(indices, changed)
     daewoon = compute_daewoon(
         chart, ctx, reference=ref, rounding=daewoon_rounding, age_convention=age_convention
     )
@@ -512,7 +545,12 @@ def analyze(
         gongmang_year=_GONGMANG[y],
         balance=balance,
         strength=strength,
-        yongsin=yongsin(STEMS[dm], BRANCHES[m % 12], strength, frozenset(balance.excess)),
+        yongsin=yongsin(STEMS[dm], BRANCHES[m % 12], strength, balance),
+        gyeokguk=gyeokguk(indices),
+        combinations=combinations,
+        month_uncertainty=month_uncertainty(chart, is_male(chart), daewoon_rounding, age_convention)
+        if isinstance(chart, Chart) and chart.month_uncertain
+        else None,
         ten_god_counts=_ten_god_counts(ctx),
         daewoon=daewoon,
         daewoon_unavailable=None if daewoon is not None else GENDER_REQUIRED_MESSAGE,

@@ -9,7 +9,7 @@ the chart. Shares are percentages of the total. An element is "excess" from `EXC
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from saju.analysis.hidden import hidden_stems
@@ -20,7 +20,10 @@ BRANCH_WEIGHT = 1.0
 MONTH_BRANCH_WEIGHT = 2.0
 EXCESS_SHARE = 30.0
 WEAK_SHARE = 10.0
-BALANCE_METHOD = "천간 1, 지지 1(월지 2)을 지장간 월률분야 일수 비율로 나눠 합산; 30% 이상 과다, 10% 미만 부족, 드러난 글자 0개는 무(無)"
+BALANCE_METHOD = (
+    "천간 1, 지지 1(월지 2)을 지장간 월률분야 일수 비율로 나눠 합산(삼합·방합으로 변한 지지는 그 오행으로); "
+    "30% 이상 과다, 10% 미만 부족, 드러난 글자 0개는 무(無)"
+)
 ELEMENTS: tuple[Element, ...] = tuple(Element)
 
 
@@ -60,7 +63,12 @@ _BRANCH_CONTRIB: tuple[tuple[tuple[float, ...], ...], ...] = tuple(
 )
 
 
-def balance_from_indices(indices: Sequence[tuple[str, int]]) -> ElementBalance:
+def balance_from_indices(
+    indices: Sequence[tuple[str, int]], transformed: Mapping[str, int] | None = None
+) -> ElementBalance:
+    """Counts and shares of (label, sexagenary index) slots. `transformed`: label → element index of a
+    branch a 삼합/방합 turned into that element (its whole weight goes there; the visible count does not
+    change: it counts the characters as written)."""
     counts = [0] * 5
     weights = [0.0] * 5
     # Same additions in the same order as the method describes (stem, then each element of the branch).
@@ -69,6 +77,9 @@ def balance_from_indices(indices: Sequence[tuple[str, int]]) -> ElementBalance:
         counts[se] += 1
         counts[_BRANCH_SURFACE[b]] += 1
         weights[se] += STEM_WEIGHT
+        if transformed and label in transformed:
+            weights[transformed[label]] += MONTH_BRANCH_WEIGHT if label == "월" else BRANCH_WEIGHT
+            continue
         c0, c1, c2, c3, c4 = _BRANCH_CONTRIB[label == "월"][b]
         weights[0] += c0
         weights[1] += c1

@@ -1,12 +1,13 @@
 """CLI hooks of the analysis: `saju chart … --with analysis` (JSON) and the Korean terminal tables.
 
-`saju.cli` imports this module by name (EXTENSION_MODULES / SUBCOMMAND_MODULES); nothing here is needed
-by the engine itself.
+`saju.cli` imports this module (EXTENSIONS / TEXT_VIEWS); nothing here is needed by the engine itself.
 """
 
 from __future__ import annotations
 
-from saju.analysis.analyze import analyze
+from datetime import date
+
+from saju.analysis.analyze import analyze, today_kst
 from saju.analysis.balance import ELEMENTS
 from saju.analysis.hidden import HIDDEN_STEM_TABLE_NAME
 from saju.analysis.model import Analysis, LuckPillarInfo
@@ -17,9 +18,15 @@ from saju.chart import Chart
 ORDER_FOR_TABLE = ("시", "일", "월", "년")  # Korean 만세력 print the hour pillar on the left
 
 
+def chart_reference(chart: Chart) -> date:
+    """The date `saju chart` analyses a chart on: today (KST), or the birth date for a birth after today
+    (a chart of the future is valid; its luck is read from the birth on, never before it)."""
+    return max(today_kst(), chart.solar_date)
+
+
 def chart_extension(chart: Chart) -> object:
-    """`--with analysis`: the analysis JSON for today (KST)."""
-    return analysis_to_json(analyze(chart))
+    """`--with analysis`: the analysis JSON for today (KST), or the birth date if it is later."""
+    return analysis_to_json(analyze(chart, reference=chart_reference(chart)))
 
 
 def _row(label: str, cells: list[str]) -> str:
@@ -58,8 +65,14 @@ def analysis_text(a: Analysis) -> str:
         for name, ok in (("득령", st.deukryeong), ("득지", st.deukji), ("득세", st.deukse))
     )
     lines.append(f"신강약: {st.band.value} (점수 {st.score}, {flags}) — {STRENGTH_METHOD}")
-    cands = ", ".join(f"{c.element.hangul}({c.method})" for c in a.yongsin.candidates)
-    lines.append(f"용신 후보: {cands}; 희신 {a.yongsin.heesin.hangul}, 기신 {a.yongsin.gisin.hangul}")
+    ys = a.yongsin
+    roles = ", ".join(f"{role.value} {element.label}" for role, element in ys.roles)
+    lines.append(f"용신({ys.basis.value}): {roles}")
+    if ys.johu_note:
+        lines.append(f"조후: {ys.johu_note}")
+    lines.append(f"격국: {a.gyeokguk.name} — {a.gyeokguk.rule}")
+    for t in a.combinations:
+        lines.append(f"합화: {t.name} — {t.reason}")
     lines.append(f"합충형파해: {', '.join(r.name for r in a.relations) or '없음'}")
     stars = ", ".join(f"{h.rule.name}({'·'.join(h.slots)})" for h in a.shinsal)
     lines.append(f"신살: {stars or '없음'}")
@@ -87,5 +100,5 @@ def analysis_text(a: Analysis) -> str:
 
 
 def chart_text(chart: Chart) -> str:
-    """The terminal view of `saju chart` (Korean tables), as of today (KST)."""
-    return analysis_text(analyze(chart))
+    """The terminal view of `saju chart` (Korean tables), as of today (KST) or the later birth date."""
+    return analysis_text(analyze(chart, reference=chart_reference(chart)))

@@ -72,7 +72,11 @@ class LuckOffset:
 
     @property
     def text(self) -> str:
-        return f"{self.years}년 {self.months}개월 {self.days}일"
+        """ "3년 1개월 24일"; zero parts left out ("27일"), "0일" when all are zero."""
+        parts = [
+            f"{n}{unit}" for n, unit in ((self.years, "년"), (self.months, "개월"), (self.days, "일")) if n
+        ]
+        return " ".join(parts) or "0일"
 
 
 def convert_interval(interval: timedelta) -> LuckOffset:

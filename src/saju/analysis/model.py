@@ -7,14 +7,18 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from saju.analysis.balance import ElementBalance
+from saju.analysis.combine import Transformation
+from saju.analysis.gyeokguk import Gyeokguk
 from saju.analysis.hidden import QiRole
 from saju.analysis.luck import AgeConvention, DaewoonRounding, Direction, LuckOffset
 from saju.analysis.nayin import Nayin
 from saju.analysis.relations import Relation
 from saju.analysis.shinsal import ShinsalHit, ShinsalRule
 from saju.analysis.stages import Stage
-from saju.analysis.strength import Strength, Yongsin
+from saju.analysis.strength import Strength
 from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.analysis.uncertain import MonthUncertainty
+from saju.analysis.yongsin import Yongsin
 from saju.core import Branch, Pillar, Stem
 
 POSITION_LABELS: tuple[str, ...] = ("년", "월", "일", "시")
@@ -119,9 +123,12 @@ class Analysis:
     shinsal: tuple[ShinsalHit, ...]
     gongmang_day: tuple[Branch, Branch]
     gongmang_year: tuple[Branch, Branch]
-    balance: ElementBalance
+    balance: ElementBalance  # shares count a transformed 삼합/방합 branch as its new element
     strength: Strength
     yongsin: Yongsin
+    gyeokguk: Gyeokguk
+    combinations: tuple[Transformation, ...]  # full 삼합/방합 of the chart and whether each transformed
+    month_uncertainty: MonthUncertainty | None  # time unknown on a 절 day: both possibilities
     ten_god_counts: tuple[int, ...]  # visible stems + branch 정기, in TenGod order
     daewoon: Daewoon | None
     daewoon_unavailable: str | None  # Korean reason when daewoon is None

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from saju.analysis.balance import BALANCE_METHOD, ELEMENTS
+from saju.analysis.combine import COMBINE_RULE
 from saju.analysis.hidden import HIDDEN_STEM_TABLE_NAME
-from saju.analysis.luck import (
-    DAEWOON_PERIOD_YEARS,
-)
+from saju.analysis.luck import DAEWOON_PERIOD_YEARS, AgeConvention
 from saju.analysis.model import (
     POSITION_KEYS,
     Analysis,
@@ -20,10 +19,12 @@ from saju.analysis.shinsal import TWELVE_SHINSAL_RULE, ShinsalHit
 from saju.analysis.stages import TWELVE_STAGE_RULE, Stage
 from saju.analysis.strength import STRENGTH_METHOD
 from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.analysis.uncertain import MonthUncertainty
+from saju.analysis.yongsin import Yongsin
 from saju.core import PILLARS, Element, Pillar, Stem
 
 JSONDict = dict[str, object]
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _element(e: Element) -> JSONDict:
@@ -216,6 +217,7 @@ def _daewoon(d: Daewoon) -> JSONDict:
         "number": d.number,
         "rounding": d.rounding.value,
         "age_convention": d.age_convention.value,
+        "age_label": "세는 나이" if d.age_convention is AgeConvention.KOREAN else "만 나이",
         "approximate": d.approximate,
         "period_years": DAEWOON_PERIOD_YEARS,
         "current_index": d.current_index,
@@ -252,6 +254,43 @@ def _group_counts(counts: tuple[int, ...]) -> dict[str, int]:
     return dict(zip(_GROUP_NAMES, totals, strict=True))
 
 
+def _uncertain(u: MonthUncertainty) -> JSONDict:
+    return {
+        "jie": {"name": u.jie_name, "local_time": u.jie_local.strftime("%H:%M")},
+        "options": [
+            {
+                "born": "before" if o.before_jie else "after",
+                "year": o.year.hanja,
+                "month": o.month.hanja,
+                "daewoon_direction": None if o.daewoon_direction is None else o.daewoon_direction.value,
+                "daewoon_number": o.daewoon_number,
+                "assumed": o.assumed,
+            }
+            for o in u.options
+        ],
+    }
+
+
+def _yongsin(y: Yongsin) -> JSONDict:
+    return {
+        "yongsin": y.yongsin.value,
+        "heesin": y.heesin.value,
+        "gisin": y.gisin.value,
+        "gusin": y.gusin.value,
+        "hansin": y.hansin.value,
+        "roles": {e.value: y.role(e).value for e in ELEMENTS},
+        "group": y.group.value,
+        "basis": y.basis.value,
+        "helping": [g.value for g in TenGodGroup if g in y.helping],
+        "eokbu": y.eokbu.value,
+        "johu": None if y.johu is None else y.johu.value,
+        "johu_outcome": y.johu_outcome.value,
+        "reason": y.reason,
+        "johu_note": y.johu_note,
+        "method": y.method,
+    }
+
+
 def analysis_to_json(analysis: Analysis) -> JSONDict:
     a = analysis
     return {
@@ -286,23 +325,31 @@ def analysis_to_json(analysis: Analysis) -> JSONDict:
             "deukji": a.strength.deukji,
             "deukse": a.strength.deukse,
             "group_weights": dict(zip(_GROUP_NAMES, a.strength.group_weights, strict=True)),
-            "jonggyeok_candidate": a.strength.jonggyeok_candidate,
+            "jonggyeok": a.strength.jonggyeok,
             "method": STRENGTH_METHOD,
+            "combine_rule": COMBINE_RULE,
         },
-        "yongsin": {
-            "candidates": [
-                {
-                    "element": c.element.value,
-                    "ten_god_group": c.group.value,
-                    "method": c.method,
-                    "reason": c.reason,
-                }
-                for c in a.yongsin.candidates
-            ],
-            "heesin": a.yongsin.heesin.value,
-            "gisin": a.yongsin.gisin.value,
-            "method": a.yongsin.method,
+        "yongsin": _yongsin(a.yongsin),
+        "gyeokguk": {
+            "name": a.gyeokguk.name,
+            "ten_god": a.gyeokguk.ten_god.value,
+            "stem": a.gyeokguk.stem.hanja,
+            "revealed": a.gyeokguk.revealed,
+            "rule": a.gyeokguk.rule,
+            "method": a.gyeokguk.method,
         },
+        "combinations": [
+            {
+                "name": t.name,
+                "kind": t.kind.value,
+                "element": t.element.value,
+                "members": [label + "지" for label in t.labels],
+                "transformed": t.transformed,
+                "reason": t.reason,
+            }
+            for t in a.combinations
+        ],
+        "month_uncertain": None if a.month_uncertainty is None else _uncertain(a.month_uncertainty),
         "daewoon": _daewoon(a.daewoon)
         if a.daewoon is not None
         else {"available": False, "reason": a.daewoon_unavailable, "code": "GENDER_REQUIRED"},

@@ -383,7 +383,9 @@ def find_shinsal_indices(slots: Sequence[tuple[str, int]]) -> tuple[ShinsalHit, 
         [
             _GAN[label] if i % 10 == cd_stem else _JI[label]
             for label, i in slots
-            if label != "월" and (i % 10 == cd_stem or i % 12 == cd_branch)
+            # 간지 어디든, the month pillar included (its stem can be the 천덕 stem: 壬辰 辛巳 丙戌 乙亥); the
+            # month branch itself never equals its own 천덕 branch.
+            if i % 10 == cd_stem or i % 12 == cd_branch
         ]
     )
     if where:

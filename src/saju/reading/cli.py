@@ -1,7 +1,7 @@
 """CLI hooks of the reading: `saju reading "1990-05-15 14:30" --gender female [chart options]` and
 `saju chart … --with reading`.
 
-`saju.cli` finds this module by name (SUBCOMMAND_MODULES / EXTENSION_MODULES).
+`saju.cli` imports this module and calls `register` / `chart_extension` / `chart_text`.
 """
 
 from __future__ import annotations
@@ -9,24 +9,25 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any
 
 import orjson
 
 from saju.analysis.analyze import analyze, today_kst
+from saju.analysis.cli import chart_reference
 from saju.analysis.luck import AgeConvention, DaewoonRounding
-from saju.birth import DayChange, Gender, TimeBasis
 from saju.chart import Chart, chart_from_birth
+from saju.cliargs import CliError, Parser, add_birth_arguments, birth_from_args
 from saju.errors import INVALID_DATE, InvalidBirth
 from saju.reading.build import build_reading, reading_to_json, reading_to_markdown
-from saju.reading.daily import daily_fortune, daily_to_json
+from saju.reading.daily import daily_fortune, daily_markdown, daily_to_json
+from saju.reading.voice import Voice
 
 EXIT_OK = 0
 
 
 def chart_extension(chart: Chart) -> object:
-    """`--with reading`: the rule-based reading as of today (KST), as sections."""
-    return reading_to_json(build_reading(chart, analyze(chart)))
+    """`--with reading`: the rule-based reading as of today (KST) or the later birth date, as sections."""
+    return reading_to_json(build_reading(chart, analyze(chart, reference=chart_reference(chart))))
 
 
 def _date(text: str) -> dt.date:
@@ -37,11 +38,9 @@ def _date(text: str) -> dt.date:
 
 
 def _cmd_reading(args: argparse.Namespace) -> int:
-    from saju.cli import CliError, _birth_from_args  # the chart command's own option parsing
-
     if args.datetime is None:
         raise CliError('오류 [USAGE]: 출생 일시(예: "1990-05-15 14:30")가 필요합니다.')
-    chart = chart_from_birth(_birth_from_args(args))
+    chart = chart_from_birth(birth_from_args(args))
     reference = _date(args.reference) if args.reference else today_kst()
     analysis = analyze(
         chart,
@@ -50,21 +49,15 @@ def _cmd_reading(args: argparse.Namespace) -> int:
         age_convention=AgeConvention(args.age),
     )
     out = sys.stdout.buffer
+    voice = Voice(args.voice)
     if args.daily:
-        fortune = daily_fortune(chart, analysis, _date(args.daily))
+        fortune = daily_fortune(chart, analysis, _date(args.daily), voice=voice)
         if args.json:
             out.write(orjson.dumps(daily_to_json(fortune)) + b"\n")
         else:
-            lines = [
-                f"# {fortune.day.isoformat()} {fortune.pillar.hanja}({fortune.pillar.hangul})일 — {fortune.title} ({'★' * fortune.score})"
-            ]
-            lines.append(fortune.summary)
-            lines.extend(f"- {n}" for n in fortune.notes)
-            lines.extend(f"- {a}" for a in fortune.advice)
-            lines.append(f"- 행운의 색: {fortune.lucky_color}, 방향: {fortune.lucky_direction}")
-            out.write(("\n".join(lines) + "\n").encode())
+            out.write(daily_markdown(fortune).encode())
     else:
-        reading = build_reading(chart, analysis)
+        reading = build_reading(chart, analysis, voice=voice)
         if args.json:
             out.write(orjson.dumps(reading_to_json(reading)) + b"\n")
         else:
@@ -73,27 +66,24 @@ def _cmd_reading(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[Parser]) -> None:
     """Add `saju reading` with the same birth options as `saju chart`."""
     p = sub.add_parser("reading", help="규칙 기반 사주 풀이 (Markdown, --json은 섹션별)")
-    p.add_argument("datetime", nargs="?", help='출생 일시, 예: "1990-05-15 14:30"')
-    p.add_argument("--gender", choices=[g.value for g in Gender])
-    p.add_argument("--lunar", action="store_true", help="음력 날짜")
-    p.add_argument("--leap", action="store_true", help="윤달 (음력과 함께)")
-    p.add_argument("--tz", default=None, help="IANA 시간대 (기본 Asia/Seoul)")
-    p.add_argument("--longitude", type=float, default=None, help="출생지 경도")
-    p.add_argument("--time-basis", choices=[b.value for b in TimeBasis], default=None)
-    p.add_argument("--day-change", choices=[d.value for d in DayChange], default=None)
-    p.add_argument("--fold", type=int, choices=(0, 1), default=None)
-    p.add_argument("--no-time", action="store_true", help="시간 모름 (시주 없음)")
+    add_birth_arguments(p, datetime_help='출생 일시, 예: "1990-05-15 14:30"')
     p.add_argument("--json", action="store_true", help="섹션별 JSON")
     p.add_argument("--reference", metavar="DATE", help="기준일 (현재 대운·세운을 정함, 기본: 오늘 KST)")
     p.add_argument("--daily", metavar="DATE", help="그날의 운세(일진)만 출력")
     p.add_argument("--daewoon-rounding", choices=[r.value for r in DaewoonRounding], default="korean")
     p.add_argument("--age", choices=[a.value for a in AgeConvention], default="korean", help="대운 나이 기준")
+    p.add_argument(
+        "--voice",
+        choices=[v.value for v in Voice],
+        default="plain",
+        help="말투: plain 담백하게, warm 다정하게",
+    )
     p.set_defaults(func=_cmd_reading)
 
 
 def chart_text(chart: Chart) -> str:
     """`saju chart … --with reading` on a terminal: the reading as Markdown."""
-    return reading_to_markdown(build_reading(chart, analyze(chart)))
+    return reading_to_markdown(build_reading(chart, analyze(chart, reference=chart_reference(chart))))

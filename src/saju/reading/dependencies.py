@@ -11,10 +11,14 @@ from collections.abc import Callable
 
 from saju.analysis.model import Analysis
 from saju.analysis.tengods import TenGod, TenGodGroup
-from saju.reading.natal import day_pillar, gyeok_of, season_index, ten_god_patterns
+from saju.reading.natal import BINDING_KINDS, day_pillar, gyeok_of, season_index, ten_god_patterns
 from saju.reading.topics import is_minor
 
 Facts = tuple[object, ...]
+
+
+def _binding(a: Analysis) -> bool:
+    return any(r.kind in BINDING_KINDS for r in a.relations)
 
 
 def _personality(a: Analysis, male: bool | None) -> Facts:
@@ -26,26 +30,32 @@ def _personality(a: Analysis, male: bool | None) -> Facts:
         d.branch_ten_god,
         d.stage,
         st.band,
+        st.jonggyeok,
+        st.leans_strong,
         st.deukryeong,
         st.deukji,
         st.deukse,
+        a.combinations,
+        _binding(a),
     )
 
 
 def _elements(a: Analysis, male: bool | None) -> Facts:
-    return (a.balance, a.yongsin)
+    return (a.balance, a.yongsin, a.combinations)
 
 
 def _tengods(a: Analysis, male: bool | None) -> Facts:
     return (
         tuple((p.pillar, p.stem_ten_god, p.branch_ten_god) for p in a.pillars),
         a.ten_god_counts,
+        a.gyeokguk,
         tuple(ten_god_patterns(a)),
+        a.has_hour,
     )
 
 
 def _relations(a: Analysis, male: bool | None) -> Facts:
-    return (a.relations, a.gongmang_day, tuple(p.in_gongmang for p in a.pillars))
+    return (a.relations, a.combinations, a.gongmang_day, tuple(p.in_gongmang for p in a.pillars))
 
 
 def _shinsal(a: Analysis, male: bool | None) -> Facts:
@@ -53,19 +63,11 @@ def _shinsal(a: Analysis, male: bool | None) -> Facts:
 
 
 def _daewoon(a: Analysis, male: bool | None) -> Facts:
-    return (a.daewoon, a.daewoon_unavailable, a.yongsin.primary.element, a.yongsin.heesin, a.yongsin.gisin)
+    return (a.daewoon, a.daewoon_unavailable, a.yongsin, a.sewoon[0].year, a.month_uncertainty)
 
 
 def _sewoon(a: Analysis, male: bool | None) -> Facts:
-    return (
-        a.sewoon,
-        a.wolwoon,
-        a.current_month,
-        a.reference,
-        a.yongsin.primary.element,
-        a.yongsin.heesin,
-        a.yongsin.gisin,
-    )
+    return (a.sewoon, a.wolwoon, a.yongsin)
 
 
 def _career(a: Analysis, male: bool | None) -> Facts:
@@ -73,7 +75,7 @@ def _career(a: Analysis, male: bool | None) -> Facts:
         gyeok_of(a),
         a.ten_god_counts,
         a.strength.group_weights,
-        a.yongsin.primary.element,
+        a.yongsin,
         tuple(h.key for h in a.shinsal),
         a.strength.band,
         is_minor(a),
@@ -88,6 +90,7 @@ def _love(a: Analysis, male: bool | None) -> Facts:
         tuple(r for r in a.relations if "일지" in r.members and len(r.members) == 2),
         tuple(h.key for h in a.shinsal if h.key in ("dohwa", "hongyeom")),
         is_minor(a),
+        a.has_hour,
     )
 
 
@@ -98,6 +101,7 @@ def _wealth(a: Analysis, male: bool | None) -> Facts:
         a.ten_god_count(TenGod.PYEONJAE),
         a.strength.band,
         tuple(ten_god_patterns(a)),
+        a.has_hour,
     )
 
 
@@ -112,6 +116,7 @@ def _study(a: Analysis, male: bool | None) -> Facts:
         a.group_count(TenGodGroup.SIKSANG),
         tuple(h.key for h in a.shinsal),
         tuple(ten_god_patterns(a)),
+        a.has_hour,
     )
 
 

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from saju.korean import has_batchim, josa
+from saju.reading.voice import Voice
+
 SECTION_KEYS: tuple[str, ...] = (
     "personality",
     "elements",
@@ -27,14 +30,28 @@ SECTION_KEYS: tuple[str, ...] = (
 class ReadingSection:
     key: str
     title: str  # Korean
-    body: str  # Korean Markdown
+    conclusion: str  # one or two plain Korean sentences, no 명리 terms: what the section concludes
+    body: str  # Korean Markdown: the 명리 reasons behind the conclusion
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the reader must know before trusting the text (an unknown hour, an uncertain month)."""
+
+    key: str  # "time_unknown", "month_uncertain"
+    text: str  # Korean
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
     reference: date
-    headline: str  # one Korean sentence summing up the chart
+    year: int  # the saju year (from 입춘) the reading speaks of; the text depends on the date only through it
+    voice: Voice
+    headline: str  # one Korean sentence summing up the chart in 명리 terms
+    glance: tuple[str, ...]  # 한눈에 보기: 3–5 plain sentences (what kind of person, what now, what to mind)
+    notices: tuple[Notice, ...]
     sections: tuple[ReadingSection, ...]
+    terms: tuple[str, ...]  # glossary terms the text uses (saju.reading.glossary), in glossary order
 
     def section(self, key: str) -> ReadingSection:
         for s in self.sections:
@@ -47,6 +64,7 @@ def pick(options: Sequence[str], *facts: object) -> str:
     """Choose a phrasing from the facts a section depends on: stable across runs, varied across charts.
 
     Only the section's own facts go in, so a change elsewhere in the chart never rewords this section.
+    The facts' repr must not depend on the process (no sets: their order follows randomized hashes).
     """
     digest = zlib.crc32(repr(facts).encode("utf-8"))
     return options[digest % len(options)]
@@ -57,33 +75,14 @@ def join_ko(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-_HANGUL_FIRST = 0xAC00
-_HANGUL_LAST = 0xD7A3
-_JONGSEONG_COUNT = 28
-_RIEUL = 8
-
-
-def _last_syllable(word: str) -> str:
-    text = word.rstrip()
-    # "목(木)" and "**정관**" end in a bracket or markup: look at the Hangul before them.
-    while text and not (_HANGUL_FIRST <= ord(text[-1]) <= _HANGUL_LAST or text[-1].isdigit()):
-        text = text[: text.rindex("(")] if text[-1] == ")" and "(" in text else text[:-1]
-    return text[-1] if text else ""
-
-
-def has_batchim(word: str) -> bool:
-    ch = _last_syllable(word)
-    if ch.isdigit():
-        return ch in "013678"
-    if not ch:
-        return False
-    return (ord(ch) - _HANGUL_FIRST) % _JONGSEONG_COUNT != 0
-
-
-def josa(word: str, with_batchim: str, without: str) -> str:
-    """word + the particle that fits its last sound: josa("목(木)", "이", "가") → "목(木)이"."""
-    if with_batchim == "으로":
-        ch = _last_syllable(word)
-        rieul = bool(ch) and not ch.isdigit() and (ord(ch) - _HANGUL_FIRST) % _JONGSEONG_COUNT == _RIEUL
-        return word + ("로" if rieul or not has_batchim(word) else "으로")
-    return word + (with_batchim if has_batchim(word) else without)
+__all__ = [
+    "SECTION_KEYS",
+    "Notice",
+    "Reading",
+    "ReadingSection",
+    "Voice",
+    "has_batchim",
+    "join_ko",
+    "josa",
+    "pick",
+]

@@ -1,20 +1,26 @@
 """Reading sections about the natal chart: personality, elements, ten gods, relations, 신살.
 
-Each builder reads only the analysis facts its section is about, and passes exactly those facts to
-`pick`, so the wording of a section changes only when its own facts change.
+Each builder reads only the analysis facts its section is about (declared in `dependencies.py`) and passes
+exactly those facts to `pick`, so the wording of a section changes only when its own facts change. Each
+section opens with a plain conclusion (no 명리 terms), then gives the 명리 reasons.
 """
 
 from __future__ import annotations
 
 from saju.analysis.balance import ELEMENTS
 from saju.analysis.model import Analysis, PillarAnalysis
-from saju.analysis.relations import Relation, RelationKind
-from saju.analysis.tengods import TenGod, TenGodGroup
-from saju.core import Branch, Element
+from saju.analysis.relations import RelationKind
+from saju.analysis.stages import Stage
+from saju.analysis.tengods import TenGod, TenGodGroup, group_element
+from saju.analysis.yongsin import ElementRole
+from saju.core import Branch
 from saju.reading.model import ReadingSection, join_ko, josa, pick
+from saju.reading.plain import PLAIN_ELEMENT, PLAIN_PERSON, plain_strength
+from saju.reading.relate import grouped, kinds, labels, positions_text
 from saju.reading.texts_elements import ELEMENT_NAME, EXCESS, LACK, REMEDY
 from saju.reading.texts_personality import (
     DAY_MASTER,
+    JONGGYEOK_LINES,
     SEASON_LINES,
     SEASONS,
     SEAT_LINES,
@@ -34,7 +40,6 @@ from saju.reading.texts_tengods import (
 
 MANY_THRESHOLD = 3
 MAX_PATTERNS = 3
-MAX_RELATIONS = 6
 SEASON_OF_BRANCH: dict[Branch, int] = {
     Branch.IN: 0,
     Branch.MYO: 0,
@@ -55,6 +60,12 @@ SLOT_MEANING: dict[str, str] = {
     "일": "자기 자신과 배우자 자리(일주)",
     "시": "자녀와 말년(시주)",
 }
+BINDING_KINDS = (RelationKind.SIX_COMBINE, RelationKind.HALF_COMBINE, RelationKind.STEM_COMBINE)
+BINDING_NOTE = "육합·반합·천간합은 서로 묶는 힘으로만 보고, 오행을 바꾸어 세지는 않았습니다."
+
+
+def stage_label(stage: Stage) -> str:
+    return f"{stage.value}({stage.hanja})"
 
 
 def day_pillar(a: Analysis) -> PillarAnalysis:
@@ -75,27 +86,57 @@ def season_index(a: Analysis) -> int:
     return SEASON_OF_BRANCH[_month(a).pillar.branch]
 
 
+def strength_line(a: Analysis) -> str:
+    st = a.strength
+    return JONGGYEOK_LINES[st.leans_strong] if st.jonggyeok else STRENGTH_LINES[st.band]
+
+
+def combination_lines(a: Analysis) -> list[str]:
+    """How the 삼합/방합 of the chart entered the count, and the rule for the other 합 (said where a 합 is)."""
+    lines = [
+        f"원국의 {t.name}: {t.reason}"
+        + (
+            "."
+            if not t.transformed
+            else ". 이렇게 합화(合化)한 지지는 힘과 오행 비율에서도 그 오행으로 셉니다."
+        )
+        for t in a.combinations
+    ]
+    if any(r.kind in BINDING_KINDS for r in a.relations):
+        lines.append(BINDING_NOTE)
+    return lines
+
+
 def personality(a: Analysis) -> ReadingSection:
     dm = a.day_master
     image, nature, gift, trap = DAY_MASTER[dm]
     day = day_pillar(a)
     season = season_index(a)
     st = a.strength
-    facts = (dm, season, day.branch_ten_god, day.stage, st.band, st.deukryeong, st.deukji, st.deukse)
+    facts = (
+        dm,
+        season,
+        day.branch_ten_god,
+        day.stage,
+        st.band,
+        st.jonggyeok,
+        st.deukryeong,
+        st.deukji,
+        st.deukse,
+    )
     opener = pick(
         (
             f"일간은 {dm.hangul}{dm.element.hangul}({dm.hanja}{dm.element.value}), {image}입니다.",
-            f"타고난 본바탕인 일간은 {dm.hanja}{dm.element.value} — {image}의 모습입니다.",
-            f"이 사주의 주인공은 {dm.hangul}{dm.element.hangul}({dm.hanja}), 곧 {image}입니다.",
+            f"타고난 본바탕인 일간은 {dm.hanja}{dm.element.value}({dm.hangul}{dm.element.hangul}) — {image}의 모습입니다.",
+            f"이 사주의 주인공은 {dm.hangul}{dm.element.hangul}({dm.hanja}{dm.element.value}), 곧 {image}입니다.",
         ),
         *facts,
     )
-    tests = []
-    tests.append(
+    tests = [
         "월지에 뿌리를 두어 계절의 힘을 얻었고(득령)"
         if st.deukryeong
         else "태어난 달의 기운은 일간 편이 아니고(실령)"
-    )
+    ]
     seat_particle = "도" if st.deukryeong else "는"
     tests.append(
         f"앉은 자리{seat_particle} 든든하며(득지)" if st.deukji else "앉은 자리의 도움은 적으며(실지)"
@@ -103,11 +144,15 @@ def personality(a: Analysis) -> ReadingSection:
     tests.append(
         "주변 글자의 응원도 받습니다(득세)." if st.deukse else "주변 글자들은 대체로 다른 일을 합니다(실세)."
     )
+    strength = f"{' '.join(tests)} {strength_line(a)}"
+    combined = combination_lines(a)
+    if combined:
+        strength += " " + " ".join(combined)
     body = [
         f"{opener} {nature}",
         f"{SEASONS[season]}에 태어났습니다. {SEASON_LINES[dm][season]}",
         f"{SEAT_LINES[day.branch_ten_god]} {SEAT_STAGE_LINES[day.stage]}",
-        f"{' '.join(tests)} {STRENGTH_LINES[st.band]}",
+        strength,
         pick(
             (
                 f"가장 큰 장점은 {gift}이고, 조심할 점은 {trap}입니다.",
@@ -117,7 +162,8 @@ def personality(a: Analysis) -> ReadingSection:
             *facts,
         ),
     ]
-    return ReadingSection("personality", "타고난 성품", "\n\n".join(body))
+    conclusion = f"{PLAIN_PERSON[dm]} {plain_strength(st)}"
+    return ReadingSection("personality", "타고난 성품", conclusion, "\n\n".join(body))
 
 
 def _element_table(a: Analysis) -> str:
@@ -126,15 +172,24 @@ def _element_table(a: Analysis) -> str:
     return "\n".join([head, *rows])
 
 
+def _roles_sentence(a: Analysis) -> str:
+    ys = a.yongsin
+    return (
+        f"{josa(ELEMENT_NAME[ys.heesin], '은', '는')} 용신을 돕는 희신, {josa(ELEMENT_NAME[ys.gisin], '은', '는')} 용신을 누르는 기신, "
+        f"{josa(ELEMENT_NAME[ys.gusin], '은', '는')} 기신을 돕는 구신, {josa(ELEMENT_NAME[ys.hansin], '은', '는')} 어느 쪽도 아닌 한신입니다."
+    )
+
+
 def elements(a: Analysis) -> ReadingSection:
     bal = a.balance
     ys = a.yongsin
-    primary = ys.primary
-    facts = (bal.counts, bal.shares, tuple(c.element for c in ys.candidates), ys.heesin, ys.gisin)
+    facts = (bal.counts, bal.shares, ys.yongsin, ys.heesin, ys.gisin, ys.basis, ys.johu_outcome)
     parts = [_element_table(a)]
+    if any(t.transformed for t in a.combinations):
+        parts[0] += "\n\n가중 비율은 합으로 변한 지지를 그 오행으로 센 값입니다."
     if bal.excess:
         parts.append(" ".join(EXCESS[e] for e in bal.excess))
-    lacking = [e for e in ELEMENTS if e in bal.absent or e in bal.weak]
+    lacking = [e for e in ELEMENTS if (e in bal.absent or e in bal.weak) and e not in bal.excess]
     if lacking:
         parts.append(" ".join(LACK[e] for e in lacking))
     if not bal.excess and not lacking:
@@ -147,30 +202,25 @@ def elements(a: Analysis) -> ReadingSection:
                 *facts,
             )
         )
-    name = ELEMENT_NAME[primary.element]
-    yong = [
-        f"**용신(用神)**: {josa(name, '이', '가')} 첫 후보입니다({primary.method}) — {primary.reason}.",
-    ]
-    others: dict[Element, list[str]] = {}
-    for c in ys.candidates[1:]:
-        if c.element is not primary.element:
-            others.setdefault(c.element, []).append(f"{c.method}: {c.reason}")
-    for element, reasons in others.items():
-        yong.append(f"{ELEMENT_NAME[element]}도 함께 볼 후보입니다({'; '.join(reasons)}).")
-    yong.append(
-        f"{josa(ELEMENT_NAME[ys.heesin], '은', '는')} 용신을 돕는 희신, {josa(ELEMENT_NAME[ys.gisin], '은', '는')} 용신을 누르는 기신으로 봅니다."
-    )
-    yong.append(
+    name = ELEMENT_NAME[ys.yongsin]
+    yong = [f"**용신(用神)**은 {name}입니다({ys.basis.value}) — {ys.reason}.", _roles_sentence(a)]
+    if ys.johu_note:
+        yong.append(ys.johu_note)
+    parts.append(" ".join(yong))
+    parts.append(
         pick(
             (
-                f"생활에서 {josa(name, '을', '를')} 채우는 방법: {REMEDY[primary.element]}.",
-                f"{name} 기운을 가까이하려면 {josa(REMEDY[primary.element], '이', '가')} 도움이 됩니다.",
+                f"생활에서 {josa(name, '을', '를')} 채우는 방법: {REMEDY[ys.yongsin]}.",
+                f"{name} 기운을 가까이하려면 {josa(REMEDY[ys.yongsin], '이', '가')} 도움이 됩니다.",
             ),
             *facts,
         )
     )
-    parts.append(" ".join(yong))
-    return ReadingSection("elements", "오행의 균형과 용신", "\n\n".join(parts))
+    conclusion = (
+        f"가장 반가운 기운은 {PLAIN_ELEMENT[ys.yongsin]}이고, "
+        f"{REMEDY[ys.yongsin]} 같은 것이 그 기운을 채워 줍니다."
+    )
+    return ReadingSection("elements", "오행의 균형과 용신", conclusion, "\n\n".join(parts))
 
 
 def _visible_gods(a: Analysis) -> list[TenGod]:
@@ -182,8 +232,23 @@ def _visible_gods(a: Analysis) -> list[TenGod]:
     return gods
 
 
+# Patterns that praise a flow between groups are named only where those groups are not the chart's
+# 기신/구신 (a 신강 chart whose 인성 is the 구신 is not told that 살인상생 lifts it); warnings always are.
+_PATTERN_NEEDS: dict[str, tuple[TenGodGroup, ...]] = {
+    "siksang_saengjae": (TenGodGroup.SIKSANG, TenGodGroup.JAESEONG),
+    "gwanin_sangsaeng": (TenGodGroup.GWANSEONG, TenGodGroup.INSEONG),
+    "salin_sangsaeng": (TenGodGroup.GWANSEONG, TenGodGroup.INSEONG),
+    "jae_saeng_gwan": (TenGodGroup.JAESEONG, TenGodGroup.GWANSEONG),
+    "siksin_jesal": (TenGodGroup.SIKSANG,),
+}
+
+
+def _group_role(a: Analysis, group: TenGodGroup) -> ElementRole:
+    return a.yongsin.role(group_element(a.day_master, group))
+
+
 def ten_god_patterns(a: Analysis) -> list[str]:
-    """Keys of PATTERNS present in the chart, in priority order."""
+    """Keys of PATTERNS present in the chart and consistent with its 용신, in priority order."""
     gods = _visible_gods(a)
     group = a.group_count
 
@@ -204,17 +269,29 @@ def ten_god_patterns(a: Analysis) -> list[str]:
         ("jae_saeng_gwan", group(TenGodGroup.JAESEONG) >= 1 and group(TenGodGroup.GWANSEONG) >= 1),
         ("pyeonin_dosik", has(TenGod.PYEONIN) and has(TenGod.SIKSIN)),
     )
-    return [key for key, ok in checks if ok][:MAX_PATTERNS]
+    found = [
+        key
+        for key, ok in checks
+        if ok and not any(_group_role(a, g).unfavourable for g in _PATTERN_NEEDS.get(key, ()))
+    ]
+    return found[:MAX_PATTERNS]
 
 
 def gyeok_of(a: Analysis) -> tuple[str, str]:
-    return GYEOK[_month(a).branch_ten_god]
+    return a.gyeokguk.name, GYEOK[a.gyeokguk.name]
+
+
+def absence_text(a: Analysis, group: TenGodGroup) -> str:
+    """An absent ten-god group: asserted (무X) only when all four pillars are known."""
+    if a.has_hour:
+        return GROUP_NONE[group]
+    return f"세 기둥에는 {josa(group.value, '이', '가')} 보이지 않습니다. 다만 시주에 따라 채워질 수 있어, 없다고 단정하지는 않습니다."
 
 
 def tengods(a: Analysis) -> ReadingSection:
     gyeok_name, gyeok_text = gyeok_of(a)
     patterns = ten_god_patterns(a)
-    facts = (a.ten_god_counts, _month(a).branch_ten_god, tuple(patterns), a.strength.is_weak)
+    facts = (a.ten_god_counts, a.gyeokguk, tuple(patterns), a.has_hour)
     stems = [
         f"{p.label}간 {p.pillar.stem.hanja} {p.stem_ten_god.value}"
         for p in a.pillars
@@ -223,7 +300,7 @@ def tengods(a: Analysis) -> ReadingSection:
     branches = [f"{p.label}지 {p.pillar.branch.hanja} {p.branch_ten_god.value}" for p in a.pillars]
     parts = [
         f"천간: {join_ko(stems)}. 지지(정기 기준): {join_ko(branches)}.",
-        f"월지의 정기로 본 격은 **{gyeok_name}**입니다. {gyeok_text}",
+        f"격국은 **{gyeok_name}**입니다. {a.gyeokguk.rule} {gyeok_text}",
     ]
     many = [g for g in TenGodGroup if a.group_count(g) >= MANY_THRESHOLD]
     none = [g for g in TenGodGroup if a.group_count(g) == 0]
@@ -232,7 +309,7 @@ def tengods(a: Analysis) -> ReadingSection:
             f"{GROUP_MEANING[g]}인 {josa(g.value, '이', '가')} {a.group_count(g)}개로 많습니다. {GROUP_MANY[g]}"
         )
     for g in none:
-        parts.append(GROUP_NONE[g])
+        parts.append(absence_text(a, g))
     if not many and not none:
         parts.append(
             pick(
@@ -246,48 +323,53 @@ def tengods(a: Analysis) -> ReadingSection:
     for key in patterns:
         name, meaning = PATTERNS[key]
         parts.append(f"**{name}**: {meaning}")
-    return ReadingSection("tengods", "십신으로 본 삶의 구조", "\n\n".join(parts))
+    conclusion = gyeok_text.split(". ")[0].rstrip(".") + "."
+    return ReadingSection("tengods", "십신으로 본 삶의 구조", conclusion, "\n\n".join(parts))
 
 
-def _slot_base(member: str) -> str:
-    return member[0]
-
-
-def relation_sentence(r: Relation) -> str:
-    bases = sorted({_slot_base(m) for m in r.members}, key="년월일시".index)
-    where = join_ko(r.members)
-    if len(bases) == 2:
-        context = POSITION_PAIR_MEANING[frozenset(bases)]
-        text = f"{context} 사이에 {RELATION_MEANING[r.kind]}"
-    else:
-        text = RELATION_MEANING[r.kind]
-    if r.kind in (RelationKind.THREE_COMBINE, RelationKind.DIRECTIONAL) and r.element is not None:
-        text += f". {ELEMENT_NAME[r.element]} 기운이 크게 강해집니다"
-    return f"- **{r.name}** ({where}): {text}."
-
-
-def _relation_priority(r: Relation) -> tuple[int, int]:
-    touches_day = any(m.startswith("일") for m in r.members)
-    return (0 if len(r.members) == 3 else 1, 0 if touches_day else 1)
+def relation_lines(a: Analysis) -> list[str]:
+    """One line per group of natal positions, naming every relation between them."""
+    transformed = {t.chars: t for t in a.combinations}
+    lines = []
+    for positions, rels in grouped(a.relations):
+        bases = sorted({m[0] for m in positions}, key="년월일시".index)
+        context = POSITION_PAIR_MEANING[frozenset(bases)] if len(bases) == 2 else None
+        sentences: list[str] = []
+        for k in kinds(rels):
+            meaning = RELATION_MEANING[k]
+            if not sentences and context is not None:
+                meaning = f"{context} 사이에 {meaning}"
+            elif sentences and not k.harmonious and kinds(rels)[0].harmonious:
+                meaning = "한편 " + meaning
+            sentences.append(meaning + ".")
+        for r in rels:
+            t = transformed.get("".join(r.chars))
+            if t is not None and r.kind in (RelationKind.THREE_COMBINE, RelationKind.DIRECTIONAL):
+                sentences.append(f"{t.reason}.")
+        lines.append(f"- **{labels(rels)}** ({positions_text(positions)}): {' '.join(sentences)}")
+    return lines
 
 
 def relations(a: Analysis) -> ReadingSection:
-    rels = sorted(a.relations, key=_relation_priority)[:MAX_RELATIONS]
     empty_slots = [p.label for p in a.pillars if p.in_gongmang]
     facts = (tuple(r.name for r in a.relations), a.gongmang_day, tuple(empty_slots))
     parts: list[str] = []
-    if rels:
-        harmonious = sum(1 for r in a.relations if r.kind.harmonious)
-        tense = len(a.relations) - harmonious
+    harmonious = sum(1 for r in a.relations if r.kind.harmonious)
+    tense = len(a.relations) - harmonious
+    if a.relations:
         if harmonious > tense:
+            conclusion = "사람과 일을 엮어 내는 힘이 큰 편이지만, 정에 끌려 맺고 끊기가 어려울 수 있습니다."
             tone = "원국에 합이 충보다 많아 사람과 일을 엮어 내는 힘이 큽니다. 다만 정에 끌려 맺고 끊기가 어려울 수 있습니다."
         elif tense > harmonious:
+            conclusion = "변화와 이동이 잦은 역동적인 삶으로, 부딪힘을 성장의 계기로 삼는 것이 관건입니다."
             tone = "원국에 충·형 같은 긴장이 합보다 많아 변화와 이동이 잦은 역동적인 삶입니다. 부딪힘을 성장의 계기로 삼는 것이 관건입니다."
         else:
+            conclusion = "맺을 때와 끊을 때를 아는 균형 감각이 중요한 삶입니다."
             tone = "합과 충이 비슷하게 섞여 있어 맺을 때와 끊을 때를 아는 균형 감각이 중요합니다."
         parts.append(tone)
-        parts.append("\n".join(relation_sentence(r) for r in rels))
+        parts.append("\n".join(relation_lines(a)))
     else:
+        conclusion = "큰 부딪힘 없이 자기 속도로 가는 편이며, 변화는 주로 밖에서 들어오는 운에서 옵니다."
         parts.append(
             pick(
                 (
@@ -306,7 +388,25 @@ def relations(a: Analysis) -> ReadingSection:
         )
     else:
         parts.append(f"일주 기준 공망은 {gm}이며, 원국의 다른 지지에는 공망이 들지 않았습니다.")
-    return ReadingSection("relations", "합·충과 공망", "\n\n".join(parts))
+    return ReadingSection("relations", "합·충과 공망", conclusion, "\n\n".join(parts))
+
+
+_STAR_CONCLUSION: tuple[tuple[str, str], ...] = (
+    ("cheoneul", "어려울 때 손을 내밀어 주는 사람 복이 있습니다."),
+    ("cheondeok", "큰 탈을 비껴가게 하는 보호의 기운이 있습니다."),
+    ("woldeok", "베푼 만큼 돌아오는 덕이 있습니다."),
+    ("munchang", "글과 공부에 총명함이 있습니다."),
+    ("hakdang", "배움으로 삶을 끌어올리는 복이 있습니다."),
+    ("dohwa", "사람을 끄는 매력과 인기가 있습니다."),
+    ("hongyeom", "은근한 매력과 풍부한 감성이 있습니다."),
+    ("yeokma", "움직일수록 기회가 열리는 활동력이 있습니다."),
+    ("hwagae", "혼자 깊이 파고드는 예술적·정신적 재능이 있습니다."),
+    ("goegang", "우두머리다운 카리스마가 있지만 고집은 조심해야 합니다."),
+    ("yangin", "칼날 같은 강한 힘이 있어, 제대로 쓰면 무기가 되고 함부로 쓰면 다툼이 됩니다."),
+    ("baekho", "강한 기운이 몰리는 자리가 있어 안전을 늘 먼저 챙겨야 합니다."),
+    ("hyeonchim", "정밀하고 날카로운 감각이 있습니다."),
+    ("gwimun", "예민한 감각과 영감이 있어 충분한 쉼이 필요합니다."),
+)
 
 
 def shinsal(a: Analysis) -> ReadingSection:
@@ -320,7 +420,9 @@ def shinsal(a: Analysis) -> ReadingSection:
             ),
             *facts,
         )
-        return ReadingSection("shinsal", "신살", body)
+        return ReadingSection(
+            "shinsal", "신살", "특별한 변수보다 본인의 선택과 노력이 결과를 좌우합니다.", body
+        )
     lines = []
     for h in hits:
         where = join_ko(list(h.slots))
@@ -336,8 +438,6 @@ def shinsal(a: Analysis) -> ReadingSection:
         if good >= 2
         else "신살은 사주의 양념과 같아 그 자체로 길흉을 정하지 않고, 오행과 십신의 흐름 위에서 색을 더합니다."
     )
-    return ReadingSection("shinsal", "신살", intro + "\n\n" + "\n".join(lines))
-
-
-def element_phrase(e: Element) -> str:
-    return ELEMENT_NAME[e]
+    keys = {h.key for h in hits}
+    conclusion = next(text for key, text in _STAR_CONCLUSION if key in keys)
+    return ReadingSection("shinsal", "신살", conclusion, intro + "\n\n" + "\n".join(lines))

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from saju.core import Element
 
-ELEMENT_NAME: dict[Element, str] = {
-    Element.WOOD: "목(木)",
-    Element.FIRE: "화(火)",
-    Element.EARTH: "토(土)",
-    Element.METAL: "금(金)",
-    Element.WATER: "수(水)",
-}
+ELEMENT_NAME: dict[Element, str] = {e: e.label for e in Element}
 
 EXCESS: dict[Element, str] = {
     Element.WOOD: "목(木)이 많아 뻗어 나가려는 힘과 이상이 큽니다. 시작은 잘하지만 벌여 놓은 일이 많아지기 쉬우니, 가지치기하듯 우선순위를 정리하는 습관이 필요합니다.",

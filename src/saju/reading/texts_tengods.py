@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from saju.analysis.relations import RelationKind
-from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.analysis.tengods import TenGodGroup
 
 GROUP_MEANING: dict[TenGodGroup, str] = {
     TenGodGroup.BIGEOP: "나와 같은 기운(형제·동료·경쟁자, 자존심)",
@@ -69,45 +69,19 @@ PATTERNS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# 격 (by the month branch's 정기) and what it says about a life's main theme.
-GYEOK: dict[TenGod, tuple[str, str]] = {
-    TenGod.BIGYEON: ("건록격", "자기 힘으로 일어서는 자수성가형입니다. 독립적인 일, 전문직에서 빛납니다."),
-    TenGod.GEOPJAE: (
-        "양인격",
-        "강한 승부욕과 돌파력이 무기입니다. 경쟁이 치열한 분야에서 두각을 나타냅니다.",
-    ),
-    TenGod.SIKSIN: (
-        "식신격",
-        "재능과 기술로 먹고사는 복이 있습니다. 꾸준히 만들어 내는 일에서 성과가 납니다.",
-    ),
-    TenGod.SANGGWAN: (
-        "상관격",
-        "비판적인 안목과 창의성이 뛰어납니다. 틀을 깨는 기획, 예술, 말로 하는 일에 어울립니다.",
-    ),
-    TenGod.PYEONJAE: (
-        "편재격",
-        "큰 흐름의 돈과 사람을 다루는 감각이 있습니다. 사업, 유통, 영업에서 기회가 큽니다.",
-    ),
-    TenGod.JEONGJAE: (
-        "정재격",
-        "성실하게 쌓아 가는 재물 복입니다. 관리, 재무, 안정된 직장에서 신뢰를 얻습니다.",
-    ),
-    TenGod.PYEONGWAN: (
-        "편관격",
-        "위기에 강하고 책임을 떠맡는 리더형입니다. 조직의 어려운 일을 맡을수록 성장합니다.",
-    ),
-    TenGod.JEONGGWAN: (
-        "정관격",
-        "바른 길을 가는 모범형입니다. 공직, 대기업, 원칙이 중요한 조직에서 인정받습니다.",
-    ),
-    TenGod.PYEONIN: (
-        "편인격",
-        "남다른 직관과 특수한 재능이 있습니다. 연구, 기술, 종교·철학처럼 깊이 파는 분야가 맞습니다.",
-    ),
-    TenGod.JEONGIN: (
-        "정인격",
-        "배움과 가르침의 복이 있습니다. 교육, 학문, 자격이 중요한 분야에서 이름을 얻습니다.",
-    ),
+# 격국 (saju.analysis.gyeokguk) and what it says about a life's main theme.
+GYEOK: dict[str, str] = {
+    "건록격": "자기 힘으로 일어서는 자수성가형입니다. 독립적인 일, 전문직에서 빛납니다.",
+    "양인격": "강한 승부욕과 돌파력이 무기입니다. 경쟁이 치열한 분야에서 두각을 나타냅니다.",
+    "월겁격": "동료와 어깨를 겨루며 크는 자립형입니다. 함께 뛰는 판에서 힘이 나지만, 돈과 공을 나누는 선을 분명히 해야 합니다.",
+    "식신격": "재능과 기술로 먹고사는 복이 있습니다. 꾸준히 만들어 내는 일에서 성과가 납니다.",
+    "상관격": "비판적인 안목과 창의성이 뛰어납니다. 틀을 깨는 기획, 예술, 말로 하는 일에 어울립니다.",
+    "편재격": "큰 흐름의 돈과 사람을 다루는 감각이 있습니다. 사업, 유통, 영업에서 기회가 큽니다.",
+    "정재격": "성실하게 쌓아 가는 재물 복입니다. 관리, 재무, 안정된 직장에서 신뢰를 얻습니다.",
+    "편관격": "위기에 강하고 책임을 떠맡는 리더형입니다. 조직의 어려운 일을 맡을수록 성장합니다.",
+    "정관격": "바른 길을 가는 모범형입니다. 공직, 대기업, 원칙이 중요한 조직에서 인정받습니다.",
+    "편인격": "남다른 직관과 특수한 재능이 있습니다. 연구, 기술, 종교·철학처럼 깊이 파는 분야가 맞습니다.",
+    "정인격": "배움과 가르침의 복이 있습니다. 교육, 학문, 자격이 중요한 분야에서 이름을 얻습니다.",
 }
 
 # What the pair of natal positions stands for (used for relation sentences).

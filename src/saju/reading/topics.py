@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from saju.analysis.model import Analysis
 from saju.analysis.relations import RelationKind
-from saju.analysis.tengods import TenGod, TenGodGroup
+from saju.analysis.tengods import TenGod, TenGodGroup, group_element
 from saju.core import Element
 from saju.reading.model import ReadingSection, join_ko, josa, pick
 from saju.reading.natal import MANY_THRESHOLD, day_pillar, gyeok_of, season_index, ten_god_patterns
+from saju.reading.plain import PLAIN_ELEMENT
+from saju.reading.relate import relation_label
 from saju.reading.texts_elements import ELEMENT_NAME, HEALTH_HABIT, ORGANS
 
 ADULT_AGE = 20  # 세는 나이: below it the topics are read as tendencies to nurture, not present events
@@ -26,7 +28,7 @@ FIELDS_BY_GROUP: dict[TenGodGroup, str] = {
 }
 FIELDS_BY_ELEMENT: dict[Element, str] = {
     Element.WOOD: "교육, 출판, 의류·섬유, 조경, 복지",
-    Element.FIRE: "방송·미디어, IT·전자, 에너지, 미용, 광고",
+    Element.FIRE: "방송·미디어, 정보통신·전자, 에너지, 미용, 광고",
     Element.EARTH: "부동산, 건설, 농업·식품, 중개, 컨설팅",
     Element.METAL: "금융, 기계·자동차, 법조, 의료기기, 보안",
     Element.WATER: "무역, 물류, 여행, 수산·음료, 연구·분석",
@@ -49,9 +51,10 @@ def _dominant_group(a: Analysis) -> TenGodGroup:
 def career(a: Analysis) -> ReadingSection:
     gyeok_name, _ = gyeok_of(a)
     dominant = _dominant_group(a)
-    yong = a.yongsin.primary.element
+    yong = a.yongsin.yongsin
+    dominant_role = a.yongsin.role(group_element(a.day_master, dominant))
     stars = [h.key for h in a.shinsal if h.key in CAREER_STARS]
-    facts = (gyeok_name, dominant, yong, tuple(stars), a.strength.band)
+    facts = (gyeok_name, dominant, yong, tuple(stars), a.strength.band, dominant_role)
     style = (
         "스스로 판을 짜고 책임지는 자리, 독립적인 권한이 있는 역할"
         if a.strength.is_strong
@@ -69,13 +72,22 @@ def career(a: Analysis) -> ReadingSection:
         ),
         f"일하는 방식으로는 {style}이 어울립니다. 업종을 고를 때는 용신 {ELEMENT_NAME[yong]}의 분야({FIELDS_BY_ELEMENT[yong]})가 오래 힘이 됩니다.",
     ]
+    if dominant_role.unfavourable:
+        parts.append(
+            f"다만 {josa(dominant.value, '은', '는')} 이 사주에서 이미 넘치는 쪽({dominant_role.value})이라, 그 재능만 밀기보다 "
+            "용신의 분야와 섞을 때 오래 갑니다."
+        )
     parts.extend(CAREER_STARS[k] for k in dict.fromkeys(stars))
     if is_minor(a):
         parts.insert(
             0,
             "아직 진로를 정하기 전의 나이이니, 아래 내용은 직업을 못 박기보다 재능을 키울 방향의 참고로 읽어 주세요.",
         )
-    return ReadingSection("career", "직업과 일", " ".join(parts))
+    conclusion = f"{FIELDS_BY_GROUP[dominant]}에 재능이 있고, {PLAIN_ELEMENT[yong]}의 분야({FIELDS_BY_ELEMENT[yong]})가 오래 힘이 됩니다."
+    return ReadingSection("career", "직업과 일", conclusion, " ".join(parts))
+
+
+_BINDS = (RelationKind.SIX_COMBINE, RelationKind.HALF_COMBINE)
 
 
 def love(a: Analysis, male: bool | None) -> ReadingSection:
@@ -97,7 +109,12 @@ def love(a: Analysis, male: bool | None) -> ReadingSection:
         main, other = (TenGod.JEONGJAE, TenGod.PYEONJAE) if male else (TenGod.JEONGGWAN, TenGod.PYEONGWAN)
         n_main, n_other = a.ten_god_count(main), a.ten_god_count(other)
         star = f"{'남성' if male else '여성'}에게 배우자를 뜻하는 {group.value}"
-        if n_main + n_other == 0:
+        if n_main + n_other == 0 and not a.has_hour:
+            parts.append(
+                f"{josa(star, '이', '가')} 세 기둥에는 보이지 않지만 시주에 있을 수 있어, 인연의 많고 적음은 단정하지 않습니다. "
+                "대운·세운에서 배우자 별이 들어오는 해를 눈여겨보세요."
+            )
+        elif n_main + n_other == 0:
             parts.append(
                 f"{josa(star, '이', '가')} 원국에 드러나지 않습니다. 인연이 늦게 오거나 스스로 찾아 나서야 만나는 구조이니, "
                 "대운·세운에서 배우자 별이 들어오는 해를 눈여겨보세요."
@@ -130,20 +147,36 @@ def love(a: Analysis, male: bool | None) -> ReadingSection:
         + " "
         + _PALACE[spouse_palace]
     )
+    by_kind: dict[str, list[str]] = {}
     for r in palace_rel:
-        if r.kind is RelationKind.CLASH:
-            parts.append(
-                f"일지가 {r.name}을 이루어 함께 사는 공간과 생활 리듬에서 부딪힘이 생기기 쉬우니, 각자의 시간을 존중하는 약속이 필요합니다."
-            )
-        elif r.kind in (RelationKind.SIX_COMBINE, RelationKind.HALF_COMBINE):
-            parts.append(f"일지가 {r.name}으로 묶여 있어 정이 깊고 한번 맺은 인연을 오래 지킵니다.")
-        elif r.kind is RelationKind.WONJIN:
-            parts.append(
-                f"일지에 {josa(r.name, '이', '가')} 있어 가까울수록 서운함이 쌓이기 쉬우니, 감정을 미루지 말고 그때그때 나누세요."
-            )
+        kind = (
+            "clash"
+            if r.kind is RelationKind.CLASH
+            else "bind"
+            if r.kind in _BINDS
+            else "wonjin"
+            if r.kind is RelationKind.WONJIN
+            else ""
+        )
+        if kind:
+            by_kind.setdefault(kind, []).append(relation_label(r))
+    for kind, names in by_kind.items():
+        label = "·".join(names)
+        parts.append(
+            {
+                "clash": f"일지가 {josa(label, '을', '를')} 이루어 함께 사는 공간과 생활 리듬에서 부딪힘이 생기기 쉬우니, 각자의 시간을 존중하는 약속이 필요합니다.",
+                "bind": f"일지가 {josa(label, '으로', '로')} 묶여 있어 정이 깊고 한번 맺은 인연을 오래 지킵니다.",
+                "wonjin": f"일지에 {josa(label, '이', '가')} 있어 가까울수록 서운함이 쌓이기 쉬우니, 감정을 미루지 말고 그때그때 나누세요.",
+            }[kind]
+        )
     if stars:
         parts.append(f"{join_ko(stars)}의 매력이 있어 사람을 끄는 힘이 있습니다.")
-    return ReadingSection("love", "연애와 결혼", " ".join(parts))
+    conclusion = (
+        "앞으로 사람과 정을 나누는 방식의 밑그림을 봅니다: " + _PALACE[spouse_palace]
+        if is_minor(a)
+        else _PALACE[spouse_palace]
+    )
+    return ReadingSection("love", "연애와 결혼", conclusion, " ".join(parts))
 
 
 _PALACE: dict[TenGod, str] = {
@@ -169,18 +202,28 @@ def wealth(a: Analysis) -> ReadingSection:
         a.ten_god_count(TenGod.PYEONJAE),
         a.strength.band,
         tuple(patterns),
+        a.has_hour,
     )
     parts: list[str] = []
-    if jae == 0:
+    if jae == 0 and not a.has_hour:
+        conclusion = "돈이 들어오는 길은 태어난 시간에 따라 달라질 수 있어, 들어온 돈을 먼저 떼어 두는 습관이 가장 확실한 방법입니다."
+        parts.append(
+            "세 기둥에는 재성이 보이지 않지만 시주에 있을 수 있어 재물의 많고 적음은 단정하지 않습니다. "
+            "수입이 들어오면 자동이체로 먼저 떼어 두는 방식이 어느 쪽이든 잘 맞습니다."
+        )
+    elif jae == 0:
+        conclusion = "돈을 좇기보다 실력과 명분을 좇을 때 재물이 따라오는 편입니다."
         parts.append(
             "재성이 드러나지 않아 돈을 좇기보다 실력과 명분을 좇을 때 재물이 따라오는 구조입니다. "
             "수입이 들어오면 자동이체로 먼저 떼어 두는 방식이 잘 맞습니다."
         )
     elif a.ten_god_count(TenGod.JEONGJAE) >= a.ten_god_count(TenGod.PYEONJAE):
+        conclusion = "꾸준히 들어오는 돈을 차곡차곡 모으는 데 강합니다."
         parts.append(
             "정재가 중심이라 월급, 임대료처럼 꾸준히 들어오는 돈을 차곡차곡 모으는 데 강합니다. 큰 한 방보다 복리의 힘을 믿으세요."
         )
     else:
+        conclusion = "크게 오가는 돈에 감이 있지만, 번 만큼 나가기도 쉬워 한도를 정해 두어야 합니다."
         parts.append(
             "편재가 중심이라 사업, 투자, 부수입처럼 크게 오가는 돈에 감이 있습니다. 번 만큼 나가기도 쉬우니 손실 한도를 미리 정해 두세요."
         )
@@ -202,7 +245,7 @@ def wealth(a: Analysis) -> ReadingSection:
         )
     elif jae and a.strength.is_weak:
         parts.append("일간이 약한 편이라 돈을 벌 기회보다 지키는 방법을 먼저 세우는 것이 이득입니다.")
-    return ReadingSection("wealth", "재물", " ".join(parts))
+    return ReadingSection("wealth", "재물", conclusion, " ".join(parts))
 
 
 def health(a: Analysis) -> ReadingSection:
@@ -237,7 +280,10 @@ def health(a: Analysis) -> ReadingSection:
         )
     elif a.strength.is_strong:
         parts.append("기운이 넘치는 편이라 쌓인 에너지를 운동으로 풀어야 스트레스가 몸으로 가지 않습니다.")
-    return ReadingSection("health", "건강", " ".join(parts))
+    conclusion = (
+        f"가장 약한 {PLAIN_ELEMENT[weakest]}과 이어진 {ORGANS[weakest]} 쪽을 먼저 돌보는 것이 좋습니다."
+    )
+    return ReadingSection("health", "건강", conclusion, " ".join(parts))
 
 
 def study(a: Analysis) -> ReadingSection:
@@ -246,7 +292,7 @@ def study(a: Analysis) -> ReadingSection:
     siksang = a.group_count(TenGodGroup.SIKSANG)
     stars = [h.key for h in a.shinsal if h.key in ("munchang", "hakdang", "hwagae")]
     patterns = ten_god_patterns(a)
-    facts = (jeongin, pyeonin, siksang, tuple(stars), tuple(patterns))
+    facts = (jeongin, pyeonin, siksang, tuple(stars), tuple(patterns), a.has_hour)
     parts: list[str] = []
     if jeongin and pyeonin:
         parts.append(
@@ -258,6 +304,10 @@ def study(a: Analysis) -> ReadingSection:
         parts.append(
             "편인이 있어 남들이 잘 하지 않는 분야, 직관과 아이디어가 필요한 공부에서 두각을 나타냅니다."
         )
+    elif not a.has_hour:
+        parts.append(
+            "세 기둥에는 인성이 보이지 않지만 시주에 있을 수 있어, 공부 방식은 직접 해 보며 익히는 쪽과 책으로 쌓는 쪽을 함께 시험해 보세요."
+        )
     else:
         parts.append(
             "인성이 드러나지 않아 책상 앞의 공부보다 직접 해 보며 배우는 실전형입니다. 목표 시험이 있다면 짧은 주기로 점검하세요."
@@ -268,6 +318,23 @@ def study(a: Analysis) -> ReadingSection:
         )
     elif siksang == 0:
         parts.append("배운 것을 정리해 밖으로 꺼내는 연습(요약, 발표, 기록)을 하면 공부가 결과로 이어집니다.")
+    conclusion = {
+        "both": "정통 공부와 남다른 분야를 두루 익히는 폭넓은 학습력이 있습니다.",
+        "jeong": "차근차근 쌓아 가는 공부, 자격과 학위에 강합니다.",
+        "pyeon": "남들이 잘 하지 않는 분야, 직관과 아이디어가 필요한 공부에서 빛납니다.",
+        "none": "책상 앞의 공부보다 직접 해 보며 배우는 쪽이 잘 맞습니다.",
+        "unknown": "직접 해 보며 익히는 방법과 책으로 쌓는 방법을 함께 시험해 보는 것이 좋습니다.",
+    }[
+        "both"
+        if jeongin and pyeonin
+        else "jeong"
+        if jeongin
+        else "pyeon"
+        if pyeonin
+        else "none"
+        if a.has_hour
+        else "unknown"
+    ]
     if "gwanin_sangsaeng" in patterns or "salin_sangsaeng" in patterns:
         parts.append("관과 인이 이어져 있어 시험과 자격이 곧 지위로 연결되는 구조입니다.")
     names = {"munchang": "문창귀인", "hakdang": "학당귀인", "hwagae": "화개살"}
@@ -281,4 +348,4 @@ def study(a: Analysis) -> ReadingSection:
                 *facts,
             )
         )
-    return ReadingSection("study", "학업과 자기계발", " ".join(parts))
+    return ReadingSection("study", "학업과 자기계발", conclusion, " ".join(parts))

@@ -1,8 +1,9 @@
 """The built-in interpreter: the engine's rule-based Korean reading, streamed through the same path.
 
 It is the default when no provider key is configured (the product works offline and in tests) and the
-fallback when every provider fails. Its "model" id carries a hash of the engine's reading and analysis
-sources, so a rules change never serves a stale stored text.
+fallback when every provider fails. Its "model" id carries a hash of the texts it writes for the committed
+probe charts and dates (`keys.engine_probes`), so a change of the rules' output never serves a stale
+stored text, while a refactor of the engine keeps every stored one.
 """
 
 from __future__ import annotations
@@ -10,19 +11,17 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from functools import cache
-from pathlib import Path
 
-import saju
-from saju.analysis import Analysis
-from saju.chart import Chart
-from saju.reading import build_reading, daily_fortune, reading_to_markdown
-from saju.reading.daily import DailyFortune
-from unse.readings.keys import Kind, Mode, Topic
+from saju.analysis import Analysis, analyze
+from saju.birth import BirthInput
+from saju.chart import Chart, chart_from_birth
+from saju.reading import Voice, build_reading, daily_fortune, reading_to_markdown, topic_markdown
+from saju.reading.daily import daily_markdown
+from unse.readings.keys import Kind, Mode, Topic, engine_probes
 
 BUILTIN_PROVIDER = "builtin"
 RULES_HASH_CHARS = 12
-WARM_OPENING = "선생님, 선생님의 명식을 차근차근 풀어 드릴게요.\n\n"
-WARM_DAILY_OPENING = "선생님, 오늘 하루의 흐름을 살펴 드릴게요.\n\n"
+VOICE: dict[Mode, Voice] = {Mode.PLAIN: Voice.PLAIN, Mode.WARM: Voice.WARM}
 TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
     Topic.PERSONALITY: ("personality", "elements", "tengods"),
     Topic.CAREER: ("career", "daewoon", "sewoon"),
@@ -35,11 +34,25 @@ TOPIC_SECTIONS: dict[Topic, tuple[str, ...]] = {
 
 @cache
 def _rules_hash() -> str:
-    root = Path(saju.__file__).resolve().parent
+    """A hash of what this interpreter writes for the probe charts: every kind, topic and mode."""
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("reading/*.py"), *root.glob("analysis/*.py")]):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for probe in engine_probes():
+        chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
+        for reference in probe.references:
+            analysis = analyze(chart, reference=reference)
+            for mode in Mode:
+                reading = build_reading(chart, analysis, reference=reference, voice=VOICE[mode])
+                texts = [
+                    reading_to_markdown(reading),
+                    *(topic_markdown(reading, keys) for keys in TOPIC_SECTIONS.values()),
+                ]
+                texts.append(
+                    reading_text(
+                        chart, analysis, kind=Kind.DAILY, topic=Topic.GENERAL, mode=mode, reference=reference
+                    )
+                )
+                for text in texts:
+                    digest.update(text.encode())
     return digest.hexdigest()[:RULES_HASH_CHARS]
 
 
@@ -51,36 +64,18 @@ def prompt_version() -> str:
     return f"rules-{_rules_hash()}"
 
 
-def daily_markdown(fortune: DailyFortune) -> str:
-    lines = [
-        f"## {fortune.title}",
-        "",
-        f"{fortune.summary}",
-        "",
-        f"- 오늘의 점수: {'★' * fortune.score}{'☆' * (5 - fortune.score)} ({fortune.score}/5)",
-        f"- 행운의 색: {fortune.lucky_color}, 행운의 방향: {fortune.lucky_direction}",
-    ]
-    lines += [f"- {note}" for note in fortune.notes]
-    lines += ["", "### 오늘의 조언", ""]
-    lines += [f"- {advice}" for advice in fortune.advice]
-    return "\n".join(lines)
-
-
 def reading_text(
     chart: Chart, analysis: Analysis, *, kind: Kind, topic: Topic, mode: Mode, reference: date
 ) -> str:
+    """The rule-based text of one (kind, topic, mode): it opens with 한눈에 보기, and the warm mode is the
+    engine's warm voice over the whole text (해요체, encouragement), never a greeting line or a title."""
+    voice = VOICE[mode]
     if kind is Kind.DAILY:
-        text = daily_markdown(daily_fortune(chart, analysis, reference))
-        opening = WARM_DAILY_OPENING
+        text = daily_markdown(daily_fortune(chart, analysis, reference, voice=voice))
     else:
-        reading = build_reading(chart, analysis, reference=reference)
-        opening = WARM_OPENING
+        reading = build_reading(chart, analysis, reference=reference, voice=voice)
         if topic is Topic.GENERAL:
             text = reading_to_markdown(reading)
         else:
-            wanted = TOPIC_SECTIONS[topic]
-            sections = [section for key in wanted for section in reading.sections if section.key == key]
-            text = "\n\n".join(f"## {section.title}\n\n{section.body.strip()}" for section in sections)
-    if mode is Mode.WARM:
-        text = opening + text
+            text = topic_markdown(reading, TOPIC_SECTIONS[topic])
     return text.strip() + "\n"

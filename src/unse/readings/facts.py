@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from saju.analysis import Analysis
+from saju.analysis import Analysis, saju_year_on
 from saju.chart import Chart
 from saju.core import Element, Pillar
-from saju.reading import daily_fortune, facts_for_prompt
+from saju.reading import daily_facts_for_prompt, facts_for_prompt
 from unse.readings.grounding import GroundTruth
 from unse.readings.keys import Kind
 
@@ -51,18 +51,12 @@ def prompt_facts(chart: Chart, analysis: Analysis, kind: Kind, reference: date) 
             for pillar in [pillars[key]]
         },
         "오행 개수": {element.hangul: f"{analysis.balance.count(element)}개" for element in Element},
-        "기준 연도": reference.year,
+        # The saju year (from 입춘): a reading made on 20 January speaks of the year that began last 입춘.
+        "기준 연도": saju_year_on(reference),
     }
     engine_facts = facts_for_prompt(chart, analysis, reference=reference)
     if kind is Kind.DAILY:
-        fortune = daily_fortune(chart, analysis, reference)
-        facts["오늘"] = {
-            "날짜": reference.isoformat(),
-            "일진": _pillar_text(fortune.pillar),
-            "천간 십신": fortune.stem_ten_god.value,
-            "지지 십신": fortune.branch_ten_god.value,
-            "관계와 신살": list(fortune.notes),
-        }
+        facts["오늘"] = daily_facts_for_prompt(chart, analysis, reference)
     else:
         # A `saju` reading is cached for the whole year: facts that change within the year stay out.
         for key in DATE_BOUND_FACTS:

@@ -20,17 +20,22 @@ from pathlib import Path
 import orjson
 from django.conf import settings
 
-import saju
+from saju.analysis import analyze, saju_year_on
+from saju.birth import BirthInput
+from saju.chart import chart_from_birth
+from saju.core import Element
+from saju.reading import daily_facts_for_prompt, facts_for_prompt
 
 FINGERPRINT_CONTEXT = b"unse.readings.fingerprint.v1"
 ENGINE_HASH_CHARS = 16
+ENGINE_PROBES = Path(__file__).resolve().parent / "engine_probes.json"
 
 
 class PeriodRule(Enum):
     """What a kind of reading depends on in time (so the cache never serves last year's 세운)."""
 
-    YEAR = "year"
-    DATE = "date"
+    YEAR = "year"  # the saju year, which starts at 입춘 (the chart's own 세운 year)
+    DATE = "date"  # the KST date
     NONE = "none"  # timeless (a natal-only text): one stored reading for good
 
 
@@ -68,8 +73,8 @@ class Topic(Enum):
 
 
 class Mode(Enum):
-    PLAIN = "plain"  # neutral, concise
-    WARM = "warm"  # warm tone addressing the user as 선생님
+    PLAIN = "plain"  # plain and concise, 합니다체
+    WARM = "warm"  # the whole reading in a warm, encouraging 해요체; never addresses the user by a title
 
 
 def _fingerprint_secret() -> bytes:
@@ -85,26 +90,55 @@ def chart_fingerprint(normalized_birth: Mapping[str, object]) -> str:
     return hmac.new(_fingerprint_secret(), payload, hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class EngineProbe:
+    birth: Mapping[str, object]
+    references: tuple[date, ...]
+
+
+@cache
+def engine_probes() -> tuple[EngineProbe, ...]:
+    """The committed charts and dates that version the engine's facts (`engine_probes.json`)."""
+    data = orjson.loads(ENGINE_PROBES.read_bytes())
+    references = tuple(date.fromisoformat(day) for day in data["references"])
+    return tuple(EngineProbe(birth=birth, references=references) for birth in data["births"])
+
+
+def engine_facts(birth: Mapping[str, object], reference: date) -> dict[str, object]:
+    """Everything the engine hands a prompt about one chart on one date: the facts of a full reading,
+    of that day's 일진 and the element counts the grounding check reads."""
+    chart = chart_from_birth(BirthInput.from_mapping(birth))
+    analysis = analyze(chart, reference=reference)
+    return {
+        "reading": facts_for_prompt(chart, analysis, reference=reference),
+        "daily": daily_facts_for_prompt(chart, analysis, reference),
+        "element_counts": [analysis.balance.count(element) for element in Element],
+    }
+
+
 @cache
 def engine_version() -> str:
-    """A hash of the engine's code and data tables: everything a chart, its analysis and the facts a
-    prompt carries depend on. Part of the AI prompt version, so an engine fix never serves text written
-    from the old chart (and of the worker's chart-document cache key)."""
-    root = Path(saju.__file__).resolve().parent
+    """A hash of the facts the engine gives a prompt, over a fixed committed set of charts and dates.
+
+    Part of the AI prompt version: a change that alters what a prompt receives (a corrected 용신, a new
+    relation) invalidates cached readings, while a refactor, a comment or a faster table does not — so
+    engine work never throws away cached AI text or the night's pre-generated fortunes.
+    """
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".bin"}):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
+    for probe in engine_probes():
+        for reference in probe.references:
+            digest.update(orjson.dumps(engine_facts(probe.birth, reference), option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()[:ENGINE_HASH_CHARS]
 
 
 def period_of(kind: Kind, reference: date) -> str:
-    """The period the text depends on: the KST date for a daily reading, the year otherwise."""
+    """The period the text depends on: the KST date for a daily reading, the saju year (from 입춘)
+    otherwise — a reading made on 20 January speaks of the 세운 that began last 입춘, and so does its key."""
     if kind.period_rule is PeriodRule.NONE:
         return ""
     if kind.period_rule is PeriodRule.DATE:
         return reference.isoformat()
-    return str(reference.year)
+    return str(saju_year_on(reference))
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ ENGINE_FIELD_MESSAGES: dict[str, tuple[str | None, str]] = {
         "그해 음력에는 없는 날짜입니다. 윤달 여부와 날짜를 확인해 주세요.",
     ),
     engine_errors.INVALID_LONGITUDE: ("longitude", "경도는 -180~180 사이의 숫자로 입력해 주세요."),
+    engine_errors.INVALID_REFERENCE: ("year", "아직 오지 않은 날짜입니다. 태어난 날을 다시 확인해 주세요."),
 }
 AMBIGUOUS_QUESTION = (
     "입력하신 시각은 그날 서머타임이 끝나거나 표준시가 바뀌면서 시계를 되돌려 두 번 지나갔습니다. "

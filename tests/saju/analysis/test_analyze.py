@@ -100,12 +100,9 @@ def test_strength_extremes_and_yongsin_method() -> None:
     # 甲 day master surrounded by 木 and 水: very strong → 관성(金) or 재성 as 용신, never 인성.
     strong = analyze(bare("壬寅 壬寅 甲寅 甲子"), reference=REF)
     assert strong.strength.band in (StrengthBand.STRONG, StrengthBand.EXTREMELY_STRONG)
-    assert (
-        strong.yongsin.primary.group.value in ("관성", "재성", "식상")
-        or strong.yongsin.primary.method == "종격"
-    )
+    assert strong.yongsin.group.value in ("관성", "재성", "식상") or strong.yongsin.basis.value == "종격"
     # 甲 among 金 and 土: weak → 인성 or 비겁.
     weak = analyze(bare("庚申 辛酉 甲申 戊辰"), reference=REF)
     assert weak.strength.is_weak
-    assert any(c.group.value in ("인성", "비겁") for c in weak.yongsin.candidates)
+    assert weak.yongsin.group.value in ("인성", "비겁")
     assert weak.strength.score < strong.strength.score

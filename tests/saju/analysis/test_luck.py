@@ -28,6 +28,7 @@ from saju.analysis.luck import (
 )
 from saju.calendar import day_pillar as calendar_day_pillar
 from saju.core import STEMS, Pillar, Stem
+from saju.errors import SajuError
 from tests.saju.analysis.helpers import bare, real_chart
 
 REF = date(2026, 11, 24)
@@ -122,7 +123,7 @@ def test_daewoon_properties_on_random_births() -> None:
         when = f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00"
         gender = rng.choice(["male", "female"])
         chart = real_chart(when, gender, time_basis="standard")
-        d = analyze(chart, reference=REF).daewoon
+        d = analyze(chart, reference=max(REF, chart.solar_date)).daewoon
         assert d is not None
         step = 1 if d.direction is Direction.FORWARD else -1
         assert [p.info.pillar for p in d.periods] == [chart.month.shifted(step * k) for k in range(1, 11)]
@@ -162,3 +163,48 @@ def test_sewoon_range_and_iljin_against_natal() -> None:
     assert day.info.pillar.hanja == "壬寅"
     assert day.info.stem_ten_god.value == "식신"
     assert day.info.stage.value == "절"
+
+
+def test_floor_rounding_never_starts_a_korean_age_daewoon_before_birth() -> None:
+    """Issue 14 #4: 2024-02-04 17:26 (a minute before 입춘) under floor rounding has a 대운수 of 0; 세는 나이
+    has no age 0, so the first 대운 starts at 1세 in the birth year, never 0세 the year before."""
+    chart = real_chart("2024-02-04T17:26:00", "female")
+    d = analyze(chart, reference=REF, daewoon_rounding=FLOOR).daewoon
+    assert d is not None and d.offset.exact_years < 1
+    assert (d.number, d.periods[0].start_age, d.periods[0].start_year) == (1, 1, 2024)
+    intl = analyze(
+        chart, reference=REF, daewoon_rounding=FLOOR, age_convention=AgeConvention.INTERNATIONAL
+    ).daewoon
+    assert intl is not None and (intl.number, intl.periods[0].start_year) == (0, 2024)  # 만 0세: valid
+
+
+@pytest.mark.parametrize("rounding", [KOREAN, FLOOR])
+@pytest.mark.parametrize("convention", list(AgeConvention))
+def test_start_age_and_year_bounds_under_every_option(rounding: object, convention: AgeConvention) -> None:
+    rng = random.Random(f"{rounding}{convention}")
+    for _ in range(300):
+        day = date(1901, 1, 1) + timedelta(days=rng.randrange(0, 365 * 198))
+        chart = real_chart(
+            f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00",
+            rng.choice(["male", "female"]),
+        )
+        d = analyze(
+            chart, reference=max(REF, day), daewoon_rounding=rounding, age_convention=convention
+        ).daewoon  # type: ignore[arg-type]
+        assert d is not None
+        first = d.periods[0]
+        assert first.start_year >= day.year
+        assert first.start_age >= (1 if convention is AgeConvention.KOREAN else 0)
+        # The year and the age agree: 세는 나이 N is the year birth + N − 1, 만 N세 the year birth + N.
+        shift = 1 if convention is AgeConvention.KOREAN else 0
+        assert all(p.start_year == day.year + p.start_age - shift for p in d.periods)
+
+
+def test_a_reference_before_the_birth_is_refused() -> None:
+    chart = real_chart("2024-02-04T17:26:00", "female")
+    with pytest.raises(SajuError) as caught:
+        analyze(chart, reference=date(2024, 2, 3))
+    assert caught.value.code == "INVALID_REFERENCE" and "출생일" in caught.value.message
+    with pytest.raises(SajuError):
+        iljin(chart, date(2023, 12, 31))
+    assert analyze(chart, reference=date(2024, 2, 4)).sewoon[0].year == 2023  # the birth day itself is fine

@@ -73,3 +73,14 @@ def test_twelve_shinsal_sequence() -> None:
     # Every basis assigns all twelve names exactly once.
     for basis in BRANCHES:
         assert sorted(twelve_shinsal(basis, b) for b in BRANCHES) == sorted(TWELVE_SHINSAL_NAMES)
+
+
+def test_cheondeok_counts_the_month_stem_too() -> None:
+    """Issue 14 #1: 巳월's 천덕 is 辛, and the month stem 辛 counts (간지 어디든), like 월덕 counts 월간."""
+    assert hits("庚午 辛巳 庚辰 癸未")["cheondeok"] == ("월간",)
+    # The four month pillars whose own stem is their 천덕: 壬辰, 辛巳, 丙戌, 乙亥.
+    for month in ("壬辰", "辛巳", "丙戌", "乙亥"):
+        assert "월간" in hits(f"甲子 {month} 戊寅 甲寅")["cheondeok"], month
+    # A branch-type 천덕 (卯월 → 申) is never the month branch itself, and still found elsewhere.
+    assert hits("甲申 丁卯 戊寅 甲寅")["cheondeok"] == ("년지",)
+    assert "cheondeok" not in hits("甲子 丁卯 戊寅 甲寅")

@@ -42,7 +42,7 @@ def test_reading_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
         ["reading", "1990-05-15 14:30", "--gender", "female", "--reference", "2026-11-24"], capsys
     )
     assert code == 0
-    assert out.startswith("# 사주 풀이 (2026-11-24 기준)")
+    assert out.startswith("# 사주 풀이 (2026년 운 기준)")
     assert "## 2026년 세운" in out
     code, out, _ = run(
         ["reading", "1990-05-15 14:30", "--gender", "female", "--reference", "2026-11-24", "--json"], capsys
@@ -69,7 +69,17 @@ def test_reading_bad_input_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]
 def test_chart_terminal_shows_analysis_tables(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["chart", "1990-05-15 14:30", "--gender", "female"], capsys)
     assert code == 0
-    for label in ("천간십신", "지장간", "12운성", "납음", "신강약", "용신 후보", "대운: 역행, 대운수 3"):
+    for label in (
+        "천간십신",
+        "지장간",
+        "12운성",
+        "납음",
+        "신강약",
+        "용신(억부): 용신 토(土)",
+        "격국: 편관격",
+        "합화: 巳午未 방합(火)",
+        "대운: 역행, 대운수 3",
+    ):
         assert label in out
 
 
@@ -85,3 +95,12 @@ def test_chart_json_and_batch_with_analysis_and_reading(capsys: pytest.CaptureFi
     assert first["analysis"]["daewoon"]["direction"] == "순행"
     assert len(first["reading"]["sections"]) == 12
     assert "error" in second
+
+
+def test_a_reference_or_daily_date_before_the_birth_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for extra in (["--reference", "2000-01-01"], ["--daily", "2000-01-01"]):
+        code, out, err = run(["reading", "2010-05-15 14:30", "--gender", "female", *extra], capsys)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and err.startswith("오류 [INVALID_REFERENCE]: ") and "출생일" in err

@@ -46,7 +46,7 @@ def test_all_sections_present_korean_and_deterministic() -> None:
     again = build_reading(chart, analyze(chart, reference=REF))
     assert reading_to_json(again) == reading_to_json(reading)
     md = reading_to_markdown(reading)
-    assert md.startswith("# 사주 풀이 (2026-11-24 기준)")
+    assert md.startswith("# 사주 풀이 (2026년 운 기준)")
     assert "## 대운(10년 운)" in md
 
 
@@ -72,6 +72,9 @@ def test_reading_mentions_the_charts_own_facts() -> None:
     assert "巳午未 방합(火)" in body["relations"]
     assert "괴강살" in body["shinsal"]
     assert "丁丑" in body["daewoon"] and "대운수는 **3**" in body["daewoon"]
+    assert "세는 나이 33–42세, 2022–2031년" in body["daewoon"]
+    assert "**용신(用神)**은 토(土)입니다(억부)" in body["elements"]
+    assert "천덕귀인" in body["shinsal"]
     assert "丙午" in body["sewoon"]
     assert "관성" in body["love"]  # a woman: the spouse star is 관성
 
@@ -89,6 +92,20 @@ def test_reference_date_changes_only_time_sections() -> None:
     a, b = sections(chart, date(2026, 11, 24)), sections(chart, date(2027, 6, 1))
     changed = {k for k in SECTION_KEYS if a[k] != b[k]}
     assert changed == {"sewoon"}  # still the 丁丑 대운 (33–42세)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_text_depends_on_the_date_only_through_the_saju_year(seed: int) -> None:
+    """A saju reading is cached per saju year (from 입춘): any two dates of that year give the same text,
+    including both sides of 1 January (a 세는 나이 boundary) and the day after 입춘."""
+    rng = random.Random(seed)
+    when = f"{rng.randint(1930, 2020)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:30:00"
+    chart = real_chart(when, rng.choice(["female", "male"]))
+    days = (date(2026, 2, 5), date(2026, 7, 1), date(2026, 12, 31), date(2027, 1, 1), date(2027, 2, 3))
+    texts = {reading_to_markdown(build_reading(chart, analyze(chart, reference=day))) for day in days}
+    assert len(texts) == 1
+    assert next(iter(texts)).startswith("# 사주 풀이 (2026년 운 기준)")
+    assert "2026-" not in next(iter(texts)) and "2027-0" not in next(iter(texts))
 
 
 def test_missing_gender_is_explained_not_guessed() -> None:

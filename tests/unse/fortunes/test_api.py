@@ -73,6 +73,22 @@ async def test_post_daily_rejects_a_date_far_away() -> None:
     assert response.json()["error"]["code"] == "VALIDATION_ERROR"
 
 
+@pytest.mark.parametrize("stream", ["", "?stream=1"])
+async def test_post_daily_for_a_date_before_the_birth_is_a_korean_validation_error(stream: str) -> None:
+    """Issue 14 #5: a fortune for a day before the birth is refused with 400 (never a forecast of the unborn)."""
+    born = kst_today() - timedelta(days=10)
+    before = (kst_today() - timedelta(days=20)).isoformat()
+    response = await AsyncClient().post(
+        f"/api/v1/daily{stream}",
+        {"birth": {"datetime": f"{born.isoformat()}T09:00", "gender": "male"}, "date": before},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR" and error["details"]["engine_code"] == "INVALID_REFERENCE"
+    assert "출생일" in error["message"]
+
+
 async def test_today_requires_login() -> None:
     response = await AsyncClient().get("/api/v1/fortunes/today")
     assert response.status_code == 401

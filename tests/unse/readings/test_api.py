@@ -12,6 +12,7 @@ from django.test import AsyncClient, override_settings
 
 from tests.unse.conftest import parse_sse
 from tests.unse.readings.llm_fixtures import BIRTH, LLM
+from unse.core.clock import kst_today
 from unse.readings.models import Reading
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,6 +75,19 @@ async def test_bad_chart_input_is_a_korean_validation_error(body: dict[str, Any]
     assert error["request_id"] == response["X-Request-ID"]
     assert any("\uac00" <= ch <= "\ud7a3" for ch in error["message"])
     assert check(error)
+
+
+@pytest.mark.parametrize("path", [CHARTS, READINGS, STREAM])
+async def test_a_birth_in_the_future_is_a_korean_validation_error(path: str) -> None:
+    """Issue 14 #5: no chart analysis, reading or stream for someone not yet born (before any stream starts)."""
+    next_year = kst_today().year + 1
+    response = await post(
+        AsyncClient(), path, {"birth": {"datetime": f"{next_year}-05-17T10:00", "gender": "female"}}
+    )
+    assert response.status_code == 400
+    error = orjson.loads(response.content)["error"]
+    assert error["code"] == "VALIDATION_ERROR" and error["details"]["engine_code"] == "INVALID_REFERENCE"
+    assert "출생일" in error["message"] and str(next_year) not in error["message"]
 
 
 async def test_malformed_json_is_a_validation_error() -> None:

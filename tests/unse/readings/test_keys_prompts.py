@@ -31,9 +31,14 @@ def test_fingerprint_depends_on_the_server_secret() -> None:
     assert first != second
 
 
-def test_period_is_the_kst_date_for_daily_and_the_year_otherwise() -> None:
+def test_period_is_the_kst_date_for_daily_and_the_saju_year_otherwise() -> None:
     assert period_of(Kind.DAILY, date(2026, 11, 24)) == "2026-11-24"
     assert period_of(Kind.SAJU, date(2026, 11, 24)) == "2026"
+    # The saju year starts at 입춘 (2026-02-04 05:02 KST), not on 1 January.
+    assert period_of(Kind.SAJU, date(2026, 1, 20)) == "2025"
+    assert period_of(Kind.SAJU, date(2026, 2, 3)) == "2025"
+    assert period_of(Kind.SAJU, date(2026, 2, 4)) == "2026"
+    assert period_of(Kind.SAJU, date(2025, 12, 31)) == "2025"
 
 
 def _key(**changes: object) -> CacheKey:
@@ -88,8 +93,14 @@ def test_each_mode_and_topic_has_its_own_template_file_and_version() -> None:
     }
     assert len(versions) == len(Topic) * len(Mode) + len(Mode)
     warm = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.WARM)
-    assert "선생님" in warm.system
-    assert "선생님" not in prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN).system
+    plain = prompt_template(Kind.SAJU, Topic.GENERAL, Mode.PLAIN)
+    # Warm is a voice for the whole text (해요체), plain is 합니다체; neither addresses the user by a title.
+    assert "해요체" in warm.system and "합니다체" in plain.system
+    for template in (warm, plain):
+        assert (
+            "한눈에 보기" in template.system and "선생님'" in template.system
+        )  # only as a title never to use
+        assert "부르지 마세요" in template.system
 
 
 def test_editing_a_template_file_changes_the_prompt_version(tmp_path, monkeypatch) -> None:

@@ -95,7 +95,10 @@ async def test_warm_mode_and_topics_are_different_readings() -> None:
     plain = await reading_get_or_create(**kwargs())
     warm = await reading_get_or_create(**kwargs(mode="warm"))
     career = await reading_get_or_create(**kwargs(topic="career"))
-    assert "선생님" in warm.text and warm.reading_id != plain.reading_id
+    # The warm voice is the whole text in 해요체 (not a greeting line), and never addresses the user by a title.
+    assert warm.reading_id != plain.reading_id and "선생님" not in warm.text
+    assert "니다." not in warm.text.split("---")[0] and warm.text.count("요.") > 50
+    assert warm.text.startswith("# 사주 풀이") and "## 한눈에 보기" in warm.text
     assert career.text != plain.text and career.reading_id not in (plain.reading_id, warm.reading_id)
 
 

@@ -91,7 +91,8 @@ async def test_topic_stream_sends_meta_delta_done() -> None:
     assert names[0] == "meta" and names[-1] == "done" and "delta" in names
     assert events[0][1]["topic"] == "study" and events[0][1]["mode"] == "warm"
     text = "".join(data["text"] for name, data in events if name == "delta")
-    assert text.startswith("선생님") and "학업과 자기계발" in text
+    assert text.startswith("## 한눈에 보기") and "학업과 자기계발" in text
+    assert "선생님" not in text and "니다." not in text and "요." in text
 
 
 async def test_unknown_topic_is_a_404_listing_the_topics() -> None:

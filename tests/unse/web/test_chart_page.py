@@ -185,3 +185,32 @@ def test_the_1961_jump_says_the_time_never_happened(client):
     response = client.get("/saju/", {**BASE, "year": "1961", "month": "8", "day": "10", "time": "00:15"})
     assert response.status_code == 400
     assert "이 시각은 실제로 없었습니다" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_jie_day_without_time_shows_both_possible_charts(client):
+    """Issue 14 #6: 2024-02-04 without a time — 입춘 at 17:27 splits the year, the month and the 대운 direction."""
+    params = {**BASE, "year": "2024", "month": "2", "day": "4", "time_unknown": "on"}
+    params.pop("time")
+    html = client.get("/saju/", params).content.decode()
+    assert "태어난 시간에 따라 달라지는 사주" in html and "17:27" in html and "절기(입춘)" in html
+    section = html.split("data-month-uncertain", 1)[1].split("</section>", 1)[0]
+    assert "癸卯" in section and "乙丑" in section and "甲辰" in section and "丙寅" in section
+    assert "순행" in section and "역행" in section and "(이 화면의 기준)" in section
+
+
+@pytest.mark.django_db
+def test_daewoon_card_uses_one_age_rule(client):
+    """Issue 14 #12: the age and the year agree (세는 나이 3세 = 1992년 for a 1990 birth), the count named."""
+    html = client.get("/saju/", BASE).content.decode()
+    assert "대운수 3(세는 나이)" in html and "첫 대운은 세는 나이 3세, 1992년부터" in html
+    assert "3년 1개월" not in html
+
+
+@pytest.mark.django_db
+def test_a_birth_in_the_future_is_refused_on_the_year_field(client):
+    """Issue 14 #5 on the page: no chart analysis for someone not yet born, said in the form's words."""
+    response = client.get("/saju/", {**BASE, "year": "2031"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "아직 오지 않은 날짜입니다" in html and "기준일" not in html

@@ -65,3 +65,12 @@ def test_logged_in_user_with_a_default_profile_sees_the_stored_fortune(client):
     assert 'id="reading-request"' not in html, (
         "the birth is not sent from the page: the server knows the profile"
     )
+
+
+@pytest.mark.django_db
+def test_a_jie_day_without_time_says_the_month_depends_on_the_hour(client):
+    query = {**BIRTH_QUERY, "year": "2024", "month": "2", "day": "4", "time_unknown": "on"}
+    query.pop("time")
+    html = client.get("/today/", query).content.decode()
+    assert "data-month-uncertain" in html and "연주·월주가 달라질 수 있습니다" in html
+    assert "data-month-uncertain" not in client.get("/today/", BIRTH_QUERY).content.decode()
