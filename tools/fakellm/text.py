@@ -19,7 +19,7 @@ STEMS_HANGUL = "갑을병정무기경신임계"
 MAX_TOKEN_CHARS = 2
 DAY_MASTER_KEY = re.compile(r"day_?master|일간", re.IGNORECASE)
 
-INTRO = "## 사주 풀이\n\n선생님의 명식을 차분히 살펴보겠습니다. "
+INTRO = "## 사주 풀이\n\n명식을 차분히 살펴보겠습니다. "
 FILLER = (
     "타고난 기운의 균형을 살피면 서두르기보다 꾸준함이 힘이 됩니다. ",
     "주변 사람과의 관계에서 배려가 좋은 흐름을 만듭니다. ",

@@ -56,7 +56,8 @@ BUILTIN_CANNOT = (
     f"{AVAILABLE_TOPICS}이에요. 이 가운데 궁금한 주제를 넣어 다시 물어봐 주세요."
 )
 BUILTIN_NO_SECTIONS = "이 상담에는 기본 풀이(규칙 기반) 자료가 없어 AI 없이 답할 수 없어요. 생년월일시로 새 상담을 시작하면 기본 풀이로도 답해 드릴 수 있어요."
-WARM_PREFIX = "선생님, "
+# The warm mode opens gently; it never addresses the user by a title such as 선생님 (docs/analysis.md).
+WARM_PREFIX = "차근차근 함께 살펴볼게요. "
 
 
 @dataclass(frozen=True, slots=True)

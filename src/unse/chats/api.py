@@ -38,7 +38,7 @@ class ChatIn(Schema):
         None, description="생년월일시(reading_id와 둘 중 하나). 저장하지 않고 명식의 사실만 남깁니다."
     )
     mode: Literal["plain", "warm"] = Field(
-        "plain", description="plain: 담백한 말투, warm: '선생님'이라 부르는 다정한 말투"
+        "plain", description="plain: 담백한 말투, warm: 글 전체를 해요체로 쓰는 다정한 말투"
     )
 
 

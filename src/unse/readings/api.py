@@ -27,7 +27,7 @@ topics_router = Router(tags=["topics"])
 
 ERRORS: dict[int, Any] = error_responses(400, 403, 429, 500, 502, 503, 504)
 TOPIC_ERRORS: dict[int, Any] = error_responses(400, 403, 404, 429, 500, 502, 503, 504)
-MODE_DESCRIPTION = "plain: 담백한 말투, warm: '선생님'이라 부르는 다정한 말투"
+MODE_DESCRIPTION = "plain: 담백한 말투, warm: 글 전체를 해요체로 쓰는 다정한 말투"
 
 
 # --- schemas --------------------------------------------------------------------------------------------

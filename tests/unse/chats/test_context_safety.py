@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unse.chats.answers import builtin_answer, sections_from_markdown, truth_from_facts
+from unse.chats.answers import WARM_PREFIX, builtin_answer, sections_from_markdown, truth_from_facts
 from unse.chats.context import (
     CRISIS_QUESTION_PLACEHOLDER,
     Budget,
@@ -180,7 +180,12 @@ SECTIONS = [
 
 def test_builtin_answer_matches_sections_and_admits_limits() -> None:
     career = builtin_answer(question="이직해도 될까요?", sections=SECTIONS, mode="warm")
-    assert career.answered and career.text.startswith("선생님, ") and "## 직업과 일" in career.text
+    assert (
+        career.answered
+        and career.text.startswith(WARM_PREFIX)
+        and "선생님" not in career.text
+        and "## 직업과 일" in career.text
+    )
     assert "정확한 시기나 결과" in career.text
     unknown = builtin_answer(question="로또 번호 알려줘", sections=SECTIONS, mode="plain")
     assert not unknown.answered and "답할 수 없어요" in unknown.text
