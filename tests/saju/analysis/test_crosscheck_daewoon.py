@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta, timezone
 
+import pytest
 from lunar_python import Solar
 from lunar_python.util import LunarUtil
 from tyme4py.eightchar import ChildLimit
@@ -51,6 +52,7 @@ def _births(n: int, seed: int) -> list[tuple[str, str]]:
     return out
 
 
+@pytest.mark.slow  # 1,000 births through two reference libraries (~40 s): `make test`, not `make test-fast`
 def test_daewoon_direction_interval_and_start_date_against_lunar_python_and_tyme4py() -> None:
     previous = ChildLimit.provider
     ChildLimit.provider = China95ChildLimitProvider()

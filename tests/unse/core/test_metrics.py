@@ -58,6 +58,7 @@ if sys.argv[2] == "render":
 """
 
 
+@pytest.mark.slow  # starts two uvicorn workers (~25 s): `make test`, not `make test-fast`
 def test_multiprocess_metrics_add_up_across_workers(tmp_path: Path, settings):
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     root = str(settings.BASE_DIR)
