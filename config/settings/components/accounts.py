@@ -15,8 +15,8 @@ from config.env import env_bool, env_int, env_list, env_str
 # decrypts, `manage.py rotate_field_encryption` re-encrypts old rows with the first (docs/privacy.md).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 # Without keys, dev and test derive one from SECRET_KEY so that `make run` works out of the box;
-# production settings refuse to start (system check accounts.E001).
-_settings_flavour = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev").rsplit(".", 1)[-1]
+# production settings (also the default module) refuse to start without keys or with a derived one.
+_settings_flavour = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.prod").rsplit(".", 1)[-1]
 FIELD_ENCRYPTION_ALLOW_DERIVED_KEY = env_bool(
     "FIELD_ENCRYPTION_ALLOW_DERIVED_KEY", _settings_flavour in {"dev", "test"}
 )
