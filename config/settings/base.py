@@ -13,6 +13,7 @@ from csp.constants import NONCE, NONE, SELF
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 from config.logging import build_logging
+from config.sentry import sentry_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -196,12 +197,14 @@ LOGGING = build_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
 
 SENTRY_DSN = env_str("SENTRY_DSN")
 if SENTRY_DSN:
+    # No request bodies, query strings, frame locals or personal fields leave (config/sentry.py).
     sentry_sdk.init(
-        dsn=SENTRY_DSN,
-        environment=env_str("SENTRY_ENVIRONMENT", "production"),
-        release=env_str("SENTRY_RELEASE") or None,
-        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
-        send_default_pii=False,
+        **sentry_options(
+            dsn=SENTRY_DSN,
+            environment=env_str("SENTRY_ENVIRONMENT", "production"),
+            release=env_str("SENTRY_RELEASE") or None,
+            traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        )
     )
 
 # --- security headers (prod.py adds HTTPS-only switches) ---------------------------------------------------
