@@ -29,7 +29,11 @@ def _scrub(value: Any) -> Any:
         for key, item in value.items():
             if isinstance(key, str) and _SENSITIVE_KEY.search(key):
                 cleaned[key] = FILTERED
-            elif isinstance(key, str) and key.lower() in {"url", "from", "to", "referer"} and isinstance(item, str):
+            elif (
+                isinstance(key, str)
+                and key.lower() in {"url", "from", "to", "referer"}
+                and isinstance(item, str)
+            ):
                 cleaned[key] = _strip_query(item)
             else:
                 cleaned[key] = _scrub(item)
@@ -66,7 +70,9 @@ def _frames(event: dict[str, Any]) -> list[dict[str, Any]]:
     return frames
 
 
-def sentry_options(*, dsn: str, environment: str, release: str | None, traces_sample_rate: float) -> dict[str, Any]:
+def sentry_options(
+    *, dsn: str, environment: str, release: str | None, traces_sample_rate: float
+) -> dict[str, Any]:
     """Keyword arguments of sentry_sdk.init (the fake-Sentry test uses the same ones)."""
     return {
         "dsn": dsn,

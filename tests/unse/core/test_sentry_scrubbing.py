@@ -11,10 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sentry_sdk
+from config.sentry import sentry_options
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
-
-from config.sentry import sentry_options
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 
@@ -32,7 +31,7 @@ urlpatterns = [path("api/v1/broken/", failing_with_birth_data)]
 class _Recorder(BaseHTTPRequestHandler):
     bodies: list[bytes] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         if self.headers.get("Content-Encoding") == "gzip":
             raw = gzip.decompress(raw)
