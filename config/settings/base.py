@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 # (unse/core/inline_middleware.py).
 MIDDLEWARE = [
     "unse.core.middleware.request_context_middleware",
+    "unse.core.edge.edge_guard_middleware",
     "unse.core.middleware.health_middleware",
     "unse.core.inline_middleware.InlineSecurityMiddleware",
     "unse.core.inline_middleware.StaticFilesMiddleware",
