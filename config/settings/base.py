@@ -185,6 +185,8 @@ MAINTENANCE_EXEMPT_PATHS = [
 
 # --- health, drain, metrics -------------------------------------------------------------------------------
 READY_CHECK_TIMEOUT_SECONDS = env_float("READY_CHECK_TIMEOUT_SECONDS", 3.0)
+# /ready/ for callers outside METRICS_ALLOWED_IPS/METRICS_TOKEN: status only, checks run at most this often.
+READY_PUBLIC_CACHE_SECONDS = env_float("READY_PUBLIC_CACHE_SECONDS", 2.0)
 DRAIN_FILE = env_str("DRAIN_FILE", str(VAR_DIR / "drain"))
 # /metrics answers only these client addresses (after trusted-proxy resolution) or a bearer token.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1/32", "::1/128"])
