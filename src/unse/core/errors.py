@@ -50,6 +50,9 @@ class ErrorCode(Enum):
         400, "보낸 내용의 형식을 읽을 수 없습니다. 페이지를 새로고침한 뒤 다시 시도해 주세요."
     )
     UNSUPPORTED_MEDIA_TYPE = _Spec(415, "JSON 형식(Content-Type: application/json)으로 보내 주세요.")
+    AI_TOO_MANY_STREAMS = _Spec(
+        429, "이미 여러 풀이를 동시에 받고 계십니다. 진행 중인 풀이가 끝난 뒤 다시 시도해 주세요."
+    )
 
     @property
     def status(self) -> int:
