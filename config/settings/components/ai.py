@@ -115,4 +115,8 @@ AI_DAILY_TOKEN_BUDGET = _ai_env_int("AI_DAILY_TOKEN_BUDGET", 2_000_000)
 # Open streams per worker process; beyond it new streams get 503 AI_BUSY with this Retry-After.
 AI_MAX_STREAMS_PER_WORKER = _ai_env_int("AI_MAX_STREAMS_PER_WORKER", 500)
 AI_STREAM_RETRY_AFTER_SECONDS = _ai_env_int("AI_STREAM_RETRY_AFTER_SECONDS", 5)
+# Joiners of a running generation (not charged, sharing its upstream stream) have their own pool, so they
+# never take a leader's slot; and one client (user or IP) holds at most this many streams (issue 20).
+AI_MAX_JOINERS_PER_WORKER = _ai_env_int("AI_MAX_JOINERS_PER_WORKER", 1000)
+AI_MAX_STREAMS_PER_CLIENT = _ai_env_int("AI_MAX_STREAMS_PER_CLIENT", 3)
 # --- end of AI infrastructure settings ------------------------------------------------------------------

@@ -31,7 +31,7 @@ from saju.chart import Chart
 from unse.ai import metrics
 from unse.ai.providers import ChatProvider, configured_providers
 from unse.ai.ratelimit import RateDecision, rate_limit_check
-from unse.ai.streamcap import open_streams
+from unse.ai.streamcap import client_refusal, open_streams, worker_refusal
 from unse.core.db import db_call, release_request_connection
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.event_stream import StreamEvent
@@ -138,6 +138,14 @@ def stream_cap_error() -> ServiceError:
     )
 
 
+def _refuse(refusal: ServiceError | None) -> None:
+    """Refused before the response starts, so the client gets a real status + Retry-After; the slot itself
+    is taken when the events start (which re-checks, for the rare race with another request)."""
+    if refusal is not None:
+        metrics.STREAMS_REJECTED.inc()
+        raise refusal
+
+
 class _Opening:
     """One `reading_open` call: its request, caller and the once-only note of the request (a follower may
     reopen mid-stream, and that must not note again)."""
@@ -231,18 +239,25 @@ class _Opening:
         # Only a miss needs the analysis (and the chart, unless computed above for the document);
         # computed before the stream cap and the limiter, so bad input is never charged.
         result = computed()
-        if open_streams() >= int(settings.AI_MAX_STREAMS_PER_WORKER):
-            raise stream_cap_error()
+        # One client holds a bounded share of this worker's streams, joined or not (issue 20); joiners
+        # have their own pool, so they never take the slot a new generation needs.
+        session.subject = self.caller.client_subject if self.caller.charge else None
+        _refuse(client_refusal(session.subject))
         flight_key = lookup[0]
         # Leadership is decided before the rate limit, so that requests arriving while the leader is
         # being checked attach to it and are never charged.
         flight = await flight_lead(flight_key)
         if flight is None:
+            _refuse(worker_refusal(joined=True))
             session.reopen = self.reopen
             if not _join(session, flight_key):
                 # The flight we saw ended a moment ago (its reading is stored now, or it failed): start over.
                 return await self.reopen()
             return session
+        refusal = worker_refusal(joined=False)
+        if refusal is not None:
+            await flight.abandon()
+            _refuse(refusal)
         try:
             return await self._lead(session, flight, keys=keys, result=result)
         except BaseException:
