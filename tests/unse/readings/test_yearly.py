@@ -112,7 +112,9 @@ async def test_fake_llm_yearly_reading_gets_the_year_facts_and_no_birth_data(
     assert stored.kind == "yearly" and stored.period == "2027" and stored.generated_by == GeneratedBy.AI
 
 
-async def test_a_reading_naming_another_sewoon_is_not_grounded(fake_llm: FakeLLMHandle, settings: Any) -> None:
+async def test_a_reading_naming_another_sewoon_is_not_grounded(
+    fake_llm: FakeLLMHandle, settings: Any
+) -> None:
     settings.LLM_PROVIDERS = [fake_llm.provider_entry(name=f"fake-{secrets.token_hex(3)}", max_retries=0)]
     fake_llm.control(text="## 한눈에 보기\n\n2027년 세운은 戊申이라 바쁜 해입니다.")
     response = await post("/api/v1/yearly?stream=1", {"birth": BIRTH, "year": 2027})
