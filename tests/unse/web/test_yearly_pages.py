@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from unse.core.clock import kst_today
 from unse.web.yearly import default_year, year_choices
 
 FORM = {
@@ -146,3 +147,25 @@ def test_calendar_api_caching(client: Client) -> None:
     assert (
         bad.status_code == 400 and error["code"] == "VALIDATION_ERROR" and "월은 1월부터" in error["message"]
     )
+
+
+@pytest.mark.django_db
+def test_one_tap_from_a_saved_profile(client: Client, django_user_model: Any) -> None:
+    from unse.accounts.services.profiles import profile_create
+
+    owner = django_user_model.objects.create_user(
+        username="y2", email="y2@example.com", password="pw-123456789"
+    )
+    other = django_user_model.objects.create_user(
+        username="y3", email="y3@example.com", password="pw-123456789"
+    )
+    profile = profile_create(user=owner, label="엄마", birth=BIRTH, relation="family")
+    client.force_login(owner)
+    listing = client.get("/me/profiles/").content.decode()
+    assert f'name="profile" value="{profile.public_id}"' in listing and 'action="/year/"' in listing
+    assert "엄마의" in client.get("/year/").content.decode()
+    html = client.post("/year/", {"profile": str(profile.public_id)}).content.decode()
+    assert f"{default_year(kst_today())}년 신년운세" in html
+    assert "열두 달" in html
+    client.force_login(other)
+    assert client.post("/year/", {"profile": str(profile.public_id)}).status_code == 404
