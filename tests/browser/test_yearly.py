@@ -8,6 +8,8 @@ import pytest
 
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import wait_for_reading
+from tests.browser.test_ai import ai_page, ai_server  # noqa: F401 - fixtures: a server with the fake LLM
+from tests.fakellm_fixture import FakeLLMHandle
 
 pytestmark = pytest.mark.browser
 
@@ -45,18 +47,13 @@ def test_year_page_from_the_form(page, size: str) -> None:
     assert "4번째 대운" in note.inner_text()
     assert page.locator(".sewoon-table tbody tr").count() == 10
     no_sideways_scroll(page, viewport["width"])
-    wait_for_reading(page)
-    reading = page.locator("#reading")
-    assert reading.get_attribute("data-state") == "done", reading.locator("[data-reading-error]").inner_text()
-    assert "2027년" in reading.locator("[data-reading-body]").inner_text()
-    no_sideways_scroll(page, viewport["width"])
+    assert page.locator("#reading").count() == 0  # no AI provider here: the rules reading is the page
     screenshot(page, f"year-{size}")
     # Another year from the page itself (the birth travels in a hidden field, not in the URL).
     page.get_by_label("볼 해 (입춘부터 다음 입춘 전까지)").first.select_option("2030")
     page.get_by_role("button", name="이 해로 보기").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_role("heading", name="2030년 신년운세", exact=True).is_visible()
-    wait_for_reading(page)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -102,3 +99,24 @@ def test_converter(page, size: str) -> None:
     assert "2023년 3월 22일" in result.inner_text() and "윤2월" in result.inner_text()
     no_sideways_scroll(page, viewport["width"])
     screenshot(page, f"convert-{size}")
+
+
+def test_year_page_streams_the_ai_reading(ai_page, fake_llm: FakeLLMHandle) -> None:
+    fake_llm.control(tps=400)
+    ai_page.set_viewport_size(SIZES["phone"])
+    ai_page.goto("/year/")
+    ai_page.get_by_label("년", exact=True).fill("1985")
+    ai_page.get_by_label("월", exact=True).select_option("11")
+    ai_page.get_by_label("일", exact=True).select_option("2")
+    ai_page.get_by_label("태어난 시각").fill("08:00")
+    ai_page.get_by_label("남성").check()
+    ai_page.get_by_label("볼 해 (입춘부터 다음 입춘 전까지)").select_option("2028")
+    ai_page.get_by_role("button", name="신년운세 보기").click()
+    ai_page.wait_for_load_state("domcontentloaded")
+    wait_for_reading(ai_page)
+    reading = ai_page.locator("#reading")
+    assert reading.get_attribute("data-state") == "done", reading.locator("[data-reading-error]").inner_text()
+    assert "AI가 생성한 풀이입니다" in reading.locator("[data-reading-label]").inner_text()
+    body = fake_llm.last_request()["body"]["messages"][1]["content"]
+    assert '"신년운세"' in body and '"year":2028' in body and "1985" not in body
+    no_sideways_scroll(ai_page, SIZES["phone"]["width"])

@@ -26,7 +26,9 @@ from saju.terms import LAST_YEAR
 from saju.yearly import YearFortune, year_fortune
 from saju.yearly.facts import SCORE_RULE
 from saju.yearly.reading import YearReading, kst_span, year_reading
+from saju.yearly.timeline import DEFAULT_SPAN
 from unse.accounts.selectors.profiles import profile_birth_mapping, profile_get, profile_list
+from unse.ai.providers import configured_providers
 from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm
 from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode
@@ -108,7 +110,13 @@ def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> Y
         fortune=f,
         reading=r,
         months=months,
-        timeline=timeline_view(chart, current_year=now, first_year=min(year, now), analysis=analysis),
+        # Ten years from now, unless the year asked for lies outside them: then ten years from it.
+        timeline=timeline_view(
+            chart,
+            current_year=now,
+            first_year=now if now <= year < now + DEFAULT_SPAN else year,
+            analysis=analysis,
+        ),
         years=year_choices(chart.solar_date.year, year),
         score_rule=SCORE_RULE,
     )
@@ -189,11 +197,14 @@ async def year(request: HttpRequest) -> HttpResponse:
         "page": page,
         "birth_json": orjson.dumps(page.birth).decode(),
         "mode": mode if mode in ("plain", "warm") else "plain",
+        # Without an AI provider the stream would repeat the rule-based reading already on the page.
         "reading": {
             "stream_url": f"{reverse(YEARLY_API_URL_NAME)}?stream=1",
             "request": {"birth": page.birth, "year": page.fortune.year, "mode": mode},
             "title": "AI 신년운세 풀이",
-        },
+        }
+        if configured_providers()
+        else None,
         "error_messages": {code.name: code.message for code in ErrorCode},
     }
     return TemplateResponse(request, "web/year_result.html", context)

@@ -35,7 +35,10 @@ def test_default_year_switches_to_the_next_on_1_december() -> None:
 
 
 @pytest.mark.django_db
-def test_year_form_posts_and_shows_no_birth_in_the_url(client: Client) -> None:
+def test_year_form_posts_and_shows_no_birth_in_the_url(client: Client, settings: Any) -> None:
+    settings.LLM_PROVIDERS = [
+        {"name": "t", "api_key": "k", "base_url": "http://127.0.0.1:9/v1", "model": "m"}
+    ]
     page = client.get("/year/").content.decode()
     assert 'method="post"' in page and 'name="fortune_year"' in page
     response = client.post("/year/", {**FORM, "fortune_year": "2027"})
@@ -49,6 +52,19 @@ def test_year_form_posts_and_shows_no_birth_in_the_url(client: Client) -> None:
         re.search(r'id="reading-request" type="application/json">(.*?)</script>', html, re.S)[1]
     )
     assert request["year"] == 2027 and request["birth"]["gender"] == "female"
+
+
+@pytest.mark.django_db
+def test_without_an_ai_provider_the_page_does_not_repeat_the_rules(client: Client, settings: Any) -> None:
+    settings.LLM_PROVIDERS = []
+    html = client.post("/year/", {**FORM, "fortune_year": "2027"}).content.decode()
+    assert "열두 달" in html and 'id="reading-request"' not in html and "AI 신년운세 풀이" not in html
+
+
+@pytest.mark.django_db
+def test_timeline_span_follows_a_far_year(client: Client) -> None:
+    html = client.post("/year/", {"birth": json.dumps(BIRTH), "fortune_year": "2050"}).content.decode()
+    assert "세운 점수 (2050–2059년)" in html
 
 
 @pytest.mark.django_db
