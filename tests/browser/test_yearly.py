@@ -6,13 +6,16 @@ import re
 
 import pytest
 
+from tests.browser import test_ai
 from tests.browser.conftest import screenshot
 from tests.browser.helpers import wait_for_reading
-from tests.browser.test_ai import ai_page, ai_server  # noqa: F401 - fixtures: a server with the fake LLM
 from tests.fakellm_fixture import FakeLLMHandle
 
 pytestmark = pytest.mark.browser
 
+# A server whose provider is the fake LLM (the fixtures of the AI browser tests).
+ai_server = test_ai.ai_server
+ai_page = test_ai.ai_page
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
