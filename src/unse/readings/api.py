@@ -21,6 +21,7 @@ from unse.readings.services.charts import chart_compute
 from unse.readings.services.open import reading_get_or_create, reading_open, reading_stored_get
 from unse.readings.services.session import ReadingResult, ReadingSession
 from unse.readings.topics import TOPIC_NAMES, topic_request
+from unse.readings.yearly import yearly_document, yearly_request
 
 router = Router(tags=["readings"])
 topics_router = Router(tags=["topics"])
@@ -223,3 +224,44 @@ async def topic_reading_create(
     if stream:
         return session_response(await reading_open(request=wanted, caller=caller))
     return reading_response(caller.request_id, await reading_get_or_create(request=wanted, caller=caller))
+
+
+# --- 신년운세 (issue 17) ---------------------------------------------------------------------------------
+
+
+class YearlyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    birth: BirthIn
+    year: int | None = Field(
+        None, ge=1900, le=2100, description="사주 연도(입춘부터 다음 입춘 전까지). 기본: 오늘(KST)이 속한 해"
+    )
+    mode: Literal["plain", "warm"] = Field("plain", description=MODE_DESCRIPTION)
+
+
+class YearlyOut(ReadingOut):
+    year: int
+    fortune: dict[str, Any] = Field(description="세운·대운·열두 달의 사실과 점수(근거 포함)")
+    rules: dict[str, Any] = Field(description="규칙 기반 풀이(한눈에 보기, 주제, 재물·일·관계·건강, 열두 달)")
+
+
+@router.post(
+    "/yearly",
+    response={200: YearlyOut, **ERRORS},
+    summary="신년운세(한 해의 세운과 열두 달) — JSON 또는 ?stream=1 SSE",
+    description=(
+        "같은 명식·연도·말투·프롬프트 버전·모델이면 저장된 풀이를 그대로 돌려줍니다. "
+        "`?stream=1`이면 text/event-stream(meta → notice* → delta* → done|error)으로 보냅니다. "
+        "연도는 태어난 해부터 2100년까지입니다."
+    ),
+)
+async def yearly_reading_create(
+    request: HttpRequest, payload: YearlyIn, stream: bool = False
+) -> HttpResponse | StreamingHttpResponse:
+    caller = await api_caller(request)
+    wanted = yearly_request(birth=payload.birth.to_engine(), year=payload.year, mode=payload.mode)
+    if stream:
+        return session_response(await reading_open(request=wanted, caller=caller))
+    result = await reading_get_or_create(request=wanted, caller=caller)
+    body = {**reading_result_json(caller.request_id, result), **yearly_document(request=wanted)}
+    return with_rate_headers(json_response(body), result.rate)

@@ -54,12 +54,19 @@ _ELEMENT_COUNT_RE = re.compile(
     r"(?:([木火土金水])|(?<![가-힣])(목|화|토|금|수))(?:\s*\([^()]{1,3}\))?\s*(?:기운|오행)?\s*(?:[이가은는:：]\s*)?(\d{1,2})\s*개"
 )
 
+# "세운은 丁未", "세운: 정미(丁未)", "올해 세운 丁未" — the pillar named right after 세운 (not 대운 or 월운).
+_SEWOON_RE = re.compile(
+    rf"세운(?:[은는이가의]|\s|[:：])*\s*"
+    rf"({_PILLAR_HANJA}|(?:{_PILLAR_HANGUL})(?:(?![가-힣])|(?=[이은는가의와과로입예])))"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class GroundTruth:
     day_master: Stem
     pillars: Mapping[str, Pillar | None]  # year/month/day/hour; hour None when the birth time is unknown
     element_counts: Mapping[Element, int]
+    sewoon: Pillar | None = None  # the year's pillar of a yearly reading ("2027년 세운은 丁未")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,4 +115,9 @@ def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
         actual_count = truth.element_counts.get(element, 0)
         if said_count != actual_count:
             findings.append(Finding(f"element_{element.name.lower()}", str(said_count), str(actual_count)))
+    if truth.sewoon is not None:
+        for match in _SEWOON_RE.finditer(text):
+            said = _PILLAR_BY_NAME[match.group(1)]
+            if said != truth.sewoon:
+                findings.append(Finding("pillar_sewoon", match.group(1), truth.sewoon.hanja))
     return findings

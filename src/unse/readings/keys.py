@@ -51,6 +51,7 @@ class ChartRole(Enum):
 class Kind(Enum):
     SAJU = "saju"  # the full natal reading; speaks of the current 대운 and this year's 세운
     DAILY = "daily"  # the fortune of one KST day (일진 against the natal chart)
+    YEARLY = "yearly"  # 신년운세: one saju year (its 세운 and 12 월운) against the natal chart
 
     @property
     def period_rule(self) -> PeriodRule:

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from unse.web import views
+from unse.web import almanac, views, yearly
 
 app_name = "web"
 
@@ -10,4 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("today/", views.today, name="today"),
     path("chat/", views.chat_list, name="chat"),
     path("chat/<str:chat_id>/", views.chat_room, name="chat_room"),
+    path("year/", yearly.year, name="year"),
+    path("calendar/", almanac.calendar_today, name="calendar_today"),
+    path("calendar/convert/", almanac.convert, name="calendar_convert"),
+    path("calendar/<int:year>/<int:month>/", almanac.calendar_month, name="calendar"),
 ]

@@ -50,6 +50,7 @@ from unse.readings.selectors import reading_find_cached, reading_get
 from unse.readings.services.charts import ChartResult, birth_parse, chart_of, chart_result
 from unse.readings.services.session import ReadingMeta, ReadingResult, ReadingSession
 from unse.readings.signals import reading_requested
+from unse.readings.yearly import yearly_ground_truth, yearly_prompt_facts
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def reading_keys(
 
     return ReadingKeys(
         ai=[(provider, key(template.version, provider.model)) for provider in providers],
-        builtin=key(builtin.prompt_version(), builtin.model_id()),
+        builtin=key(builtin.prompt_version(kind), builtin.model_id(kind)),
         template=template,
     )
 
@@ -300,7 +301,12 @@ class _Opening:
     def _job(self, keys: ReadingKeys, result: ChartResult) -> Job:
         request = self.request
         reference = request.reference
-        facts = prompt_facts(result.chart, result.analysis, request.kind, reference)
+        if request.kind is Kind.YEARLY:
+            facts = yearly_prompt_facts(result.chart, result.analysis, reference)
+            truth = yearly_ground_truth(result.chart, result.analysis, reference)
+        else:
+            facts = prompt_facts(result.chart, result.analysis, request.kind, reference)
+            truth = ground_truth(result.chart, result.analysis)
         return Job(
             ai_keys=keys.ai,
             builtin_key=keys.builtin,
@@ -314,7 +320,7 @@ class _Opening:
                 mode=request.mode,
                 reference=reference,
             ),
-            truth=ground_truth(result.chart, result.analysis),
+            truth=truth,
             facts=facts,
             max_tokens=settings.READINGS_MAX_TOKENS,
         )
