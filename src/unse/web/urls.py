@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from unse.web import views
+from unse.web import gunghap, views
 
 app_name = "web"
 
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("today/", views.today, name="today"),
     path("chat/", views.chat_list, name="chat"),
     path("chat/<str:chat_id>/", views.chat_room, name="chat_room"),
+    path("gunghap/", gunghap.gunghap, name="gunghap"),
 ]
