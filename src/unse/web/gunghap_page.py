@@ -26,7 +26,8 @@ A_STEM_Y, A_BRANCH_Y = 24, 64
 B_BRANCH_Y, B_STEM_Y = 214, 254
 VIEW_W = LEFT + 4 * BOX_W + 3 * GAP_X + 10
 VIEW_H = B_STEM_Y + BOX_H + 24
-MAX_LINES = 10
+MAX_LINES = 8
+LABEL_MARGIN = 36
 DRAWN = (Category.DAY_MASTER, Category.DAY_BRANCH, Category.CROSS)
 BAR_HALF = 100  # half the bar track, for the category's cap
 
@@ -120,13 +121,18 @@ def _lines(facts: tuple[CompatFact, ...]) -> tuple[Line, ...]:
     drawn.sort(key=lambda f: -abs(f.points))
     drawn = drawn[:MAX_LINES]
     out = []
+    # Each label gets its own row in the gap between the two charts, on its line: labels never overlap.
+    top, bottom = A_BRANCH_Y + BOX_H + 10, B_BRANCH_Y - 6
+    step = (bottom - top) / max(1, len(drawn) - 1) if len(drawn) > 1 else 0
     for k, fact in enumerate(drawn):
         a, b = fact.places
         if a.side is None or b.side is None:
             continue
         x1, y1 = _anchor(a.side, a.slot)
         x2, y2 = _anchor(b.side, b.slot)
-        t = 0.25 + 0.5 * (k / max(1, len(drawn) - 1))
+        label_y = top + step * k if len(drawn) > 1 else (top + bottom) / 2
+        t = (label_y - y1) / (y2 - y1) if y2 != y1 else 0.5
+        label_x = min(max(x1 + (x2 - x1) * t, LABEL_MARGIN), VIEW_W - LABEL_MARGIN)
         out.append(
             Line(
                 x1,
@@ -134,8 +140,8 @@ def _lines(facts: tuple[CompatFact, ...]) -> tuple[Line, ...]:
                 x2,
                 y2,
                 fact.name,
-                round(x1 + (x2 - x1) * t, 1),
-                round(y1 + (y2 - y1) * t, 1),
+                round(label_x, 1),
+                round(label_y + 3, 1),
                 fact.tone.value,
                 fact.where,
             )
