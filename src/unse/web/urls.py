@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from unse.web import almanac, views, yearly
+from unse.web import gunghap, views
 
 app_name = "web"
 
@@ -14,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/", almanac.calendar_today, name="calendar_today"),
     path("calendar/convert/", almanac.convert, name="calendar_convert"),
     path("calendar/<int:year>/<int:month>/", almanac.calendar_month, name="calendar"),
+    path("gunghap/", gunghap.gunghap, name="gunghap"),
 ]

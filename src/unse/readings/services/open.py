@@ -23,6 +23,7 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -79,7 +80,11 @@ def reading_keys(
     template: PromptTemplate,
     providers: Sequence[ChatProvider],
     relation: str = "",
+    builtin_version: tuple[str, str] | None = None,
 ) -> ReadingKeys:
+    """`builtin_version`: the built-in interpreter's (prompt version, model) for a kind with its own rules
+    (a 궁합); the one-chart interpreter's otherwise."""
+
     def key(prompt_version: str, model: str) -> CacheKey:
         return CacheKey.of(
             fingerprints,
@@ -94,7 +99,7 @@ def reading_keys(
 
     return ReadingKeys(
         ai=[(provider, key(template.version, provider.model)) for provider in providers],
-        builtin=key(builtin.prompt_version(kind), builtin.model_id(kind)),
+        builtin=key(*(builtin_version or (builtin.prompt_version(kind), builtin.model_id(kind)))),
         template=template,
     )
 
@@ -147,9 +152,13 @@ def _refuse(refusal: ServiceError | None) -> None:
         raise refusal
 
 
-class _Opening:
-    """One `reading_open` call: its request, caller and the once-only note of the request (a follower may
-    reopen mid-stream, and that must not note again)."""
+R = TypeVar("R")
+
+
+class OpeningBase(Generic[R]):
+    """One opening of a reading: its request, caller and the once-only note of the request (a follower may
+    reopen mid-stream, and that must not note again). `R` is what a cache miss computes (one chart's
+    `ChartResult`, or a pair's); subclasses build the keys (`open`) and the generation (`_job`)."""
 
     def __init__(self, request: ReadingRequest, caller: Caller) -> None:
         self.request = request
@@ -171,53 +180,10 @@ class _Opening:
         return self.open(skip_lookup=False)
 
     async def open(self, *, skip_lookup: bool) -> ReadingSession:
-        request = self.request
-        reference = request.reference
-        parsed = birth_parse(birth=request.birth)
-        # The key needs only the normalized input; the chart document comes from this worker's cache when it
-        # has it (a chart computed before under the same engine version, so it validated then), else the
-        # engine computes and validates it here, before any I/O (bad input never reaches the database).
-        fingerprint = chart_fingerprint(parsed.to_mapping())
-        chart_document = chart_document_get(fingerprint)
-        chart: Chart | None = None
-        if chart_document is None:
-            chart = chart_of(parsed)
-            chart_document = chart_document_put(fingerprint, chart)
-        period = period_of(request.kind, reference)
-        # The operators' console may pin a prompt version; this also refreshes the runtime switches.
-        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
-            request.kind, request.topic, request.mode
-        )
-        keys = reading_keys(
-            fingerprints=(fingerprint,),
-            kind=request.kind,
-            topic=request.topic,
-            mode=request.mode,
-            period=period,
-            template=template,
-            providers=configured_providers(),
-            relation=request.relation,
-        )
-        meta = ReadingMeta(
-            request_id=self.caller.request_id,
-            kind=request.kind.value,
-            topic=request.topic.value,
-            mode=request.mode.value,
-            period=period,
-            chart=chart_document,
-        )
-        session = ReadingSession(
-            request_id=self.caller.request_id, meta=meta, keepalive=settings.READINGS_KEEPALIVE_SECONDS
-        )
-        try:
-            return await self._open(
-                session,
-                keys,
-                skip_lookup=skip_lookup,
-                computed=lambda: chart_result(parsed, reference, chart=chart),
-            )
-        finally:
-            await release_request_connection()
+        raise NotImplementedError
+
+    def _job(self, keys: ReadingKeys, result: R) -> Job:
+        raise NotImplementedError
 
     async def _open(
         self,
@@ -225,7 +191,7 @@ class _Opening:
         keys: ReadingKeys,
         *,
         skip_lookup: bool,
-        computed: Callable[[], ChartResult],
+        computed: Callable[[], R],
     ) -> ReadingSession:
         lookup = keys.lookup
         # One database hop less per generation when the caller already knows the reading is missing.
@@ -275,7 +241,7 @@ class _Opening:
         return await rate_limit_check(subject=caller.client_subject, anonymous=not caller.authenticated)
 
     async def _lead(
-        self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: ChartResult
+        self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: R
     ) -> ReadingSession:
         """The leader's part: rate limit, cache re-check, start the generation."""
         decision = await self._rate()
@@ -297,6 +263,59 @@ class _Opening:
         flight.start(lambda running: generate(running, job))
         session.flight = flight
         return session
+
+
+class _Opening(OpeningBase[ChartResult]):
+    """One `reading_open` call of a one-chart reading."""
+
+    async def open(self, *, skip_lookup: bool) -> ReadingSession:
+        request = self.request
+        reference = request.reference
+        parsed = birth_parse(birth=request.birth)
+        # The key needs only the normalized input; the chart document comes from this worker's cache when it
+        # has it (a chart computed before under the same engine version, so it validated then), else the
+        # engine computes and validates it here, before any I/O (bad input never reaches the database).
+        fingerprint = chart_fingerprint(parsed.to_mapping())
+        chart_document = chart_document_get(fingerprint)
+        chart: Chart | None = None
+        if chart_document is None:
+            chart = chart_of(parsed)
+            chart_document = chart_document_put(fingerprint, chart)
+        period = period_of(request.kind, reference)
+        # The operators' console may pin a prompt version; this also refreshes the runtime switches.
+        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
+            request.kind, request.topic, request.mode
+        )
+        keys = reading_keys(
+            fingerprints=(fingerprint,),
+            kind=request.kind,
+            topic=request.topic,
+            mode=request.mode,
+            period=period,
+            template=template,
+            providers=configured_providers(),
+            relation=request.relation,
+        )
+        meta = ReadingMeta(
+            request_id=self.caller.request_id,
+            kind=request.kind.value,
+            topic=request.topic.value,
+            mode=request.mode.value,
+            period=period,
+            chart=chart_document,
+        )
+        session = ReadingSession(
+            request_id=self.caller.request_id, meta=meta, keepalive=settings.READINGS_KEEPALIVE_SECONDS
+        )
+        try:
+            return await self._open(
+                session,
+                keys,
+                skip_lookup=skip_lookup,
+                computed=lambda: chart_result(parsed, reference, chart=chart),
+            )
+        finally:
+            await release_request_connection()
 
     def _job(self, keys: ReadingKeys, result: ChartResult) -> Job:
         request = self.request
