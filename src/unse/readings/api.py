@@ -270,6 +270,8 @@ async def yearly_reading_create(
     result = await reading_get_or_create(request=wanted, caller=caller)
     body = {**reading_result_json(caller.request_id, result), **yearly_document(request=wanted)}
     return with_rate_headers(json_response(body), result.rate)
+
+
 # --- 궁합 (two charts) -------------------------------------------------------------------------------------
 
 gunghap_router = Router(tags=["gunghap"])

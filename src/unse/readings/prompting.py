@@ -21,8 +21,8 @@ import orjson
 
 from unse.ai.providers import Message
 from unse.readings.keys import Kind, Mode, Topic, engine_version
-from unse.readings.yearly import yearly_engine_version
 from unse.readings.pair import gunghap_rules_hash
+from unse.readings.yearly import yearly_engine_version
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 FACTS_SOURCE = Path(__file__).resolve().parent / "facts.py"

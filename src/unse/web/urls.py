@@ -1,7 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from unse.web import almanac, views, yearly
-from unse.web import gunghap, views
+from unse.web import almanac, gunghap, views, yearly
 
 app_name = "web"
 
