@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from saju.analysis import analysis_to_json, analyze, iljin, luck_to_json
@@ -60,13 +59,6 @@ class ChartPage:
     daewoon: Mapping[str, Any]
     sewoon: tuple[Mapping[str, Any], ...]
     element_note: str
-
-
-@cache
-def birth_defaults() -> dict[str, str]:
-    """The engine's default conventions (what `from_mapping` fills in when a key is missing)."""
-    normalized = BirthInput.from_mapping({"datetime": "2000-01-01T12:00"}).to_mapping()
-    return {key: str(normalized[key]) for key in ("time_basis", "day_change") if key in normalized}
 
 
 def _bars(analysis: Mapping[str, Any]) -> tuple[ElementBar, ...]:
