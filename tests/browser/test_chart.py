@@ -78,15 +78,23 @@ def test_rate_limited_answer_gets_its_own_message(page):
         page,
         status=429,
         content_type="application/json",
-        body='{"error": {"code": "RATE_LIMITED", "message": "x", "request_id": "req-1", "details": {}}}',
+        body=(
+            '{"error": {"code": "RATE_LIMITED", "message": "x", "request_id": "req-1", '
+            '"details": {"retry_after": 700, "login_helps": true}}}'
+        ),
     )
     allow_failure(page, "/api/v1/readings/stream")
     fill_birth(page, year="1991", month="1", day="2", time="03:04")
     submit(page)
     wait_for_reading(page)
     box = page.locator("[data-reading-error]")
-    assert "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요." in box.inner_text()
-    assert "RATE_LIMITED" in box.inner_text() and "req-1" in box.inner_text()
+    # The wait in Korean (700 s → about 12 minutes), the way to a higher limit, the code only small.
+    assert "약 12분 뒤에 다시 볼 수 있어요." in box.locator("[data-error-message]").inner_text()
+    assert box.get_by_role("link", name="로그인").is_visible()
+    assert "RATE_LIMITED" not in box.locator("[data-error-message]").inner_text()
+    support = box.locator(".support-ref")
+    assert "req-1" in support.inner_text()
+    assert float(support.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < 16
     assert page.get_by_role("button", name="다시 시도").is_visible()
     page.unroute("**/api/v1/readings/stream")
 
