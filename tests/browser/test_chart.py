@@ -27,9 +27,24 @@ def test_anonymous_chart_and_streamed_reading(page):
     assert reading.get_attribute("data-state") == "done", reading.locator("[data-reading-error]").inner_text()
     assert reading.locator("[data-reading-label]").is_visible()
     body = reading.locator("[data-reading-body]")
-    assert len(body.inner_text()) > 200
+    # 한눈에 보기 comes first on the page (before the 명식); the reading's sections are panels, closed on a phone.
+    assert page.locator("[data-glance]").is_visible()
+    assert page.locator("[data-glance]").bounding_box()["y"] < table.bounding_box()["y"]
+    panels = body.locator("details.reading-panel")
+    assert panels.count() >= 5
+    assert "한눈에 보기" not in panels.locator("summary").all_inner_texts()
+    assert panels.first.get_attribute("open") is None
+    panels.first.locator("summary").click()
+    assert len(panels.first.inner_text()) > 200
     assert body.locator("h3, p").count() > 1, "Markdown is rendered, not shown raw"
     assert "##" not in body.inner_text()
+    # A term explains itself on tap.
+    term = panels.first.locator("button.term").first
+    note = page.locator(f"#{term.get_attribute('aria-controls')}")
+    assert note.is_hidden()
+    term.click()
+    assert note.is_visible() and len(note.inner_text()) > len(term.inner_text()) + 5
+    assert term.get_attribute("aria-expanded") == "true"
     assert reading.locator("[data-reading-error]").is_hidden()
 
 

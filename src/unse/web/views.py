@@ -55,6 +55,15 @@ CLIENT_ERROR_MESSAGES: dict[str, str] = {
 QUERY_BIRTH_NOTICE = (
     "생년월일이 주소에 남지 않도록 이제는 입력 양식으로만 볼 수 있습니다. 아래에 다시 입력해 주세요."
 )
+# Topic readings (the readings API's `topic`), each with its page: linked from the 사주 page.
+TOPIC_LABELS: dict[str, str] = {
+    "personality": "성격",
+    "career": "직업",
+    "love": "연애",
+    "wealth": "재물",
+    "health": "건강",
+    "study": "학업",
+}
 # The request fields a result page posts back to the form behind its "입력 고치기" button.
 EDIT_FIELDS = tuple(name for name in BirthForm.base_fields if name != "name")
 
@@ -144,17 +153,35 @@ def _form_error_response(
     return TemplateResponse(request, template, context, status=400)
 
 
+def _topic(value: str | None) -> str | None:
+    """A known topic key, or None for the whole reading (an unknown value shows the whole reading)."""
+    return value if value in TOPIC_LABELS else None
+
+
 def _chart_response(
-    request: HttpRequest, page: ChartPage, *, mode: str, edit: dict[str, Any], profile: Any = None
+    request: HttpRequest,
+    page: ChartPage,
+    *,
+    mode: str,
+    edit: dict[str, Any],
+    profile: Any = None,
+    topic: str | None = None,
 ) -> HttpResponse:
+    reading_request: dict[str, Any] = {"birth": page.birth, "mode": mode}
+    if topic:
+        reading_request["topic"] = topic
     context = {
         "nav": "chart",
         "page": page,
         "edit": edit,
         "profile": profile,
+        "topic": topic,
+        "topic_label": TOPIC_LABELS.get(topic or ""),
+        "topics": TOPIC_LABELS,
         "reading": {
             "stream_url": reverse(STREAM_URL_NAME),
-            "request": {"birth": page.birth, "mode": mode},
+            "request": reading_request,
+            "title": f"{TOPIC_LABELS[topic]} 풀이" if topic else "풀이",
         },
         "error_messages": _error_messages(),
         "chat_create_url": reverse(CHAT_CREATE_URL_NAME),
@@ -183,7 +210,8 @@ async def chart(request: HttpRequest) -> HttpResponse:
     except SajuError as exc:
         return _form_error_response(request, form, exc, nav="chart")
     edit = {"action": reverse("web:home"), "fields": _edit_fields(request)}
-    return _chart_response(request, page, mode=form.reading_mode(), edit=edit)
+    topic = _topic(request.POST.get("topic"))
+    return _chart_response(request, page, mode=form.reading_mode(), edit=edit, topic=topic)
 
 
 async def _member_profile(request: HttpRequest, public_id: uuid.UUID) -> Any:
@@ -203,7 +231,8 @@ async def profile_chart(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         return redirect_to_login(request.get_full_path())
     page = chart_page_build(birth=profile_birth_mapping(profile=profile), reference=kst_today())
     edit = {"url": reverse("accounts:profile_edit", kwargs={"public_id": profile.public_id})}
-    return _chart_response(request, page, mode=DEFAULT_MODE, edit=edit, profile=profile)
+    topic = _topic(request.GET.get("topic"))
+    return _chart_response(request, page, mode=DEFAULT_MODE, edit=edit, profile=profile, topic=topic)
 
 
 def _today_response(

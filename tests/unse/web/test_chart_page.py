@@ -255,3 +255,36 @@ def test_a_birth_in_the_future_is_refused_on_the_year_field(client):
     assert response.status_code == 400
     html = response.content.decode()
     assert "아직 오지 않은 날짜입니다" in html and "기준일" not in html
+
+
+@pytest.mark.django_db
+def test_the_result_opens_with_the_glance_and_shows_what_was_corrected(client):
+    html = client.post(
+        "/saju/", {**BASE, "year": "1988", "month": "7", "day": "15", "time": "09:00"}
+    ).content.decode()
+    main = html.split("<main", 1)[1]
+    assert main.index("한눈에 보기") < main.index("사주팔자")
+    # 1988 was a DST summer in Korea: the clock is an hour ahead, Seoul's longitude 32 minutes behind 135°E.
+    assert "서머타임 −60분, 경도 보정 −32분 → 07:27 기준" in html
+    assert "음력으로는 1988년 6월 2일입니다." in html
+    assert "서울" in main and "Asia/Seoul" not in main.split('id="reading-request"')[0]
+    assert '<script id="glossary" type="application/json">' in html
+
+
+@pytest.mark.django_db
+def test_a_lunar_birth_shows_its_solar_date(client):
+    html = client.post(
+        "/saju/", {**BASE, "calendar": "lunar", "year": "1990", "month": "2", "day": "30", "time": "10:00"}
+    ).content.decode()
+    assert "양력으로는 1990년 3월 26일입니다." in html
+
+
+@pytest.mark.django_db
+def test_topic_readings_have_pages_linked_from_the_chart(client):
+    html = client.post("/saju/", BASE).content.decode()
+    assert '<input type="hidden" name="topic" value="love">' in html
+    love = client.post("/saju/", {**BASE, "topic": "love"}).content.decode()
+    assert _reading_request(love)["topic"] == "love"
+    assert "연애 풀이" in love
+    unknown = client.post("/saju/", {**BASE, "topic": "<x>"}).content.decode()
+    assert "topic" not in _reading_request(unknown)

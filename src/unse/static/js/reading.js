@@ -3,6 +3,7 @@
 // embedded in the page), never one catch-all.
 import { readEvents } from "./sse.js";
 import { renderMarkdown } from "./markdown.js";
+import { markTerms, panelize } from "./panels.js";
 
 const root = document.getElementById("reading");
 
@@ -72,6 +73,8 @@ if (root) {
   const finish = (data) => {
     if (frame) cancelAnimationFrame(frame);
     paint();
+    panelize(body, { dropGlance: Boolean(document.querySelector("[data-glance]")) });
+    markTerms(body, jsonData("glossary") || {});
     label.hidden = false;
     label.textContent = describeGenerator(data.generated_by);
     label.dataset.type = (data.generated_by && data.generated_by.type) || "ai";
