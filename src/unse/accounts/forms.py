@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
@@ -70,7 +71,19 @@ class ConsentFieldsMixin(forms.Form):
 
 
 class SignupForm(ConsentFieldsMixin, AllauthSignupForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # Korean labels take no colon
+        super().__init__(*args, **kwargs)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login with natural Korean: '로그인 상태 유지' (it keeps the session, it saves no id)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "로그인 상태 유지"
 
 
 class SocialSignupForm(ConsentFieldsMixin, AllauthSocialSignupForm):

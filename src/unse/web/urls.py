@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("today/p/<uuid:public_id>/", views.profile_today, name="profile_today"),
     path("chat/", views.chat_list, name="chat"),
     path("chat/<str:chat_id>/", views.chat_room, name="chat_room"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -9,8 +9,9 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -337,3 +338,8 @@ async def chat_room(request: HttpRequest, chat_id: str) -> HttpResponse:
         "error_messages": _error_messages(),
     }
     return TemplateResponse(request, "web/chat_room.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unse.accounts.models import FavouriteDate, PersonalApiKey, Profile
+from unse.accounts.models import FavouriteDate, PersonalApiKey, Profile, User
 
 from .factories import ProfileFactory, UserFactory
 
@@ -164,3 +164,23 @@ def test_api_key_page_never_shows_the_key(client, owner):
 def test_dashboard_shows_statistics(client, owner):
     html = client.get("/me/").content.decode()
     assert "나의 이용 통계" in html and owner.email in html
+
+
+def test_a_superuser_from_createsuperuser_can_log_in_without_a_mail(client):
+    from django.core.management import call_command
+
+    call_command("createsuperuser", interactive=False, username="boss", email="boss@example.com")
+    user = User.objects.get(username="boss")
+    user.set_password("a-long-passphrase-42")
+    user.save()
+    response = client.post(
+        "/accounts/login/", {"login": "boss@example.com", "password": "a-long-passphrase-42"}, follow=True
+    )
+    assert response.wsgi_request.user.is_authenticated
+    assert "로그인했습니다." in response.content.decode()  # the notice, on whatever page comes next
+
+
+def test_login_page_reads_naturally(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "로그인 상태 유지" in html and "아이디 저장" not in html
+    assert "이메일:" not in html and "비밀번호:" not in html

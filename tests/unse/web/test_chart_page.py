@@ -288,3 +288,21 @@ def test_topic_readings_have_pages_linked_from_the_chart(client):
     assert "연애 풀이" in love
     unknown = client.post("/saju/", {**BASE, "topic": "<x>"}).content.decode()
     assert "topic" not in _reading_request(unknown)
+
+
+@pytest.mark.django_db
+def test_favicon_ico_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+
+
+@pytest.mark.django_db
+def test_logout_is_one_tap_and_says_so_on_the_next_page(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="u1", email="u1@example.com", password="pw-12345678"
+    )
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert re.search(r'<form method="post" action="/accounts/logout/" class="inline">', html)
+    page = client.post("/accounts/logout/", follow=True)
+    assert page.redirect_chain[-1][0] == "/" and "로그아웃했습니다." in page.content.decode()
