@@ -35,7 +35,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[사주 명식] "
-ACCOUNT_FORMS = {"signup": "unse.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "unse.accounts.forms.SignupForm", "login": "unse.accounts.forms.LoginForm"}
 SOCIALACCOUNT_FORMS = {"signup": "unse.accounts.forms.SocialSignupForm"}
 # The social sign-up form is always shown so that consent and the age gate cannot be skipped.
 SOCIALACCOUNT_AUTO_SIGNUP = False

@@ -12,7 +12,8 @@ from unse.accounts.crypto import cipher
 class AccountsConfig(AppConfig):
     name = "unse.accounts"
     label = "accounts"
-    verbose_name = "계정"
+    # allauth's own app is "계정" in Korean: ours must read differently in the admin's section list.
+    verbose_name = "회원·프로필"
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which exist only once the registry is ready.

@@ -15,11 +15,10 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from unse.accounts.crypto import EncryptedJSONField, EncryptedTextField
+from unse.core.birth_form import BIRTHPLACE_KEY as BIRTHPLACE_KEY  # re-exported: the birthplace key
 
 # 24 random bytes → 32 URL-safe characters: unguessable, and never derived from the sequential pk.
 SHARE_TOKEN_BYTES = 24
-# The key of a profile's birth document that holds the birthplace (the engine does not take it).
-BIRTHPLACE_KEY = "birthplace"
 
 
 class User(AbstractUser):

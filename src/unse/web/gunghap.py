@@ -13,11 +13,10 @@ from django.urls import reverse
 
 from saju.compat import Relationship
 from unse.accounts.selectors.profiles import profile_birth_mapping, profile_get, profile_list
-from unse.core.birth_form import BirthForm
+from unse.core.birth_form import BirthForm, engine_birth_defaults
 from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode, ServiceError
 from unse.web.gunghap_page import gunghap_page_build
-from unse.web.selectors import birth_defaults
 
 READING_URL_NAME = "api:gunghap_reading_create"
 SIDES = ("a", "b")
@@ -74,7 +73,7 @@ def _form_page(
 async def gunghap(request: HttpRequest) -> HttpResponse:
     user = await request.auser()
     profiles = await sync_to_async(_profiles)(user.pk) if user.is_authenticated else []
-    defaults = birth_defaults()
+    defaults = engine_birth_defaults()
     if request.method != "POST":
         forms = {side: BirthForm(prefix=side, engine_defaults=defaults) for side in SIDES}
         # ?a=<profile id> (from a saved profile's "궁합 보기"): a profile id is not birth data.

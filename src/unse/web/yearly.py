@@ -29,10 +29,9 @@ from saju.yearly.reading import YearReading, kst_span, year_reading
 from saju.yearly.timeline import DEFAULT_SPAN
 from unse.accounts.selectors.profiles import profile_birth_mapping, profile_get, profile_list
 from unse.ai.providers import configured_providers
-from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm
+from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm, engine_birth_defaults
 from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode
-from unse.web.selectors import birth_defaults
 from unse.web.timeline import TimelineView, timeline_view
 
 YEARLY_API_URL_NAME = "api:yearly_reading_create"
@@ -168,7 +167,7 @@ async def _posted_birth(request: HttpRequest) -> tuple[dict[str, object] | None,
         except orjson.JSONDecodeError:
             return None, None
         return (data if isinstance(data, dict) else None), None
-    form = BirthForm(request.POST, engine_defaults=birth_defaults())
+    form = BirthForm(request.POST, engine_defaults=engine_birth_defaults())
     if not form.is_valid():
         return None, form
     return form.birth_mapping(), form
@@ -176,20 +175,20 @@ async def _posted_birth(request: HttpRequest) -> tuple[dict[str, object] | None,
 
 async def year(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        empty = BirthForm(engine_defaults=birth_defaults())
+        empty = BirthForm(engine_defaults=engine_birth_defaults())
         context = _form_context(empty, profiles=await _profiles(request))
         return TemplateResponse(request, "web/year.html", context)
     birth, form = await _posted_birth(request)
     if birth is None:
         # A form with field errors explains itself; anything else (a tampered hidden field) gets one line.
         error = None if form is not None else ErrorCode.VALIDATION_ERROR.message
-        shown = form or BirthForm(engine_defaults=birth_defaults())
+        shown = form or BirthForm(engine_defaults=engine_birth_defaults())
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=error), status=400)
     wanted = _requested_year(request)
     try:
         page = year_page_build(birth=birth, year=wanted, today=kst_today())
     except SajuError as exc:
-        shown = form or BirthForm(engine_defaults=birth_defaults())
+        shown = form or BirthForm(engine_defaults=engine_birth_defaults())
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=exc.message), status=400)
     mode = form.reading_mode() if form is not None else str(request.POST.get("mode") or "plain")
     context = {

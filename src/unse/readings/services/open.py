@@ -123,10 +123,17 @@ def reading_lookup_keys(request: ReadingRequest) -> list[str]:
     ).lookup
 
 
-def _rate_limited(decision: RateDecision) -> ServiceError:
+def _rate_limited(decision: RateDecision, *, login_helps: bool) -> ServiceError:
     return ServiceError(
         ErrorCode.RATE_LIMITED,
-        details={"limit": decision.limit, "remaining": decision.remaining, "window": decision.window},
+        details={
+            "limit": decision.limit,
+            "remaining": decision.remaining,
+            "window": decision.window,
+            # For the page: how long to wait, and whether logging in raises the limit.
+            "retry_after": decision.reset_after,
+            "login_helps": login_helps,
+        },
         retry_after=decision.reset_after,
         headers=decision.headers(),
     )
@@ -233,23 +240,28 @@ class OpeningBase(Generic[R]):
                 await flight.abandon()
             raise
 
-    async def _rate(self) -> RateDecision | None:
+    async def _rate(self, *, free: bool) -> RateDecision | None:
         caller = self.caller
         user = caller.user
         if not caller.charge or (user is not None and caller.authenticated and user.is_staff):
             return None
-        return await rate_limit_check(subject=caller.client_subject, anonymous=not caller.authenticated)
+        return await rate_limit_check(
+            subject=caller.client_subject, anonymous=not caller.authenticated, free=free
+        )
 
     async def _lead(
         self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: R
     ) -> ReadingSession:
         """The leader's part: rate limit, cache re-check, start the generation."""
-        decision = await self._rate()
+        # No AI provider to call (none configured, all switched off): the built-in interpreter writes the
+        # reading at no cost, so only the free path's generous window applies, never the AI limits.
+        free = not keys.ai
+        decision = await self._rate(free=free)
         session.rate = decision
         if decision is not None and not decision.allowed:
             # Clients that attached meanwhile start over on their own account (ReadingSession.reopen).
             await flight.abandon()
-            raise _rate_limited(decision)
+            raise _rate_limited(decision, login_helps=not free and not self.caller.authenticated)
         # Double-checked: the previous leader may have stored the reading between our lookup and our lock.
         cached = await db_call(reading_find_cached, cache_keys=keys.lookup)
         if cached is not None:
