@@ -81,7 +81,7 @@ def test_year_switch_by_hidden_birth_and_errors(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_chart_page_links_to_the_year_and_shows_the_timeline(client: Client) -> None:
-    html = client.get("/saju/", {**FORM, "time_basis": "lmt", "day_change": "23h"}).content.decode()
+    html = client.post("/saju/", {**FORM, "time_basis": "lmt", "day_change": "23h"}).content.decode()
     assert 'action="/year/"' in html and 'name="birth"' in html
     assert "평생의 흐름" in html and html.count('role="listitem"') == 20  # two layouts of the ten bands
     assert 'tabindex="0"' in html and "지금 대운" in html
