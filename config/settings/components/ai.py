@@ -111,6 +111,9 @@ RATE_LIMIT_ANON_GLOBAL = _ai_env_str("RATE_LIMIT_ANON_GLOBAL", "1000/hour")
 
 # Global daily token budget (KST day); 0 = no budget.
 AI_DAILY_TOKEN_BUDGET = _ai_env_int("AI_DAILY_TOKEN_BUDGET", 2_000_000)
+# Share of that budget reserved for the nightly batch: interactive readings stop at (1 - share) of it (the
+# batch's own spending comes out of its share first), the batch may use the whole budget. 0 = no reserve.
+AI_BATCH_TOKEN_SHARE = _ai_env_float("AI_BATCH_TOKEN_SHARE", 0.5)
 
 # Open streams per worker process; beyond it new streams get 503 AI_BUSY with this Retry-After.
 AI_MAX_STREAMS_PER_WORKER = _ai_env_int("AI_MAX_STREAMS_PER_WORKER", 500)

@@ -16,6 +16,7 @@ from saju.birth import BirthInput
 from saju.chart import chart_from_birth
 from saju.reading.signature import day_signature, signature_key, signature_markdown
 from tests.unse.readings.llm_fixtures import LLM, subject
+from unse.ai.budget import token_budget_reset_local, token_budget_spent
 from unse.core.request import Caller
 from unse.readings.dayclass import class_truth
 from unse.readings.facts import ground_truth
@@ -104,3 +105,15 @@ async def test_an_ai_class_text_naming_a_position_is_not_stored(
         result = await reading_get_or_create(**_request({"datetime": "1990-05-17T14:30", "gender": "female"}))
     assert any(notice.get("code") == GROUNDING_NOTICE_CODE for notice in result.notices)
     assert result.reading_id is None and not await Reading.objects.aexists()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_an_answer_without_usage_is_charged_an_estimate(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
+    token_budget_reset_local()
+    llm.set(usage=0)
+    result = await reading_get_or_create(**_request({"datetime": "1990-05-17T14:30", "gender": "female"}))
+    stored = await Reading.objects.aget(public_id=result.reading_id)
+    assert stored.prompt_tokens > 100 and stored.completion_tokens > 10
+    assert await token_budget_spent() == stored.prompt_tokens + stored.completion_tokens

@@ -130,6 +130,7 @@ class DailyFortuneWork:
             client_subject=BATCH_SUBJECT,
             request_id=f"batch-{os.getpid()}-{prepared.user_id}-{next(self._calls)}",
             charge=False,
+            batch=True,
         )
         result = await reading_get_or_create(request=request, caller=caller)
         _require_stored(result, ai_expected=bool(self._providers))

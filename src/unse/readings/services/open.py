@@ -326,6 +326,7 @@ class _Opening:
             truth=truth,
             facts=facts,
             max_tokens=settings.READINGS_MAX_TOKENS,
+            batch=self.caller.batch,
         )
 
 
