@@ -301,6 +301,7 @@ def batch_execute(
         elapsed_seconds=time.monotonic() - started,
         max_failure_share=settings.DAILY_FORTUNE_MAX_FAILURE_SHARE,
         interrupted_runs=interrupted,
+        tokens_per_call=settings.DAILY_FORTUNE_TOKENS_ESTIMATE,
     )
     run = batch_run_finish(run_id=run.pk, summary=summary)
     if not plan.dry_run:
