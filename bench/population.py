@@ -2,7 +2,8 @@
 
 Birth years 1940–2015 are weighted by Korean live births per year (`bench/data/births_kr_1940_2015.csv`,
 Statistics Korea; sources in `bench/data/README.md`), the date within the year and the time of day are
-uniform, 10 % have no birth time, and the genders follow the birth sex ratio (105 boys per 100 girls).
+uniform (a wall time inside a daylight-saving gap moves one hour later), 10 % have no birth time, and the
+genders follow the birth sex ratio (105 boys per 100 girls).
 The same seed always gives the same people in the same order, so a prefix of N users is the population
 of size N.
 
@@ -15,9 +16,16 @@ import argparse
 import csv
 import json
 import random
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from saju.birth import BirthInput
+from saju.chart import chart_from_birth
+from saju.errors import SajuError
 
 BIRTHS_CSV = Path(__file__).resolve().parent / "data" / "births_kr_1940_2015.csv"
 NO_TIME_SHARE = 0.10
@@ -45,7 +53,22 @@ def population(users: int, *, seed: int = 19) -> Iterator[dict[str, object]]:
             yield {"datetime": day.isoformat(), "gender": gender}
             continue
         minute = rng.randrange(MINUTES_PER_DAY)
-        yield {"datetime": f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}", "gender": gender}
+        yield _valid(
+            {"datetime": f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}", "gender": gender}
+        )
+
+
+def _valid(birth: dict[str, object]) -> dict[str, object]:
+    """A wall time inside a daylight-saving gap (Korea 1948–1988) does not exist: take the next hour."""
+    try:
+        chart_from_birth(BirthInput.from_mapping(birth))
+    except SajuError:
+        day, clock = str(birth["datetime"]).split("T")
+        hour = int(clock[:2]) + 1
+        if hour < 24:
+            return {**birth, "datetime": f"{day}T{hour:02d}{clock[2:]}"}
+        return {**birth, "datetime": day}
+    return birth
 
 
 def main() -> None:

@@ -102,6 +102,9 @@ AI_BREAKER_MIN_CALLS = _ai_env_int("AI_BREAKER_MIN_CALLS", 20)
 AI_BREAKER_FAILURE_RATE = _ai_env_float("AI_BREAKER_FAILURE_RATE", 0.5)
 AI_BREAKER_CONSECUTIVE_FAILURES = _ai_env_int("AI_BREAKER_CONSECUTIVE_FAILURES", 8)
 AI_BREAKER_OPEN_SECONDS = _ai_env_float("AI_BREAKER_OPEN_SECONDS", 15.0)
+# The first open period after the breaker trips; it doubles only while half-open probes keep failing, up to
+# AI_BREAKER_OPEN_SECONDS (each period × a random 0.5–1.0).
+AI_BREAKER_PROBE_SECONDS = _ai_env_float("AI_BREAKER_PROBE_SECONDS", 1.0)
 AI_BREAKER_PROBE_LEASE_SECONDS = _ai_env_float("AI_BREAKER_PROBE_LEASE_SECONDS", 30.0)
 
 # Rate limits of uncached AI readings (`limits` syntax, windows separated by ';').

@@ -32,7 +32,7 @@ from unse.readings.services.session import ReadingResult
 
 logger = logging.getLogger(__name__)
 
-HALF_OPEN_PROBE_SECONDS = 2.0
+HALF_OPEN_PROBE_SECONDS = 0.5
 
 
 class FortuneNotGenerated(Exception):

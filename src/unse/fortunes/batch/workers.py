@@ -49,8 +49,10 @@ TRANSIENT_CODES = frozenset(
 HALTING_CAUSES = frozenset({ErrorCode.AI_QUOTA.name})
 HALTED_MESSAGE = "하루 AI 토큰 예산(AI_DAILY_TOKEN_BUDGET)이 소진되어 AI를 호출하지 않았습니다. 예산을 늘린 뒤 다시 실행하세요."
 MAX_MESSAGE_CHARS = 500
-# Longest single wait for an open breaker before trying again (the breaker decides; we only poll).
-BREAKER_POLL_SECONDS = 5.0
+# Longest single wait for an open breaker before looking again (the breaker decides; we only poll). Short:
+# the breaker's first open period is about a second (unse.ai.breaker), and the batch should be back at
+# work as soon as a probe closed it.
+BREAKER_POLL_SECONDS = 0.5
 
 T_co = TypeVar("T_co", covariant=True)
 

@@ -39,7 +39,7 @@ from unse.core.event_stream import StreamEvent
 from unse.core.request import Caller
 from unse.readings import builtin
 from unse.readings.cached import chart_document_get, chart_document_put, html_fields, html_is_current
-from unse.readings.dayclass import DayClass, class_facts, class_truth, day_class
+from unse.readings.dayclass import DayClass, class_facts, class_fingerprint, class_truth, day_class
 from unse.readings.facts import ground_truth, prompt_facts
 from unse.readings.flight import Flight, flight_lead, local_flight
 from unse.readings.keys import CacheKey, Kind, Mode, Topic, chart_fingerprint, period_of
@@ -105,9 +105,8 @@ def reading_lookup_keys(request: ReadingRequest) -> list[str]:
     The prompt pins are read from this process's switch snapshot (refreshed by the caller's thread)."""
     if request.kind is Kind.DAILY:
         computed = chart_result(birth_parse(birth=request.birth), request.reference)
-        fingerprints: tuple[str, ...] = (
-            day_class(computed.chart, computed.analysis, request.reference).fingerprint,
-        )
+        signature = day_signature(computed.chart, computed.analysis, request.reference)
+        fingerprints: tuple[str, ...] = (class_fingerprint(signature),)
     else:
         fingerprints = tuple(
             chart_fingerprint(birth_parse(birth=c.birth).to_mapping()) for c in request.charts
