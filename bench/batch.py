@@ -9,6 +9,7 @@ Korean births per year 1940–2015, uniform dates and times, 10 % without a time
 the fake LLM (`--latency` seconds per answer), then
   1. a full run of the command (`--workers`), measuring wall time, users/s, provider calls (one per daily
      class, not per user) and the command's peak RSS;
+     With `--flap-failing 2 --flap-period 10` the fake LLM answers 500 for 2 s out of every 10 s (20 %);
   2. a second night: the command is killed (SIGKILL) once half the night's classes are stored, then
      rerun; duplicates (a class with more than one daily reading), missing users (whose class has no
      reading) and provider calls of the rerun are counted.
@@ -57,6 +58,9 @@ def _env(args: argparse.Namespace, llm_port: int | None = None) -> dict[str, str
         # The nightly batch needs a daily token budget that covers every target (~3,200 tokens each here).
         "AI_DAILY_TOKEN_BUDGET": str(10**12),
     }
+    if args.redis:
+        # Cross-process single flight, shared breaker and limiter (production); off by default.
+        env |= {"REDIS_URL": args.redis}
     if llm_port is not None:
         env |= {
             "LLM_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
@@ -283,6 +287,28 @@ def _provider_calls(port: int) -> int:
     return int(httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=5).json()["requests"])
 
 
+class Flapper(threading.Thread):
+    """Makes the fake LLM answer 500 for `failing` seconds out of every `period` (through /_control)."""
+
+    def __init__(self, port: int, period: float, failing: float) -> None:
+        super().__init__(daemon=True)
+        self.url = f"http://127.0.0.1:{port}/_control"
+        self.period = period
+        self.failing = failing
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        import httpx
+
+        while not self.stopped.is_set():
+            httpx.post(self.url, json={"fault": "500"}, timeout=5)
+            if self.stopped.wait(self.failing):
+                break
+            httpx.post(self.url, json={"fault": "none"}, timeout=5)
+            self.stopped.wait(self.period - self.failing)
+        httpx.post(self.url, json={"fault": "none"}, timeout=5)
+
+
 def _cpu_of(pid: int) -> float:
     times = psutil.Process(pid).cpu_times()
     return float(times.user + times.system)
@@ -293,12 +319,18 @@ def _full_run(args: argparse.Namespace, port: int, log: Path, fake_pid: int) -> 
     _clear_day(target)
     fake_cpu = _cpu_of(fake_pid)
     calls = _provider_calls(port)
+    flapper = Flapper(port, args.flap_period, args.flap_failing) if args.flap_failing > 0 else None
     started = time.monotonic()
     proc = _command(args, port, FULL_BASE, log)
+    if flapper is not None:
+        flapper.start()
     sampler = RssSampler(proc.pid)
     sampler.start()
     code = proc.wait()
     elapsed = time.monotonic() - started
+    if flapper is not None:
+        flapper.stopped.set()
+        flapper.join()
     sampler.running = False
     sampler.join()
     rows = _daily_rows(target)
@@ -384,6 +416,14 @@ def main() -> int:
     parser.add_argument("--db-pool", type=int, default=20)
     parser.add_argument("--skip-kill", action="store_true", help="only the uninterrupted run")
     parser.add_argument(
+        "--flap-failing",
+        type=float,
+        default=0.0,
+        help="full run only: seconds of every --flap-period the fake LLM answers 500 (0 = no faults)",
+    )
+    parser.add_argument("--flap-period", type=float, default=10.0)
+    parser.add_argument("--redis", default="", help="REDIS_URL of the command (default: none)")
+    parser.add_argument(
         "--check-only", action="store_true", help="only count duplicates/missing of the kill night"
     )
     parser.add_argument(
@@ -407,7 +447,11 @@ def main() -> int:
             "users": args.users,
             "concurrency": args.concurrency,
             "processes": args.processes,
+            "redis": bool(args.redis),
             "llm_latency_seconds": args.latency,
+            "flapping": f"{args.flap_failing} s failing of every {args.flap_period} s"
+            if args.flap_failing
+            else "none",
             "seed_seconds": round(seed_seconds, 1),
         }
         if not args.skip_full:
