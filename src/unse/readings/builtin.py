@@ -15,8 +15,8 @@ from functools import cache
 from saju.analysis import Analysis, analyze
 from saju.birth import BirthInput
 from saju.chart import Chart, chart_from_birth
-from saju.reading import Voice, build_reading, daily_fortune, reading_to_markdown, topic_markdown
-from saju.reading.daily import daily_markdown
+from saju.reading import Voice, build_reading, reading_to_markdown, topic_markdown
+from saju.reading.signature import day_signature, signature_markdown
 from unse.readings.keys import Kind, Mode, Topic, engine_probes
 from unse.readings.yearly import yearly_builtin_text, yearly_engine_version
 
@@ -79,7 +79,8 @@ def reading_text(
     if kind is Kind.YEARLY:
         return yearly_builtin_text(chart, analysis, mode=mode, reference=reference)
     if kind is Kind.DAILY:
-        text = daily_markdown(daily_fortune(chart, analysis, reference, voice=voice))
+        # The class text (the person's own lines are appended when served: unse.readings.dayclass).
+        text = signature_markdown(day_signature(chart, analysis, reference), reference, voice=voice)
     else:
         reading = build_reading(chart, analysis, reference=reference, voice=voice)
         if topic is Topic.GENERAL:

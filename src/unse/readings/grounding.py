@@ -61,12 +61,23 @@ _SEWOON_RE = re.compile(
 )
 
 
+# A class text (the daily fortune shared by every chart of one day signature) may name no pillar and no
+# position: those differ between the members of the class. 일간 (the day master, part of the signature) is
+# allowed, and so are 연간/월간/시간 (also "yearly", "monthly", "time"): the stem positions are named by pillar.
+_POSITION_RE = re.compile(r"(연주|년주|월주|일주(?!일)|시주|연지|년지|월지|일지|시지)")
+# Every hanja pillar; a hangul one only as a day ("갑자일에") or with its hanja ("갑자(甲子)"), since many
+# are ordinary words too (임신, 기사, 신사).
+_ANY_PILLAR_RE = re.compile(rf"({_PILLAR_HANJA}|(?<![가-힣])(?:{_PILLAR_HANGUL})(?=일|\())")
+
+
 @dataclass(frozen=True, slots=True)
 class GroundTruth:
     day_master: Stem
     pillars: Mapping[str, Pillar | None]  # year/month/day/hour; hour None when the birth time is unknown
     element_counts: Mapping[Element, int]
     sewoon: Pillar | None = None  # the year's pillar of a yearly reading ("2027년 세운은 丁未")
+    # False for a class text: any pillar, position or element count it names is a finding.
+    personal: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +103,25 @@ def element_counts_of(pillars: Mapping[str, Pillar | None]) -> dict[Element, int
     return counts
 
 
+def class_findings(text: str) -> list[Finding]:
+    """What a class text must not say: a pillar, a position, or an element count (they differ by member)."""
+    findings = [Finding("class_position", m.group(1), "(이름 없음)") for m in _POSITION_RE.finditer(text)]
+    findings += [Finding("class_pillar", m.group(1), "(이름 없음)") for m in _ANY_PILLAR_RE.finditer(text)]
+    findings += [
+        Finding("class_element_count", m.group(0), "(이름 없음)") for m in _ELEMENT_COUNT_RE.finditer(text)
+    ]
+    return findings
+
+
 def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
-    findings: list[Finding] = []
+    findings: list[Finding] = [] if truth.personal else class_findings(text)
     for pattern in _DAY_MASTER_RES:
         for match in pattern.finditer(text):
             stem = _STEM_BY_NAME.get(match.group(1))
             if stem is not None and stem is not truth.day_master:
                 findings.append(Finding("day_master", match.group(1), truth.day_master.hanja))
+    if not truth.personal:
+        return findings
     for match in _PILLAR_RE.finditer(text):
         position = POSITIONS[match.group(1)]
         said = _PILLAR_BY_NAME[match.group(2)]

@@ -50,6 +50,7 @@ class Job:
     facts: dict[str, Any]
     max_tokens: int
     notices: list[StreamEvent] = field(default_factory=list)
+    batch: bool = False  # asked by the nightly batch (spends its reserved share of the token budget)
 
 
 def _done(reading_id: str | None, usage: dict[str, int], by: dict[str, Any], *, stored: bool) -> StreamEvent:
@@ -167,6 +168,7 @@ async def generate(flight: Flight, job: Job) -> None:
         max_tokens=job.max_tokens,
         coalesce_ms=settings.READINGS_COALESCE_MS,
         truth=job.truth,
+        batch=job.batch,
     )
     async for event in relay.events():
         if event is not None:

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from saju.chart import Chart
+from saju.reading.signature import day_signature
 from unse.ai import metrics
 from unse.ai.providers import ChatProvider, configured_providers
 from unse.ai.ratelimit import RateDecision, rate_limit_check
@@ -39,6 +40,7 @@ from unse.core.event_stream import StreamEvent
 from unse.core.request import Caller
 from unse.readings import builtin
 from unse.readings.cached import chart_document_get, chart_document_put, html_fields, html_is_current
+from unse.readings.dayclass import DayClass, class_facts, class_fingerprint, class_truth, day_class
 from unse.readings.facts import ground_truth, prompt_facts
 from unse.readings.flight import Flight, flight_lead, local_flight
 from unse.readings.keys import CacheKey, Kind, Mode, Topic, chart_fingerprint, period_of
@@ -107,7 +109,14 @@ def reading_keys(
 def reading_lookup_keys(request: ReadingRequest) -> list[str]:
     """Sync: the keys `reading_open` would look up for `request` (the batch prepares pages with them).
     The prompt pins are read from this process's switch snapshot (refreshed by the caller's thread)."""
-    fingerprints = tuple(chart_fingerprint(birth_parse(birth=c.birth).to_mapping()) for c in request.charts)
+    if request.kind is Kind.DAILY:
+        computed = chart_result(birth_parse(birth=request.birth), request.reference)
+        signature = day_signature(computed.chart, computed.analysis, request.reference)
+        fingerprints: tuple[str, ...] = (class_fingerprint(signature),)
+    else:
+        fingerprints = tuple(
+            chart_fingerprint(birth_parse(birth=c.birth).to_mapping()) for c in request.charts
+        )
     template = prompt_override(request.kind, request.topic, request.mode) or prompt_template(
         request.kind, request.topic, request.mode
     )
@@ -293,13 +302,23 @@ class _Opening(OpeningBase[ChartResult]):
         if chart_document is None:
             chart = chart_of(parsed)
             chart_document = chart_document_put(fingerprint, chart)
+        known: ChartResult | None = None
+        cls: DayClass | None = None
+        if request.kind is Kind.DAILY:
+            # A daily reading is stored per day signature (unse.readings.dayclass): the key needs the analysis.
+            known = chart_result(parsed, reference, chart=chart)
+            cls = day_class(known.chart, known.analysis, reference)
+
+        def computed() -> ChartResult:
+            return known if known is not None else chart_result(parsed, reference, chart=chart)
+
         period = period_of(request.kind, reference)
         # The operators' console may pin a prompt version; this also refreshes the runtime switches.
         template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
             request.kind, request.topic, request.mode
         )
         keys = reading_keys(
-            fingerprints=(fingerprint,),
+            fingerprints=(cls.fingerprint if cls is not None else fingerprint,),
             kind=request.kind,
             topic=request.topic,
             mode=request.mode,
@@ -317,15 +336,13 @@ class _Opening(OpeningBase[ChartResult]):
             chart=chart_document,
         )
         session = ReadingSession(
-            request_id=self.caller.request_id, meta=meta, keepalive=settings.READINGS_KEEPALIVE_SECONDS
+            request_id=self.caller.request_id,
+            meta=meta,
+            keepalive=settings.READINGS_KEEPALIVE_SECONDS,
+            epilogue=f"\n{cls.personal}" if cls is not None else "",
         )
         try:
-            return await self._open(
-                session,
-                keys,
-                skip_lookup=skip_lookup,
-                computed=lambda: chart_result(parsed, reference, chart=chart),
-            )
+            return await self._open(session, keys, skip_lookup=skip_lookup, computed=computed)
         finally:
             await release_request_connection()
 
@@ -335,6 +352,10 @@ class _Opening(OpeningBase[ChartResult]):
         if request.kind is Kind.YEARLY:
             facts = yearly_prompt_facts(result.chart, result.analysis, reference)
             truth = yearly_ground_truth(result.chart, result.analysis, reference)
+        elif request.kind is Kind.DAILY:
+            signature = day_signature(result.chart, result.analysis, reference)
+            facts = class_facts(signature, reference)
+            truth = class_truth(result.analysis)
         else:
             facts = prompt_facts(result.chart, result.analysis, request.kind, reference)
             truth = ground_truth(result.chart, result.analysis)
@@ -354,6 +375,7 @@ class _Opening(OpeningBase[ChartResult]):
             truth=truth,
             facts=facts,
             max_tokens=settings.READINGS_MAX_TOKENS,
+            batch=self.caller.batch,
         )
 
 

@@ -17,6 +17,7 @@ from unse.core.event_stream import EventName, StreamEvent, error_event, with_req
 from unse.readings.flight import Flight, FlightAbandoned, redis_client, remote_follow
 from unse.readings.labels import generated_by
 from unse.readings.models import GeneratedBy, Reading
+from unse.readings.sanitize import render_markdown
 
 
 @dataclass(slots=True)
@@ -113,19 +114,29 @@ class ReadingSession:
     subject: str | None = None
     reopen: Callable[[], Awaitable[ReadingSession]] | None = None
     keepalive: float = field(default=15.0)
+    # Markdown appended to the stored text before `done` (a daily class text + the person's own lines).
+    epilogue: str = ""
 
     async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
         yield StreamEvent.make(EventName.META, self.meta.as_json())
         if self.cached is not None:
-            async for event in _cached_events(self.cached):
+            async for event in self._with_epilogue(_cached_events(self.cached)):
                 yield event
             return
         relayed = slotted_events(
             self._relayed(), request_id=self.request_id, subject=self.subject, joined=self.joined
         )
         async with contextlib.aclosing(relayed) as events:
-            async for event in events:
+            async for event in self._with_epilogue(events):
                 yield event
+
+    async def _with_epilogue(
+        self, events: AsyncGenerator[StreamEvent | None, None]
+    ) -> AsyncGenerator[StreamEvent | None, None]:
+        async for event in events:
+            if self.epilogue and event is not None and event.name == EventName.DONE:
+                yield StreamEvent.make(EventName.DELTA, {"text": self.epilogue})
+            yield event
 
     async def _relayed(self) -> AsyncGenerator[StreamEvent | None, None]:
         async for event in self.body():
@@ -195,8 +206,11 @@ class ReadingSession:
     def cached_result(self, reading: Reading) -> ReadingResult:
         """What collecting the cached events would give, without the event round trip (the hot path)."""
         done = _cached_done(reading)
+        html = reading.html
+        if html is not None and self.epilogue:
+            html += render_markdown(self.epilogue)
         return ReadingResult(
-            text=reading.text,
+            text=reading.text + self.epilogue,
             reading_id=done["reading_id"],
             cached=True,
             joined=self.joined,
@@ -205,7 +219,7 @@ class ReadingSession:
             usage=done["usage"],
             meta=self.meta,
             rate=self.rate,
-            html=reading.html,
+            html=html,
         )
 
     async def result(self) -> ReadingResult:
