@@ -3,6 +3,7 @@
 from django.db import migrations, models
 
 
+# db_default: the previous release, still running during a rolling deploy, inserts rows without these columns.
 class Migration(migrations.Migration):
     dependencies = [
         ("fortunes", "0002_batchrun_heartbeat"),
@@ -12,21 +13,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="batchrun",
             name="ai_calls",
-            field=models.PositiveIntegerField(default=0, verbose_name="AI 호출"),
+            field=models.PositiveIntegerField(default=0, db_default=0, verbose_name="AI 호출"),
         ),
         migrations.AddField(
             model_name="batchrun",
             name="classes",
-            field=models.PositiveIntegerField(default=0, verbose_name="생성할 유형 수"),
+            field=models.PositiveIntegerField(default=0, db_default=0, verbose_name="생성할 유형 수"),
         ),
         migrations.AddField(
             model_name="batchrun",
             name="fallbacks",
-            field=models.PositiveIntegerField(default=0, verbose_name="기본 풀이 대체"),
+            field=models.PositiveIntegerField(default=0, db_default=0, verbose_name="기본 풀이 대체"),
         ),
         migrations.AddField(
             model_name="batchrun",
             name="retries",
-            field=models.PositiveIntegerField(default=0, verbose_name="재시도"),
+            field=models.PositiveIntegerField(default=0, db_default=0, verbose_name="재시도"),
         ),
     ]
