@@ -185,3 +185,21 @@ def test_one_tap_from_a_saved_profile(client: Client, django_user_model: Any) ->
     assert "열두 달" in html
     client.force_login(other)
     assert client.post("/year/", {"profile": str(profile.public_id)}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("birth", "year"),
+    [
+        ({"datetime": "2030-03-01T10:00", "timezone": "Asia/Seoul", "gender": "male"}, 2100),  # future birth
+        ({"datetime": "1900-01-05T10:00", "timezone": "Asia/Seoul", "gender": "female"}, 1900),  # first year
+        (
+            {"datetime": "1990-05-15", "timezone": "Asia/Seoul", "time_unknown": True},
+            2027,
+        ),  # no hour, no gender
+    ],
+)
+def test_edges_of_the_range_render(client: Client, birth: dict[str, object], year: int) -> None:
+    response = client.post("/year/", {"birth": json.dumps(birth), "fortune_year": str(year)})
+    assert response.status_code == 200
+    assert f"{year}년 신년운세" in response.content.decode()
