@@ -68,6 +68,45 @@ class MonthRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MonthBar:
+    """One month in the year page's score chart (SVG units: 12 bars across 360, scores up to 100)."""
+
+    x: float
+    y: float
+    height: float
+    label_x: float
+    branch: str
+    score: int
+    good: bool
+
+
+MONTH_BAR_STEP = 30
+MONTH_BAR_WIDTH = 22
+MONTH_CHART_TOP = 8
+MONTH_CHART_HEIGHT = 100  # the bars' area: one unit per score point
+GOOD_SCORE = 50
+
+
+def month_bars(fortune: YearFortune) -> tuple[MonthBar, ...]:
+    bars = []
+    for i, m in enumerate(fortune.months):
+        height = float(m.score.value)
+        x = i * MONTH_BAR_STEP + (MONTH_BAR_STEP - MONTH_BAR_WIDTH) / 2
+        bars.append(
+            MonthBar(
+                x=x,
+                y=MONTH_CHART_TOP + MONTH_CHART_HEIGHT - height,
+                height=height,
+                label_x=x + MONTH_BAR_WIDTH / 2,
+                branch=m.pillar.branch.hanja,
+                score=m.score.value,
+                good=m.score.value >= GOOD_SCORE,
+            )
+        )
+    return tuple(bars)
+
+
+@dataclass(frozen=True, slots=True)
 class YearPage:
     birth: dict[str, object]
     chart: Mapping[str, Any]
@@ -77,6 +116,7 @@ class YearPage:
     timeline: TimelineView
     years: list[int]
     score_rule: str
+    bars: tuple[MonthBar, ...]
 
 
 def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> YearPage:
@@ -119,6 +159,7 @@ def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> Y
         ),
         years=year_choices(chart.solar_date.year, year),
         score_rule=SCORE_RULE,
+        bars=month_bars(f),
     )
 
 

@@ -47,6 +47,10 @@ def test_year_form_posts_and_shows_no_birth_in_the_url(client: Client, settings:
     assert "2027년 신년운세" in html and "丁未" in html
     assert html.count('class="month-list"') == 1 and html.count("점수 근거") == 12
     assert "한눈에 보기" in html and "점수는 이렇게 나왔습니다" in html
+    assert (
+        "달마다의 점수: 寅월 25점, 卯월 20점" in html
+        and html.count('class="bar-good"') + html.count('class="bar-low"') == 12
+    )
     assert "평생의 흐름" in html and "10년 세운 표" in html and "정확한 시작일" in html
     request = json.loads(
         re.search(r'id="reading-request" type="application/json">(.*?)</script>', html, re.S)[1]
