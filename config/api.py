@@ -7,8 +7,8 @@ from unse.accounts.api import router as accounts_router
 from unse.chats.api import router as chats_router
 from unse.core.json_api import install_error_handlers
 from unse.fortunes.api import router as fortunes_router
+from unse.readings.api import gunghap_router, topics_router
 from unse.readings.api import router as readings_router
-from unse.readings.api import topics_router
 from unse.web.api import router as calendar_router
 
 api = NinjaAPI(
@@ -25,3 +25,4 @@ api.add_router("/", fortunes_router)  # /daily, /fortunes/today
 api.add_router("/", topics_router)  # /topics/{topic}
 api.add_router("/", chats_router)  # /chats…
 api.add_router("/", calendar_router)  # /calendar/{year}/{month}
+api.add_router("/", gunghap_router)  # /gunghap, /gunghap/reading

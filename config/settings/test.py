@@ -5,10 +5,10 @@ import os
 from config.env import env_str
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import TEST_SECRET_KEY, VAR_DIR
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY") or "test-only-insecure-key"
+SECRET_KEY = env_str("SECRET_KEY") or TEST_SECRET_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

@@ -23,6 +23,7 @@ from saju.birth import BirthInput, DayChange, TimeBasis
 from saju.calendar import day_pillar, lunar_available, solar_to_lunar
 from saju.chart import Chart, chart_from_birth, chart_to_json
 from saju.cliargs import CliError, Parser, add_birth_arguments, birth_from_args
+from saju.compat import cli as compat_cli
 from saju.errors import INVALID_DATE, INVALID_INPUT, INVALID_OPTION, InvalidBirth, SajuError
 from saju.reading import cli as reading_cli
 from saju.terms import KST, terms_of_year
@@ -259,6 +260,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
     register_almanac(sub)  # saju calendar, saju convert
     reading_cli.register(sub)
     register_year(sub)
+    compat_cli.register(sub)  # saju gunghap
     return parser, sub
 
 

@@ -27,9 +27,24 @@ def test_anonymous_chart_and_streamed_reading(page):
     assert reading.get_attribute("data-state") == "done", reading.locator("[data-reading-error]").inner_text()
     assert reading.locator("[data-reading-label]").is_visible()
     body = reading.locator("[data-reading-body]")
-    assert len(body.inner_text()) > 200
+    # 한눈에 보기 comes first on the page (before the 명식); the reading's sections are panels, closed on a phone.
+    assert page.locator("[data-glance]").is_visible()
+    assert page.locator("[data-glance]").bounding_box()["y"] < table.bounding_box()["y"]
+    panels = body.locator("details.reading-panel")
+    assert panels.count() >= 5
+    assert "한눈에 보기" not in panels.locator("summary").all_inner_texts()
+    assert panels.first.get_attribute("open") is None
+    panels.first.locator("summary").click()
+    assert len(panels.first.inner_text()) > 200
     assert body.locator("h3, p").count() > 1, "Markdown is rendered, not shown raw"
     assert "##" not in body.inner_text()
+    # A term explains itself on tap.
+    term = panels.first.locator("button.term").first
+    note = page.locator(f"#{term.get_attribute('aria-controls')}")
+    assert note.is_hidden()
+    term.click()
+    assert note.is_visible() and len(note.inner_text()) > len(term.inner_text()) + 5
+    assert term.get_attribute("aria-expanded") == "true"
     assert reading.locator("[data-reading-error]").is_hidden()
 
 
@@ -78,15 +93,23 @@ def test_rate_limited_answer_gets_its_own_message(page):
         page,
         status=429,
         content_type="application/json",
-        body='{"error": {"code": "RATE_LIMITED", "message": "x", "request_id": "req-1", "details": {}}}',
+        body=(
+            '{"error": {"code": "RATE_LIMITED", "message": "x", "request_id": "req-1", '
+            '"details": {"retry_after": 700, "login_helps": true}}}'
+        ),
     )
     allow_failure(page, "/api/v1/readings/stream")
     fill_birth(page, year="1991", month="1", day="2", time="03:04")
     submit(page)
     wait_for_reading(page)
     box = page.locator("[data-reading-error]")
-    assert "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요." in box.inner_text()
-    assert "RATE_LIMITED" in box.inner_text() and "req-1" in box.inner_text()
+    # The wait in Korean (700 s → about 12 minutes), the way to a higher limit, the code only small.
+    assert "약 12분 뒤에 다시 볼 수 있어요." in box.locator("[data-error-message]").inner_text()
+    assert box.get_by_role("link", name="로그인").is_visible()
+    assert "RATE_LIMITED" not in box.locator("[data-error-message]").inner_text()
+    support = box.locator(".support-ref")
+    assert "req-1" in support.inner_text()
+    assert float(support.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < 16
     assert page.get_by_role("button", name="다시 시도").is_visible()
     page.unroute("**/api/v1/readings/stream")
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.helpers import RESULT_PAGE, TODAY_RESULT_PAGE, visit
 
 pytestmark = pytest.mark.browser
 
@@ -92,12 +93,12 @@ def test_other_pages_fit_a_phone(page, path, name, status):
     [
         "/",
         "/today/",
-        "/saju/?calendar=solar&year=1990&month=5&day=15&time=14:30&place=seoul&gender=female&time_basis=lmt&day_change=23h",
+        RESULT_PAGE,
         "/accounts/login/",
     ],
 )
 def test_every_control_has_an_accessible_name_and_focus_is_visible(page, path):
-    page.goto(path)
+    visit(page, path)
     unnamed = page.evaluate(
         """() => [...document.querySelectorAll("input, select, textarea, button")]
             .filter((el) => el.type !== "hidden" && !el.hidden && el.offsetParent !== null)
@@ -121,8 +122,8 @@ def test_every_control_has_an_accessible_name_and_focus_is_visible(page, path):
 PAGE_BUDGET_BYTES = 100 * 1024
 WEIGHED_PAGES = {
     "사주 입력": "/",
-    "결과": "/saju/?calendar=solar&year=1990&month=5&day=15&time=14:30&place=seoul&gender=female&time_basis=lmt&day_change=23h",
-    "오늘의 운세": "/today/?calendar=solar&year=1990&month=5&day=15&time=14:30&place=seoul&gender=female&time_basis=lmt&day_change=23h",
+    "결과": RESULT_PAGE,
+    "오늘의 운세": TODAY_RESULT_PAGE,
     "로그인": "/accounts/login/",
 }
 
@@ -136,12 +137,11 @@ def test_no_page_ships_more_than_100_kb_of_js_and_css(page):
             if response.request.resource_type in ("script", "stylesheet"):
                 sizes[response.url] = len(response.body())
 
-        page.on("response", record)
-        page.goto(path)
+        visit(page, path, before_load=lambda record=record: page.on("response", record))
         page.wait_for_load_state("networkidle")
         page.remove_listener("response", record)
         total = sum(sizes.values())
-        rows.append(f"{title}\t{path.split('?')[0]}\t{len(sizes)} files\t{total / 1024:.1f} KB")
+        rows.append(f"{title}\t{path.removeprefix('form:')}\t{len(sizes)} files\t{total / 1024:.1f} KB")
         assert total <= PAGE_BUDGET_BYTES, f"{title}: {total} bytes of JS+CSS"
     ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS.parent / "page-weights.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")

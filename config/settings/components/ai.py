@@ -108,6 +108,9 @@ AI_BREAKER_PROBE_LEASE_SECONDS = _ai_env_float("AI_BREAKER_PROBE_LEASE_SECONDS",
 RATE_LIMIT_ANON = _ai_env_str("RATE_LIMIT_ANON", "5/hour;10/day")
 RATE_LIMIT_USER = _ai_env_str("RATE_LIMIT_USER", "30/hour;100/day")
 RATE_LIMIT_ANON_GLOBAL = _ai_env_str("RATE_LIMIT_ANON_GLOBAL", "1000/hour")
+# The free path (readings the built-in interpreter writes: no AI call, no token cost) has its own, generous
+# window per client (IP or /64; the user when logged in); it only stops scripts hammering the server.
+RATE_LIMIT_FREE = _ai_env_str("RATE_LIMIT_FREE", "60/minute;600/hour")
 
 # Global daily token budget (KST day); 0 = no budget.
 AI_DAILY_TOKEN_BUDGET = _ai_env_int("AI_DAILY_TOKEN_BUDGET", 2_000_000)
@@ -115,4 +118,8 @@ AI_DAILY_TOKEN_BUDGET = _ai_env_int("AI_DAILY_TOKEN_BUDGET", 2_000_000)
 # Open streams per worker process; beyond it new streams get 503 AI_BUSY with this Retry-After.
 AI_MAX_STREAMS_PER_WORKER = _ai_env_int("AI_MAX_STREAMS_PER_WORKER", 500)
 AI_STREAM_RETRY_AFTER_SECONDS = _ai_env_int("AI_STREAM_RETRY_AFTER_SECONDS", 5)
+# Joiners of a running generation (not charged, sharing its upstream stream) have their own pool, so they
+# never take a leader's slot; and one client (user or IP) holds at most this many streams (issue 20).
+AI_MAX_JOINERS_PER_WORKER = _ai_env_int("AI_MAX_JOINERS_PER_WORKER", 1000)
+AI_MAX_STREAMS_PER_CLIENT = _ai_env_int("AI_MAX_STREAMS_PER_CLIENT", 3)
 # --- end of AI infrastructure settings ------------------------------------------------------------------

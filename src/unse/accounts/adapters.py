@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from unse.accounts.selectors.consent import guardian_consent_pending
 from unse.accounts.services.consent import consent_record_signup
 from unse.accounts.services.outbox import outbox_enqueue
+from unse.accounts.services.superuser import superuser_email_verify
 from unse.core.request import client_ip
 
 
@@ -43,6 +44,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        superuser_email_verify(user=user)
         if guardian_consent_pending(user_id=user.pk):
             clear_login(request)
             if kwargs.get("signup"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.socialaccount.forms import SignupForm as AllauthSocialSignupForm
 from django import forms
@@ -12,6 +13,8 @@ from django.utils.safestring import mark_safe
 
 from unse.accounts.models import Colour, Relation
 from unse.accounts.services.consent import ConsentChoices
+from unse.core.birth_form import BirthForm
+from unse.core.places import PLACES_BY_KEY
 
 AGE_OVER_14 = "over14"
 AGE_UNDER_14 = "under14"
@@ -68,51 +71,43 @@ class ConsentFieldsMixin(forms.Form):
 
 
 class SignupForm(ConsentFieldsMixin, AllauthSignupForm):
-    pass
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # Korean labels take no colon
+        super().__init__(*args, **kwargs)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login with natural Korean: '로그인 상태 유지' (it keeps the session, it saves no id)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "로그인 상태 유지"
 
 
 class SocialSignupForm(ConsentFieldsMixin, AllauthSocialSignupForm):
     pass
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(BirthForm):
+    """The saved-profile form: the one birth-form component (city list with time zone and longitude,
+    selects that hold lunar dates, 윤달, time unknown, gender required) plus who the profile is."""
+
     label = forms.CharField(label="이름(별칭)", max_length=40)
     relation = forms.ChoiceField(label="관계", choices=Relation.choices)
-    birth_date = forms.DateField(label="생년월일", widget=forms.DateInput(attrs={"type": "date"}))
-    birth_time = forms.TimeField(
-        label="태어난 시각", required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
-    time_unknown = forms.BooleanField(label="태어난 시각을 모릅니다", required=False)
-    calendar = forms.ChoiceField(label="달력", choices=(("solar", "양력"), ("lunar", "음력")))
-    leap = forms.BooleanField(label="윤달", required=False)
-    gender = forms.ChoiceField(
-        label="성별(선택)",
-        required=False,
-        choices=(("", "밝히지 않음"), ("female", "여성"), ("male", "남성")),
-    )
-    birthplace = forms.CharField(label="태어난 곳(선택)", max_length=60, required=False)
     is_default = forms.BooleanField(label="기본 프로필로 사용", required=False)
     daily_fortune = forms.BooleanField(label="이 프로필로 오늘의 운세 받기", required=False)
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if not cleaned.get("time_unknown") and cleaned.get("birth_time") is None and not self.errors:
-            self.add_error("birth_time", "태어난 시각을 입력하거나 '시각을 모릅니다'를 선택해 주세요.")
-        return cleaned
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The page-only name and the reading's tone belong to the home form, not to a stored profile.
+        del self.fields["name"]
+        del self.fields["mode"]
 
-    def birth_mapping(self) -> dict[str, object]:
-        data = self.cleaned_data
-        time = data.get("birth_time")
-        clock = "12:00" if data.get("time_unknown") or time is None else time.strftime("%H:%M")
-        mapping: dict[str, object] = {
-            "datetime": f"{data['birth_date'].isoformat()}T{clock}",
-            "calendar": data["calendar"],
-            "leap": bool(data.get("leap")),
-            "time_unknown": bool(data.get("time_unknown")),
-        }
-        if data.get("gender"):
-            mapping["gender"] = data["gender"]
-        return mapping
+    def birthplace(self) -> str:
+        """The chosen city's name, stored next to the birth so the pages say 서울, not a zone id."""
+        return PLACES_BY_KEY[self.cleaned_data["place"]].name
 
 
 class FavouriteForm(forms.Form):

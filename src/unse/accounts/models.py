@@ -15,11 +15,10 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from unse.accounts.crypto import EncryptedJSONField, EncryptedTextField
+from unse.core.birth_form import BIRTHPLACE_KEY as BIRTHPLACE_KEY  # re-exported: the birthplace key
 
 # 24 random bytes → 32 URL-safe characters: unguessable, and never derived from the sequential pk.
 SHARE_TOKEN_BYTES = 24
-# The key of a profile's birth document that holds the birthplace (the engine does not take it).
-BIRTHPLACE_KEY = "birthplace"
 
 
 class User(AbstractUser):
@@ -139,6 +138,8 @@ class EmailOutbox(models.Model):
     template = models.CharField("템플릿", max_length=120)
     to_email = models.EmailField("받는 사람")
     subject = models.CharField("제목", max_length=250)
+    # Fernet tokens (services/outbox.py): the bodies carry live verification, reset and guardian-consent
+    # links, so they are encrypted at rest, never shown in the admin, and blanked once sent or failed for good.
     body_text = models.TextField("본문")
     body_html = models.TextField("HTML 본문", blank=True)
     status = models.CharField(

@@ -35,7 +35,7 @@ from unse.accounts.selectors.library import (
     saved_reading_page,
     share_get_public,
     share_list,
-    shared_birth,
+    shared_reading,
 )
 from unse.accounts.selectors.profiles import profile_default_get, profile_get, profile_list
 from unse.accounts.selectors.stats import user_stats
@@ -46,6 +46,13 @@ from unse.accounts.services import deletion as deletion_services
 from unse.accounts.services import favourites as favourites_services
 from unse.accounts.services import library as library_services
 from unse.accounts.services import profiles as profiles_services
+from unse.core.birth_form import (
+    ENGINE_FIELD_MESSAGES,
+    birth_form_context,
+    birth_initial,
+    engine_birth_defaults,
+    place_label,
+)
 from unse.core.errors import ErrorCode, ServiceError
 from unse.readings.sanitize import render_markdown
 
@@ -91,7 +98,11 @@ def _user(request: HttpRequest) -> User:
 
 def _form_error(form: Any, exc: ServiceError) -> None:
     field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, exc.message or exc.code.message)
+    message = exc.message or exc.code.message
+    engine_code = exc.details.get("engine_code")
+    if engine_code in ENGINE_FIELD_MESSAGES:  # the birth form's wording, next to the field it concerns
+        field, message = ENGINE_FIELD_MESSAGES[engine_code]
+    form.add_error(field if field in form.fields else None, message)
 
 
 # --- public pages ---------------------------------------------------------------------------------------
@@ -161,29 +172,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_initial(profile: Any) -> dict[str, Any]:
-    birth = dict(profile.birth)
-    stamp = str(birth.get("datetime", ""))
-    day, _, clock = stamp.partition("T")
     return {
+        **birth_initial(birth=profile.birth),
         "label": profile.label,
         "relation": profile.relation,
-        "birth_date": day,
-        "birth_time": None if birth.get("time_unknown") else clock[:5],
-        "time_unknown": bool(birth.get("time_unknown")),
-        "calendar": birth.get("calendar", "solar"),
-        "leap": bool(birth.get("leap")),
-        "gender": birth.get("gender") or "",
-        "birthplace": birth.get("birthplace", ""),
         "is_default": profile.is_default,
         "daily_fortune": profile.daily_fortune,
     }
+
+
+def _profile_form(data: Any = None, *, initial: dict[str, Any] | None = None) -> ProfileForm:
+    return ProfileForm(data, initial=initial, engine_defaults=engine_birth_defaults())
+
+
+def _profile_page(request: HttpRequest, template: str, form: ProfileForm, **extra: Any) -> HttpResponse:
+    context = {"form": form, **birth_form_context(form), **extra}
+    return TemplateResponse(request, template, context, status=400 if form.errors else 200)
 
 
 @personal_page
 @require_http_methods(["GET", "POST"])
 def profiles(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = ProfileForm(request.POST or None)
+    form = _profile_form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             profiles_services.profile_create(
@@ -191,7 +202,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
                 label=form.cleaned_data["label"],
                 relation=form.cleaned_data["relation"],
                 birth=form.birth_mapping(),
-                birthplace=form.cleaned_data.get("birthplace") or "",
+                birthplace=form.birthplace(),
                 is_default=form.cleaned_data.get("is_default", False),
                 daily_fortune=form.cleaned_data.get("daily_fortune", False),
             )
@@ -200,8 +211,11 @@ def profiles(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "프로필을 저장했습니다.")
             return redirect("accounts:profiles")
-    rows = [serializers.profile_to_dict(p) for p in profile_list(user_id=user.pk)]
-    return TemplateResponse(request, "accounts/profiles.html", {"profiles": rows, "form": form})
+    rows = [
+        {**serializers.profile_to_dict(p), "place": place_label(birth=p.birth)}
+        for p in profile_list(user_id=user.pk)
+    ]
+    return _profile_page(request, "accounts/profiles.html", form, profiles=rows)
 
 
 @personal_page
@@ -209,7 +223,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
 def profile_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     profile = profile_get(user_id=user.pk, public_id=public_id)
-    form = ProfileForm(request.POST or None, initial=_profile_initial(profile))
+    form = _profile_form(request.POST or None, initial=_profile_initial(profile))
     if request.method == "POST" and form.is_valid():
         try:
             profiles_services.profile_update(
@@ -218,7 +232,7 @@ def profile_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 label=form.cleaned_data["label"],
                 relation=form.cleaned_data["relation"],
                 birth=form.birth_mapping(),
-                birthplace=form.cleaned_data.get("birthplace") or "",
+                birthplace=form.birthplace(),
                 is_default=form.cleaned_data.get("is_default") or None,
                 daily_fortune=form.cleaned_data.get("daily_fortune", False),
             )
@@ -227,7 +241,7 @@ def profile_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "프로필을 고쳤습니다.")
             return redirect("accounts:profiles")
-    return TemplateResponse(request, "accounts/profile_edit.html", {"profile": profile, "form": form})
+    return _profile_page(request, "accounts/profile_edit.html", form, profile=profile)
 
 
 @personal_page
@@ -435,15 +449,14 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
     except ServiceError as exc:
         raise Http404(exc.message) from exc
     library_services.share_record_view(share_id=share.pk)
-    saved = share.saved
-    plain = " ".join(saved.text.replace("#", " ").split())
+    shared = shared_reading(share)
+    plain = " ".join(shared.text.replace("#", " ").replace("*", "").split())
     response = TemplateResponse(
         request,
         "accounts/shared.html",
         {
-            "saved": saved,
-            "html": render_markdown(saved.text),
-            "birth": shared_birth(share),
+            "shared": shared,
+            "html": render_markdown(shared.text),
             "description": plain[:150],
             "page_url": request.build_absolute_uri(),
         },

@@ -86,8 +86,10 @@ def _limiter() -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(_storages.get(url, lambda: _storage(url)))
 
 
-def _plan(subject: str, anonymous: bool) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
+def _plan(subject: str, anonymous: bool, free: bool) -> list[tuple[str, RateLimitItem, tuple[str, ...]]]:
     # The windows are runtime switches (the operators' console; their environment defaults otherwise).
+    if free:
+        return [("free", item, ("free", subject)) for item in _windows(str(switch_get("ratelimit.free")))]
     spec = str(switch_get("ratelimit.anon" if anonymous else "ratelimit.user"))
     kind = "anon" if anonymous else "user"
     plan: list[tuple[str, RateLimitItem, tuple[str, ...]]] = [
@@ -115,9 +117,13 @@ async def _refused(
     )
 
 
-async def rate_limit_check(*, subject: str, anonymous: bool, cost: int = 1) -> RateDecision:
-    """Count one uncached AI request of `subject` (`user:<id>` or `client_subject(ip)`) and decide."""
-    plan = _plan(subject, anonymous)
+async def rate_limit_check(
+    *, subject: str, anonymous: bool, cost: int = 1, free: bool = False
+) -> RateDecision:
+    """Count one uncached AI request of `subject` (`user:<id>` or `client_subject(ip)`) and decide.
+    `free`: a reading the built-in interpreter writes (no AI call) counts against the separate, generous
+    free-path window (`ratelimit.free`) instead of the AI windows."""
+    plan = _plan(subject, anonymous, free)
     if not plan:
         return RateDecision(allowed=True, limit=0, remaining=0, reset_after=0, window="none")
     tightest: RateDecision | None = None
@@ -164,7 +170,8 @@ async def rate_limit_check(*, subject: str, anonymous: bool, cost: int = 1) -> R
 
 
 async def rate_limit_reset(*, subject: str, anonymous: bool) -> None:
-    """Clear a subject's windows (support action; tests)."""
+    """Clear a subject's windows, AI and free path (support action; tests)."""
     limiter = _limiter()
-    for _, item, identifiers in _plan(subject, anonymous):
-        await limiter.clear(item, *identifiers)
+    for free in (False, True):
+        for _, item, identifiers in _plan(subject, anonymous, free):
+            await limiter.clear(item, *identifiers)

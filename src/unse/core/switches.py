@@ -128,6 +128,14 @@ SWITCHES: dict[str, SwitchSpec] = {
             _check_rate_spec,
         ),
         SwitchSpec(
+            "ratelimit.free",
+            "기본 풀이 속도 제한",
+            "AI를 쓰지 않는 기본 풀이(규칙 풀이) 요청 수, IP(로그인하면 사용자)마다. AI 제한과 따로 셉니다. 형식: 60/minute;600/hour.",
+            SwitchKind.TEXT,
+            lambda: settings.RATE_LIMIT_FREE,
+            _check_rate_spec,
+        ),
+        SwitchSpec(
             "ai.daily_token_budget",
             "일일 AI 토큰 예산",
             "한국 시간 하루 동안 쓸 수 있는 토큰 수. 다 쓰면 기본 풀이로 대신합니다. 0 = 제한 없음.",

@@ -121,3 +121,48 @@ def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
             if said != truth.sewoon:
                 findings.append(Finding("pillar_sewoon", match.group(1), truth.sewoon.hanja))
     return findings
+
+
+# --- two charts (궁합) ----------------------------------------------------------------------------------
+
+_BRANCH_HANJA = "子丑寅卯辰巳午未申酉戌亥"
+# Two hanja right before the kind leave no doubt that a relation is named, whatever particle follows.
+_BRANCH_RELATION_RE = re.compile(rf"([{_BRANCH_HANJA}]{{2}})\s?(육합|반합|원진|귀문|충|형|파|해)")
+_STEM_RELATION_RE = re.compile(rf"([{_STEM_HANJA}]{{2}})\s?(천간합|천간충|합|충)")
+_STEM_WORDS = {"합": "천간합", "충": "천간충"}
+
+
+@dataclass(frozen=True, slots=True)
+class PairTruth:
+    """The two charts of a 궁합 and every relation the pair has (between the charts, within each chart, and
+    with this year's and each current 대운's pillar): `(order-free characters, kind)`.
+
+    A statement about a day master, a pillar or an element count is grounded when it holds for either
+    person (the text may speak of either); a relation named by its characters must be one the pair has.
+    """
+
+    a: GroundTruth
+    b: GroundTruth
+    relations: frozenset[tuple[frozenset[str], str]]
+
+
+def relation_token(chars: str, kind: str) -> tuple[frozenset[str], str]:
+    return frozenset(chars), _STEM_WORDS.get(kind, kind) if chars[0] in _STEM_HANJA else kind
+
+
+def _pair_findings(text: str, truth: PairTruth) -> list[Finding]:
+    found_a = {(f.kind, f.said) for f in grounding_findings(text, truth.a)}
+    findings = [f for f in grounding_findings(text, truth.b) if (f.kind, f.said) in found_a]
+    for pattern in (_BRANCH_RELATION_RE, _STEM_RELATION_RE):
+        for match in pattern.finditer(text):
+            token = relation_token(match.group(1), match.group(2))
+            if token not in truth.relations:
+                findings.append(Finding("relation", match.group(0), "(두 사람에게 없는 관계)"))
+    return findings
+
+
+def text_findings(text: str, truth: GroundTruth | PairTruth) -> list[Finding]:
+    """The contradictions of a finished text with one chart or with a pair of charts."""
+    if isinstance(truth, PairTruth):
+        return _pair_findings(text, truth)
+    return grounding_findings(text, truth)

@@ -25,7 +25,7 @@ from unse.core.event_stream import EventName, StreamEvent, error_event
 from unse.core.switch_store import switch_get
 from unse.readings.cached import html_fields
 from unse.readings.flight import Flight
-from unse.readings.grounding import GroundTruth
+from unse.readings.grounding import GroundTruth, PairTruth
 from unse.readings.keys import CacheKey
 from unse.readings.labels import GROUNDING_NOTICE_CODE, generated_by, notice_event
 from unse.readings.models import GeneratedBy, Reading
@@ -46,7 +46,7 @@ class Job:
     builtin_model: str
     messages: list[Message]
     builtin_text: Callable[[], str]
-    truth: GroundTruth
+    truth: GroundTruth | PairTruth
     facts: dict[str, Any]
     max_tokens: int
     notices: list[StreamEvent] = field(default_factory=list)

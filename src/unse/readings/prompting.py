@@ -21,6 +21,7 @@ import orjson
 
 from unse.ai.providers import Message
 from unse.readings.keys import Kind, Mode, Topic, engine_version
+from unse.readings.pair import gunghap_rules_hash
 from unse.readings.yearly import yearly_engine_version
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
@@ -54,6 +55,9 @@ def prompt_template(kind: Kind, topic: Topic, mode: Mode) -> PromptTemplate:
     if kind is Kind.YEARLY:
         # Only yearly prompts receive the year's facts: their version alone follows them.
         sources.append(yearly_engine_version().encode())
+    if kind is Kind.GUNGHAP:
+        # What a 궁합 prompt receives beyond the two charts' facts: the pair's facts (`pair.py`).
+        sources.append(gunghap_rules_hash().encode())
     digest = hashlib.sha256(b"\x00".join(sources)).hexdigest()[:VERSION_HASH_CHARS]
     system = blobs[0].decode().strip() + "\n\n" + blobs[1].decode().strip()
     return PromptTemplate(

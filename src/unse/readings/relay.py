@@ -26,7 +26,7 @@ from unse.ai.budget import token_budget_remaining, token_budget_spend
 from unse.ai.providers import ChatProvider, Message, ProviderError, ProviderStream
 from unse.core.errors import ErrorCode
 from unse.core.event_stream import EventName, StreamEvent, error_event
-from unse.readings.grounding import Finding, GroundTruth, grounding_findings
+from unse.readings.grounding import Finding, GroundTruth, PairTruth, text_findings
 from unse.readings.sanitize import StreamSanitizer
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ class ProviderRelay:
         *,
         max_tokens: int,
         coalesce_ms: int,
-        truth: GroundTruth | None,
+        truth: GroundTruth | PairTruth | None,
         keepalive_seconds: float | None = None,
     ) -> None:
         self.providers = providers
@@ -180,7 +180,7 @@ class ProviderRelay:
         completion_tokens = usage.completion_tokens if usage is not None else 0
         await token_budget_spend(prompt_tokens + completion_tokens)
         text = coalescer.text
-        findings = grounding_findings(text, self.truth) if self.truth is not None else []
+        findings = text_findings(text, self.truth) if self.truth is not None else []
         self.answer = RelayAnswer(provider, text, prompt_tokens, completion_tokens, findings)
 
     async def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from saju import errors as engine_errors
 from saju.errors import SajuError
-from unse.accounts.selectors.profiles import profile_birth_mapping, profile_default_get
+from unse.accounts.selectors.profiles import profile_birth_mapping, profile_get, profile_list
 from unse.chats.selectors import chat_detail, chat_page
-from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm
+from unse.core.birth_form import (
+    DAY_CHANGES,
+    DEFAULT_MODE,
+    ENGINE_FIELD_MESSAGES,
+    TIME_BASES,
+    BirthForm,
+    birth_initial,
+    engine_birth_defaults,
+)
 from unse.core.clock import kst_today
-from unse.core.errors import ErrorCode
-from unse.web.selectors import birth_defaults, chart_page_build, today_page_build
+from unse.core.errors import ErrorCode, ServiceError
+from unse.web.selectors import ChartPage, TodayPage, chart_page_build, today_page_build
 from unse.web.yearly import chart_page_yearly
 
 # URL names of the JSON API endpoints the pages talk to (django-ninja names them after the handlers).
@@ -29,22 +40,6 @@ TODAY_URL_NAME = "api:fortune_today"
 CHAT_CREATE_URL_NAME = "api:chat_create_view"
 CHAT_MESSAGE_URL_NAME = "api:chat_message_create"
 
-# What the page says for each engine code, and which field it belongs to (None: above the form).
-ENGINE_FIELD_MESSAGES: dict[str, tuple[str | None, str]] = {
-    engine_errors.NONEXISTENT_TIME: (
-        "time",
-        "이 시각은 실제로 없었습니다. 그날 서머타임 시작이나 표준시 변경으로 시계가 앞으로 건너뛰었습니다. "
-        "출생 기록의 시각을 다시 확인해 주세요.",
-    ),
-    engine_errors.INVALID_TIME: ("time", "시각을 00:00~23:59 사이로 입력해 주세요."),
-    engine_errors.INVALID_DATE: ("day", "달력에 없는 날짜입니다. 년·월·일을 다시 확인해 주세요."),
-    engine_errors.INVALID_LUNAR_DATE: (
-        "day",
-        "그해 음력에는 없는 날짜입니다. 윤달 여부와 날짜를 확인해 주세요.",
-    ),
-    engine_errors.INVALID_LONGITUDE: ("longitude", "경도는 -180~180 사이의 숫자로 입력해 주세요."),
-    engine_errors.INVALID_REFERENCE: ("year", "아직 오지 않은 날짜입니다. 태어난 날을 다시 확인해 주세요."),
-}
 AMBIGUOUS_QUESTION = (
     "입력하신 시각은 그날 서머타임이 끝나거나 표준시가 바뀌면서 시계를 되돌려 두 번 지나갔습니다. "
     "어느 쪽에 태어나셨는지 골라 주세요. 잘 모르시면 출생 기록의 표기를 확인해 주세요."
@@ -57,8 +52,26 @@ CLIENT_ERROR_MESSAGES: dict[str, str] = {
 }
 
 
+# A birth never travels in a URL (proxy logs, history, Referer): the forms POST, and an old link with a
+# birth in its query is not computed but sent back to the form with this notice.
+QUERY_BIRTH_NOTICE = (
+    "생년월일이 주소에 남지 않도록 이제는 입력 양식으로만 볼 수 있습니다. 아래에 다시 입력해 주세요."
+)
+# Topic readings (the readings API's `topic`), each with its page: linked from the 사주 page.
+TOPIC_LABELS: dict[str, str] = {
+    "personality": "성격",
+    "career": "직업",
+    "love": "연애",
+    "wealth": "재물",
+    "health": "건강",
+    "study": "학업",
+}
+# The request fields a result page posts back to the form behind its "입력 고치기" button.
+EDIT_FIELDS = tuple(name for name in BirthForm.base_fields if name != "name")
+
+
 def _form_context(form: BirthForm, *, nav: str = "chart", **extra: Any) -> dict[str, Any]:
-    defaults = birth_defaults()
+    defaults = engine_birth_defaults()
     return {
         "form": form,
         "nav": nav,
@@ -74,10 +87,47 @@ def _form_context(form: BirthForm, *, nav: str = "chart", **extra: Any) -> dict[
     }
 
 
+def _edit_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The submitted birth fields, for the hidden form that reopens the input with them."""
+    return [(name, value) for name in EDIT_FIELDS for value in request.POST.getlist(name)]
+
+
+async def _member_profiles(request: HttpRequest) -> tuple[Any, list[Any]]:
+    """The logged-in user's profiles (default first), or (None, []) for a visitor."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return None, []
+    rows = await sync_to_async(lambda: list(profile_list(user_id=user.pk)))()
+    return user, rows
+
+
+async def _birth_page(request: HttpRequest, *, nav: str) -> HttpResponse:
+    """The input page: empty, prefilled from the user's default profile, reopened for editing (POST from a
+    result page's "입력 고치기"), or with the notice for a birth that came in a URL query."""
+    _user, profiles = await _member_profiles(request)
+    default = next((p for p in profiles if p.is_default), None)
+    notice = QUERY_BIRTH_NOTICE if request.method == "GET" and request.GET else None
+    if request.method == "POST":
+        initial: dict[str, object] = dict(request.POST.items())
+    elif default is not None:
+        initial = birth_initial(birth=default.birth)
+    else:
+        initial = {}
+    form = BirthForm(initial=initial, engine_defaults=engine_birth_defaults())
+    template = "web/today.html" if nav == "today" else "web/home.html"
+    context = _form_context(
+        form,
+        nav=nav,
+        advanced_open=bool(initial.get("longitude")),
+        notice=notice,
+        profiles=profiles,
+        day=kst_today(),
+    )
+    return TemplateResponse(request, template, context)
+
+
 async def home(request: HttpRequest) -> HttpResponse:
-    form = BirthForm(initial=request.GET.dict(), engine_defaults=birth_defaults())
-    advanced = bool(request.GET.get("longitude"))
-    return TemplateResponse(request, "web/home.html", _form_context(form, advanced_open=advanced))
+    return await _birth_page(request, nav="chart")
 
 
 def _error_messages() -> dict[str, str]:
@@ -92,7 +142,9 @@ def _form_error_response(
     """The form again (HTTP 400) with the problem explained where it belongs."""
     template = "web/today.html" if nav == "today" else "web/home.html"
     if exc is None:
-        return TemplateResponse(request, template, _form_context(form, nav=nav), status=400)
+        advanced = any(name in form.errors for name in ("longitude", "time_basis", "day_change"))
+        context = _form_context(form, nav=nav, advanced_open=advanced)
+        return TemplateResponse(request, template, context, status=400)
     if exc.code == engine_errors.AMBIGUOUS_TIME:
         context = _form_context(form, nav=nav, ask_fold=AMBIGUOUS_QUESTION)
         return TemplateResponse(request, template, context, status=400)
@@ -103,23 +155,35 @@ def _form_error_response(
     return TemplateResponse(request, template, context, status=400)
 
 
-async def chart(request: HttpRequest) -> HttpResponse:
-    if not request.GET:
-        return redirect("web:home")
-    form = BirthForm(request.GET, engine_defaults=birth_defaults())
-    if not form.is_valid():
-        return _form_error_response(request, form, None, nav="chart")
-    try:
-        page = chart_page_build(birth=form.birth_mapping(), reference=kst_today())
-    except SajuError as exc:
-        return _form_error_response(request, form, exc, nav="chart")
+def _topic(value: str | None) -> str | None:
+    """A known topic key, or None for the whole reading (an unknown value shows the whole reading)."""
+    return value if value in TOPIC_LABELS else None
+
+
+def _chart_response(
+    request: HttpRequest,
+    page: ChartPage,
+    *,
+    mode: str,
+    edit: dict[str, Any],
+    profile: Any = None,
+    topic: str | None = None,
+) -> HttpResponse:
+    reading_request: dict[str, Any] = {"birth": page.birth, "mode": mode}
+    if topic:
+        reading_request["topic"] = topic
     context = {
         "nav": "chart",
         "page": page,
-        "edit_url": f"{reverse('web:home')}?{request.GET.urlencode()}",
+        "edit": edit,
+        "profile": profile,
+        "topic": topic,
+        "topic_label": TOPIC_LABELS.get(topic or ""),
+        "topics": TOPIC_LABELS,
         "reading": {
             "stream_url": reverse(STREAM_URL_NAME),
-            "request": {"birth": page.birth, "mode": form.reading_mode()},
+            "request": reading_request,
+            "title": f"{TOPIC_LABELS[topic]} 풀이" if topic else "풀이",
         },
         "error_messages": _error_messages(),
         "chat_create_url": reverse(CHAT_CREATE_URL_NAME),
@@ -129,51 +193,118 @@ async def chart(request: HttpRequest) -> HttpResponse:
         **chart_page_yearly(birth=page.birth, today=kst_today()),
     }
     response = TemplateResponse(request, "web/result.html", context)
+    # A page computed from a birth is never stored by a shared cache or the back-forward cache of others.
+    response["Cache-Control"] = "private, no-store"
     if settings.KAKAO_JS_KEY:
         # django-csp reads this attribute (what its csp_update decorator sets, which cannot wrap async views).
         response._csp_update = {"script-src": [settings.KAKAO_SDK_ORIGIN]}  # type: ignore[attr-defined]
     return response
 
 
+@require_http_methods(["GET", "POST"])
+async def chart(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return await _birth_page(request, nav="chart")
+    form = BirthForm(request.POST, engine_defaults=engine_birth_defaults())
+    if not form.is_valid():
+        return _form_error_response(request, form, None, nav="chart")
+    try:
+        page = chart_page_build(birth=form.birth_mapping(), reference=kst_today())
+    except SajuError as exc:
+        return _form_error_response(request, form, exc, nav="chart")
+    edit = {"action": reverse("web:home"), "fields": _edit_fields(request)}
+    topic = _topic(request.POST.get("topic"))
+    return _chart_response(request, page, mode=form.reading_mode(), edit=edit, topic=topic)
+
+
+async def _member_profile(request: HttpRequest, public_id: uuid.UUID) -> Any:
+    user = await request.auser()
+    if not user.is_authenticated:
+        return None
+    try:
+        return await sync_to_async(profile_get)(user_id=user.pk, public_id=public_id)
+    except ServiceError as exc:
+        raise Http404(exc.message or exc.code.message) from exc
+
+
+async def profile_chart(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """사주 of a saved profile, addressed by the profile's opaque id (one tap from the profile list)."""
+    profile = await _member_profile(request, public_id)
+    if profile is None:
+        return redirect_to_login(request.get_full_path())
+    page = chart_page_build(birth=profile_birth_mapping(profile=profile), reference=kst_today())
+    edit = {"url": reverse("accounts:profile_edit", kwargs={"public_id": profile.public_id})}
+    topic = _topic(request.GET.get("topic"))
+    return _chart_response(request, page, mode=DEFAULT_MODE, edit=edit, profile=profile, topic=topic)
+
+
+def _today_response(
+    request: HttpRequest, page: TodayPage, *, reading: dict[str, Any], edit: dict[str, Any], **extra: Any
+) -> HttpResponse:
+    context = {
+        "nav": "today",
+        "page": page,
+        "day": page.days[0]["date"],
+        "edit": edit,
+        "reading": {**reading, "title": "오늘의 운세"},
+        "error_messages": _error_messages(),
+        **extra,
+    }
+    response = TemplateResponse(request, "web/today_result.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 async def today(request: HttpRequest) -> HttpResponse:
-    """오늘의 운세: from the form's birth (anyone), or from the default profile of a logged-in user
+    """오늘의 운세: from the form's birth (anyone, POST), or from the default profile of a logged-in user
     (then the reading is the stored one the nightly batch made, answered at once)."""
     day = kst_today()
-    if request.GET:
-        form = BirthForm(request.GET, engine_defaults=birth_defaults())
+    if request.method == "POST":
+        form = BirthForm(request.POST, engine_defaults=engine_birth_defaults())
         if not form.is_valid():
             return _form_error_response(request, form, None, nav="today")
         birth = form.birth_mapping()
+        try:
+            page = today_page_build(birth=birth, day=day)
+        except SajuError as exc:
+            return _form_error_response(request, form, exc, nav="today")
         reading = {
             "stream_url": f"{reverse(DAILY_URL_NAME)}?stream=1",
             "request": {"birth": birth, "date": day.isoformat()},
         }
-        edit_url = f"{reverse('web:today')}?{request.GET.urlencode()}"
+        edit = {"action": reverse("web:today"), "fields": _edit_fields(request)}
+        return _today_response(request, page, reading=reading, edit=edit)
+    _user, profiles = await _member_profiles(request)
+    default = next((p for p in profiles if p.is_default), None)
+    if default is None or request.GET:
+        return await _birth_page(request, nav="today")
+    return _profile_today_response(request, default, profiles=profiles, day=day)
+
+
+def _profile_today_response(
+    request: HttpRequest, profile: Any, *, profiles: list[Any], day: date
+) -> HttpResponse:
+    page = today_page_build(birth=profile_birth_mapping(profile=profile), day=day)
+    if profile.is_default:
+        # The stored reading the nightly batch made for the default profile, answered at once.
+        reading: dict[str, Any] = {"json_url": reverse(TODAY_URL_NAME)}
     else:
-        user = await request.auser()
-        profile = await sync_to_async(profile_default_get)(user_id=user.pk) if user.is_authenticated else None
-        if profile is None:
-            form = BirthForm(engine_defaults=birth_defaults())
-            return TemplateResponse(request, "web/today.html", _form_context(form, nav="today", day=day))
-        birth = profile_birth_mapping(profile=profile)
-        reading = {"json_url": reverse(TODAY_URL_NAME)}
-        edit_url = reverse("accounts:profiles")
-        form = None
-    try:
-        page = today_page_build(birth=birth, day=day)
-    except SajuError as exc:
-        if form is None:
-            raise
-        return _form_error_response(request, form, exc, nav="today")
-    context = {
-        "nav": "today",
-        "page": page,
-        "day": day,
-        "edit_url": edit_url,
-        "reading": {**reading, "title": "오늘의 운세"},
-        "error_messages": _error_messages(),
-    }
-    return TemplateResponse(request, "web/today_result.html", context)
+        reading = {
+            "stream_url": f"{reverse(DAILY_URL_NAME)}?stream=1",
+            "request": {"birth": page.birth, "date": day.isoformat()},
+        }
+    edit = {"url": reverse("accounts:profile_edit", kwargs={"public_id": profile.public_id})}
+    return _today_response(request, page, reading=reading, edit=edit, profile=profile, profiles=profiles)
+
+
+async def profile_today(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """오늘의 운세 of one saved profile (family members: one tap from the list or the switcher)."""
+    profile = await _member_profile(request, public_id)
+    if profile is None:
+        return redirect_to_login(request.get_full_path())
+    _user, profiles = await _member_profiles(request)
+    return _profile_today_response(request, profile, profiles=profiles, day=kst_today())
 
 
 async def _member_or_login(request: HttpRequest) -> Any:
@@ -209,3 +340,8 @@ async def chat_room(request: HttpRequest, chat_id: str) -> HttpResponse:
         "error_messages": _error_messages(),
     }
     return TemplateResponse(request, "web/chat_room.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -29,10 +29,9 @@ from saju.yearly.reading import YearReading, kst_span, year_reading
 from saju.yearly.timeline import DEFAULT_SPAN
 from unse.accounts.selectors.profiles import profile_birth_mapping, profile_get, profile_list
 from unse.ai.providers import configured_providers
-from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm
+from unse.core.birth_form import DAY_CHANGES, TIME_BASES, BirthForm, engine_birth_defaults
 from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode
-from unse.web.selectors import birth_defaults
 from unse.web.timeline import TimelineView, timeline_view
 
 YEARLY_API_URL_NAME = "api:yearly_reading_create"
@@ -209,34 +208,47 @@ async def _posted_birth(request: HttpRequest) -> tuple[dict[str, object] | None,
         except orjson.JSONDecodeError:
             return None, None
         return (data if isinstance(data, dict) else None), None
-    form = BirthForm(request.POST, engine_defaults=birth_defaults())
+    form = BirthForm(request.POST, engine_defaults=engine_birth_defaults())
     if not form.is_valid():
         return None, form
     return form.birth_mapping(), form
 
 
+RESUBMIT_FIELDS = tuple(name for name in BirthForm.base_fields if name != "name")
+
+
+def _resubmit(request: HttpRequest, mode: str) -> list[tuple[str, str]]:
+    """What the year switch posts back: the profile id, the birth object, or the birth form's own fields
+    (as the chart page's links do) — in the page body, never in a URL."""
+    if request.POST.get("profile"):
+        return [("profile", str(request.POST["profile"])), ("mode", mode)]
+    if request.POST.get("birth"):
+        return [("birth", str(request.POST["birth"])), ("mode", mode)]
+    return [(name, value) for name in RESUBMIT_FIELDS for value in request.POST.getlist(name)]
+
+
 async def year(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        empty = BirthForm(engine_defaults=birth_defaults())
+        empty = BirthForm(engine_defaults=engine_birth_defaults())
         context = _form_context(empty, profiles=await _profiles(request))
         return TemplateResponse(request, "web/year.html", context)
     birth, form = await _posted_birth(request)
     if birth is None:
         # A form with field errors explains itself; anything else (a tampered hidden field) gets one line.
         error = None if form is not None else ErrorCode.VALIDATION_ERROR.message
-        shown = form or BirthForm(engine_defaults=birth_defaults())
+        shown = form or BirthForm(engine_defaults=engine_birth_defaults())
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=error), status=400)
     wanted = _requested_year(request)
     try:
         page = year_page_build(birth=birth, year=wanted, today=kst_today())
     except SajuError as exc:
-        shown = form or BirthForm(engine_defaults=birth_defaults())
+        shown = form or BirthForm(engine_defaults=engine_birth_defaults())
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=exc.message), status=400)
     mode = form.reading_mode() if form is not None else str(request.POST.get("mode") or "plain")
     context = {
         "nav": "year",
         "page": page,
-        "birth_json": orjson.dumps(page.birth).decode(),
+        "resubmit": _resubmit(request, mode if mode in ("plain", "warm") else "plain"),
         "mode": mode if mode in ("plain", "warm") else "plain",
         # Without an AI provider the stream would repeat the rule-based reading already on the page.
         "reading": {
@@ -258,7 +270,6 @@ def chart_page_yearly(*, birth: Mapping[str, object], today: date) -> dict[str, 
     return {
         "timeline": timeline_view(chart, current_year=now),
         "year_entry": {
-            "birth_json": orjson.dumps(dict(birth)).decode(),
             "years": year_choices(chart.solar_date.year, default_year(today)),
         },
     }

@@ -176,6 +176,30 @@ async def test_rate_limited_answers_429_with_retry_after_and_remaining(
     assert cached.status_code == 200 and orjson.loads(cached.content)["cached"] is True
 
 
+async def test_the_ai_limit_says_the_wait_and_that_logging_in_raises_it(
+    llm: LLM, providers: list[dict[str, Any]]
+) -> None:
+    client = client_at("203.0.113.78")
+    with override_settings(RATE_LIMIT_ANON="1/hour;5/day"):
+        await post(client, READINGS, {"birth": BIRTH})
+        refused = await post(client, READINGS, {"birth": BIRTH, "topic": "love"})
+    details = orjson.loads(refused.content)["error"]["details"]
+    assert refused.status_code == 429
+    assert 0 < details["retry_after"] <= 3600 and details["login_helps"] is True
+
+
+async def test_builtin_readings_are_not_held_to_the_ai_limit() -> None:
+    """No AI provider configured: the built-in interpreter writes every reading at no cost, so the AI
+    windows (here 1/hour) never apply; only the free path's own window does (here 3/hour)."""
+    client = client_at("203.0.113.79")
+    topics = ["love", "career", "wealth", "health"]
+    with override_settings(RATE_LIMIT_ANON="1/hour;1/day", RATE_LIMIT_FREE="3/hour"):
+        answers = [await post(client, READINGS, {"birth": BIRTH, "topic": t}) for t in topics]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    details = orjson.loads(answers[-1].content)["error"]["details"]
+    assert details["window"].startswith("free:") and details["login_helps"] is False
+
+
 async def test_ipv6_clients_of_one_64_share_the_anonymous_limit(
     llm: LLM, providers: list[dict[str, Any]]
 ) -> None:

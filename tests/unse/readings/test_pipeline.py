@@ -358,7 +358,7 @@ async def test_a_joiner_of_a_rate_limited_leader_starts_over_on_its_own_account(
     gate, checking = asyncio.Event(), asyncio.Event()
     charged: list[str] = []
 
-    async def check(*, subject: str, anonymous: bool, cost: int = 1) -> RateDecision:
+    async def check(*, subject: str, anonymous: bool, cost: int = 1, free: bool = False) -> RateDecision:
         charged.append(subject)
         if subject == "ip:leader":
             checking.set()  # the leader holds the flight and waits for its limit
@@ -391,7 +391,7 @@ async def test_a_leader_that_fails_before_generating_never_leaves_joiners_waitin
     real_facts = open_service.prompt_facts
     calls = {"facts": 0}
 
-    async def check(*, subject: str, anonymous: bool, cost: int = 1) -> RateDecision:
+    async def check(*, subject: str, anonymous: bool, cost: int = 1, free: bool = False) -> RateDecision:
         if subject == "ip:leader":
             checking.set()  # the leader holds the flight and waits for its limit
             await gate.wait()

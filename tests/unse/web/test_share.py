@@ -15,7 +15,7 @@ def _script_src(response) -> str:
 @pytest.mark.django_db
 def test_without_a_kakao_key_nothing_of_kakao_is_loaded(client, settings):
     settings.KAKAO_JS_KEY = ""
-    response = client.get("/saju/", BASE)
+    response = client.post("/saju/", BASE)
     html = response.content.decode()
     assert "data-kakao-key" not in html
     assert "kakaocdn" not in _script_src(response)
@@ -25,7 +25,7 @@ def test_without_a_kakao_key_nothing_of_kakao_is_loaded(client, settings):
 @pytest.mark.django_db
 def test_with_a_kakao_key_the_sdk_origin_is_allowed_on_the_result_page_only(client, settings):
     settings.KAKAO_JS_KEY = "test-kakao-key"
-    result = client.get("/saju/", BASE)
+    result = client.post("/saju/", BASE)
     assert 'data-kakao-key="test-kakao-key"' in result.content.decode()
     assert settings.KAKAO_SDK_ORIGIN in _script_src(result)
     assert "'unsafe-inline'" not in _script_src(result)

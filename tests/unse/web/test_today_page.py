@@ -39,7 +39,7 @@ def test_anonymous_visitor_gets_the_form(client):
 
 @pytest.mark.django_db
 def test_typed_birth_shows_seven_days_of_iljin_and_streams_the_daily_reading(client):
-    response = client.get("/today/", BIRTH_QUERY)
+    response = client.post("/today/", BIRTH_QUERY)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('<li aria-current="date">') == 1
@@ -71,6 +71,6 @@ def test_logged_in_user_with_a_default_profile_sees_the_stored_fortune(client):
 def test_a_jie_day_without_time_says_the_month_depends_on_the_hour(client):
     query = {**BIRTH_QUERY, "year": "2024", "month": "2", "day": "4", "time_unknown": "on"}
     query.pop("time")
-    html = client.get("/today/", query).content.decode()
+    html = client.post("/today/", query).content.decode()
     assert "data-month-uncertain" in html and "연주·월주가 달라질 수 있습니다" in html
-    assert "data-month-uncertain" not in client.get("/today/", BIRTH_QUERY).content.decode()
+    assert "data-month-uncertain" not in client.post("/today/", BIRTH_QUERY).content.decode()

@@ -56,6 +56,8 @@ def test_year_form_posts_and_shows_no_birth_in_the_url(client: Client, settings:
         re.search(r'id="reading-request" type="application/json">(.*?)</script>', html, re.S)[1]
     )
     assert request["year"] == 2027 and request["birth"]["gender"] == "female"
+    switch = html.split('aria-label="다른 해 보기"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="gender" value="female">' in switch and "Asia/Seoul" not in switch
 
 
 @pytest.mark.django_db
@@ -85,8 +87,15 @@ def test_year_switch_by_hidden_birth_and_errors(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_chart_page_links_to_the_year_and_shows_the_timeline(client: Client) -> None:
-    html = client.get("/saju/", {**FORM, "time_basis": "lmt", "day_change": "23h"}).content.decode()
-    assert 'action="/year/"' in html and 'name="birth"' in html
+    html = client.post("/saju/", {**FORM, "time_basis": "lmt", "day_change": "23h"}).content.decode()
+    entry = html.split('id="year-entry-title"', 1)[1].split("</form>", 1)[0]
+    # The 신년운세 form re-posts the birth form's own fields (no birth object, no time-zone id, no URL).
+    assert 'action="/year/"' in entry and '<input type="hidden" name="year" value="1990">' in entry
+    assert 'name="birth"' not in entry and "Asia/Seoul" not in entry
+    switched = client.post(
+        "/year/", dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', entry))
+    )
+    assert switched.status_code == 200 and "신년운세" in switched.content.decode()
     assert "평생의 흐름" in html and html.count('role="listitem"') == 20  # two layouts of the ten bands
     assert 'tabindex="0"' in html and "지금 대운" in html
 

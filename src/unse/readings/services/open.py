@@ -23,6 +23,7 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -31,7 +32,7 @@ from saju.chart import Chart
 from unse.ai import metrics
 from unse.ai.providers import ChatProvider, configured_providers
 from unse.ai.ratelimit import RateDecision, rate_limit_check
-from unse.ai.streamcap import open_streams
+from unse.ai.streamcap import client_refusal, open_streams, worker_refusal
 from unse.core.db import db_call, release_request_connection
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.event_stream import StreamEvent
@@ -79,7 +80,11 @@ def reading_keys(
     template: PromptTemplate,
     providers: Sequence[ChatProvider],
     relation: str = "",
+    builtin_version: tuple[str, str] | None = None,
 ) -> ReadingKeys:
+    """`builtin_version`: the built-in interpreter's (prompt version, model) for a kind with its own rules
+    (a 궁합); the one-chart interpreter's otherwise."""
+
     def key(prompt_version: str, model: str) -> CacheKey:
         return CacheKey.of(
             fingerprints,
@@ -94,7 +99,7 @@ def reading_keys(
 
     return ReadingKeys(
         ai=[(provider, key(template.version, provider.model)) for provider in providers],
-        builtin=key(builtin.prompt_version(kind), builtin.model_id(kind)),
+        builtin=key(*(builtin_version or (builtin.prompt_version(kind), builtin.model_id(kind)))),
         template=template,
     )
 
@@ -118,10 +123,17 @@ def reading_lookup_keys(request: ReadingRequest) -> list[str]:
     ).lookup
 
 
-def _rate_limited(decision: RateDecision) -> ServiceError:
+def _rate_limited(decision: RateDecision, *, login_helps: bool) -> ServiceError:
     return ServiceError(
         ErrorCode.RATE_LIMITED,
-        details={"limit": decision.limit, "remaining": decision.remaining, "window": decision.window},
+        details={
+            "limit": decision.limit,
+            "remaining": decision.remaining,
+            "window": decision.window,
+            # For the page: how long to wait, and whether logging in raises the limit.
+            "retry_after": decision.reset_after,
+            "login_helps": login_helps,
+        },
         retry_after=decision.reset_after,
         headers=decision.headers(),
     )
@@ -139,9 +151,21 @@ def stream_cap_error() -> ServiceError:
     )
 
 
-class _Opening:
-    """One `reading_open` call: its request, caller and the once-only note of the request (a follower may
-    reopen mid-stream, and that must not note again)."""
+def _refuse(refusal: ServiceError | None) -> None:
+    """Refused before the response starts, so the client gets a real status + Retry-After; the slot itself
+    is taken when the events start (which re-checks, for the rare race with another request)."""
+    if refusal is not None:
+        metrics.STREAMS_REJECTED.inc()
+        raise refusal
+
+
+R = TypeVar("R")
+
+
+class OpeningBase(Generic[R]):
+    """One opening of a reading: its request, caller and the once-only note of the request (a follower may
+    reopen mid-stream, and that must not note again). `R` is what a cache miss computes (one chart's
+    `ChartResult`, or a pair's); subclasses build the keys (`open`) and the generation (`_job`)."""
 
     def __init__(self, request: ReadingRequest, caller: Caller) -> None:
         self.request = request
@@ -161,6 +185,100 @@ class _Opening:
 
     def reopen(self) -> Awaitable[ReadingSession]:
         return self.open(skip_lookup=False)
+
+    async def open(self, *, skip_lookup: bool) -> ReadingSession:
+        raise NotImplementedError
+
+    def _job(self, keys: ReadingKeys, result: R) -> Job:
+        raise NotImplementedError
+
+    async def _open(
+        self,
+        session: ReadingSession,
+        keys: ReadingKeys,
+        *,
+        skip_lookup: bool,
+        computed: Callable[[], R],
+    ) -> ReadingSession:
+        lookup = keys.lookup
+        # One database hop less per generation when the caller already knows the reading is missing.
+        cached = None if skip_lookup else await db_call(reading_find_cached, cache_keys=lookup)
+        if cached is not None:
+            metrics.CACHE_LOOKUPS.labels("hit").inc()
+            session.meta.cached = True
+            session.cached = await _with_current_html(cached)
+            return session
+        if not skip_lookup:
+            metrics.CACHE_LOOKUPS.labels("miss").inc()
+        # Only a miss needs the analysis (and the chart, unless computed above for the document);
+        # computed before the stream cap and the limiter, so bad input is never charged.
+        result = computed()
+        # One client holds a bounded share of this worker's streams, joined or not (issue 20); joiners
+        # have their own pool, so they never take the slot a new generation needs.
+        session.subject = self.caller.client_subject if self.caller.charge else None
+        _refuse(client_refusal(session.subject))
+        flight_key = lookup[0]
+        # Leadership is decided before the rate limit, so that requests arriving while the leader is
+        # being checked attach to it and are never charged.
+        flight = await flight_lead(flight_key)
+        if flight is None:
+            _refuse(worker_refusal(joined=True))
+            session.reopen = self.reopen
+            if not _join(session, flight_key):
+                # The flight we saw ended a moment ago (its reading is stored now, or it failed): start over.
+                return await self.reopen()
+            return session
+        refusal = worker_refusal(joined=False)
+        if refusal is not None:
+            await flight.abandon()
+            _refuse(refusal)
+        try:
+            return await self._lead(session, flight, keys=keys, result=result)
+        except BaseException:
+            # Never leave a registered flight without a generation: followers would wait forever.
+            if not flight.started:
+                await flight.abandon()
+            raise
+
+    async def _rate(self, *, free: bool) -> RateDecision | None:
+        caller = self.caller
+        user = caller.user
+        if not caller.charge or (user is not None and caller.authenticated and user.is_staff):
+            return None
+        return await rate_limit_check(
+            subject=caller.client_subject, anonymous=not caller.authenticated, free=free
+        )
+
+    async def _lead(
+        self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: R
+    ) -> ReadingSession:
+        """The leader's part: rate limit, cache re-check, start the generation."""
+        # No AI provider to call (none configured, all switched off): the built-in interpreter writes the
+        # reading at no cost, so only the free path's generous window applies, never the AI limits.
+        free = not keys.ai
+        decision = await self._rate(free=free)
+        session.rate = decision
+        if decision is not None and not decision.allowed:
+            # Clients that attached meanwhile start over on their own account (ReadingSession.reopen).
+            await flight.abandon()
+            raise _rate_limited(decision, login_helps=not free and not self.caller.authenticated)
+        # Double-checked: the previous leader may have stored the reading between our lookup and our lock.
+        cached = await db_call(reading_find_cached, cache_keys=keys.lookup)
+        if cached is not None:
+            await flight.abandon()
+            session.meta.cached = True
+            session.cached = await _with_current_html(cached)
+            return session
+        job = self._job(keys, result)
+        # Before the generation starts writing: SQLite (tests, dev) allows one writer at a time.
+        await self.note()
+        flight.start(lambda running: generate(running, job))
+        session.flight = flight
+        return session
+
+
+class _Opening(OpeningBase[ChartResult]):
+    """One `reading_open` call of a one-chart reading."""
 
     async def open(self, *, skip_lookup: bool) -> ReadingSession:
         request = self.request
@@ -210,78 +328,6 @@ class _Opening:
             )
         finally:
             await release_request_connection()
-
-    async def _open(
-        self,
-        session: ReadingSession,
-        keys: ReadingKeys,
-        *,
-        skip_lookup: bool,
-        computed: Callable[[], ChartResult],
-    ) -> ReadingSession:
-        lookup = keys.lookup
-        # One database hop less per generation when the caller already knows the reading is missing.
-        cached = None if skip_lookup else await db_call(reading_find_cached, cache_keys=lookup)
-        if cached is not None:
-            metrics.CACHE_LOOKUPS.labels("hit").inc()
-            session.meta.cached = True
-            session.cached = await _with_current_html(cached)
-            return session
-        if not skip_lookup:
-            metrics.CACHE_LOOKUPS.labels("miss").inc()
-        # Only a miss needs the analysis (and the chart, unless computed above for the document);
-        # computed before the stream cap and the limiter, so bad input is never charged.
-        result = computed()
-        if open_streams() >= int(settings.AI_MAX_STREAMS_PER_WORKER):
-            raise stream_cap_error()
-        flight_key = lookup[0]
-        # Leadership is decided before the rate limit, so that requests arriving while the leader is
-        # being checked attach to it and are never charged.
-        flight = await flight_lead(flight_key)
-        if flight is None:
-            session.reopen = self.reopen
-            if not _join(session, flight_key):
-                # The flight we saw ended a moment ago (its reading is stored now, or it failed): start over.
-                return await self.reopen()
-            return session
-        try:
-            return await self._lead(session, flight, keys=keys, result=result)
-        except BaseException:
-            # Never leave a registered flight without a generation: followers would wait forever.
-            if not flight.started:
-                await flight.abandon()
-            raise
-
-    async def _rate(self) -> RateDecision | None:
-        caller = self.caller
-        user = caller.user
-        if not caller.charge or (user is not None and caller.authenticated and user.is_staff):
-            return None
-        return await rate_limit_check(subject=caller.client_subject, anonymous=not caller.authenticated)
-
-    async def _lead(
-        self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: ChartResult
-    ) -> ReadingSession:
-        """The leader's part: rate limit, cache re-check, start the generation."""
-        decision = await self._rate()
-        session.rate = decision
-        if decision is not None and not decision.allowed:
-            # Clients that attached meanwhile start over on their own account (ReadingSession.reopen).
-            await flight.abandon()
-            raise _rate_limited(decision)
-        # Double-checked: the previous leader may have stored the reading between our lookup and our lock.
-        cached = await db_call(reading_find_cached, cache_keys=keys.lookup)
-        if cached is not None:
-            await flight.abandon()
-            session.meta.cached = True
-            session.cached = await _with_current_html(cached)
-            return session
-        job = self._job(keys, result)
-        # Before the generation starts writing: SQLite (tests, dev) allows one writer at a time.
-        await self.note()
-        flight.start(lambda running: generate(running, job))
-        session.flight = flight
-        return session
 
     def _job(self, keys: ReadingKeys, result: ChartResult) -> Job:
         request = self.request

@@ -62,14 +62,19 @@ class ReadingResult:
 
 
 async def slotted_events(
-    events: AsyncGenerator[StreamEvent | None, None], *, request_id: str
+    events: AsyncGenerator[StreamEvent | None, None],
+    *,
+    request_id: str,
+    subject: str | None = None,
+    joined: bool = False,
 ) -> AsyncGenerator[StreamEvent | None, None]:
-    """`events` relayed inside one of the worker's stream slots; when none is free, one AI_BUSY error event."""
-    slot = stream_slot()
+    """`events` relayed inside one of the worker's stream slots (the joiners' pool for a joiner, counted for
+    the client `subject`); when none is free, one AI_BUSY / AI_TOO_MANY_STREAMS error event."""
+    slot = stream_slot(subject=subject, joined=joined)
     try:
         await slot.__aenter__()
     except ServiceError as busy:
-        yield error_event(ErrorCode.AI_BUSY, request_id=request_id, retry_after=busy.retry_after)
+        yield error_event(busy.code, request_id=request_id, retry_after=busy.retry_after)
         return
     try:
         async for event in events:
@@ -104,6 +109,8 @@ class ReadingSession:
     remote_key: str | None = None
     rate: RateDecision | None = None
     joined: bool = False
+    # The rate-limit subject whose streams are counted (None for callers that are not charged).
+    subject: str | None = None
     reopen: Callable[[], Awaitable[ReadingSession]] | None = None
     keepalive: float = field(default=15.0)
 
@@ -113,7 +120,10 @@ class ReadingSession:
             async for event in _cached_events(self.cached):
                 yield event
             return
-        async with contextlib.aclosing(slotted_events(self._relayed(), request_id=self.request_id)) as events:
+        relayed = slotted_events(
+            self._relayed(), request_id=self.request_id, subject=self.subject, joined=self.joined
+        )
+        async with contextlib.aclosing(relayed) as events:
             async for event in events:
                 yield event
 

@@ -12,6 +12,8 @@ function jsonData(id) {
 function label(generatedBy) {
   if (!generatedBy) return "";
   if (generatedBy.type === "rules") return generatedBy.label || "규칙 기반으로 자동 생성한 답입니다.";
+  // The service's own prepared texts (the crisis answer) name no model: "(safety)" means nothing to a person.
+  if (generatedBy.type === "safety") return generatedBy.label || "서비스가 미리 준비한 안내입니다.";
   const head = generatedBy.label || "AI가 생성한 답입니다.";
   return generatedBy.model ? `${head} (${generatedBy.model})` : head;
 }

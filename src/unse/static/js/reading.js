@@ -3,6 +3,7 @@
 // embedded in the page), never one catch-all.
 import { readEvents } from "./sse.js";
 import { renderMarkdown } from "./markdown.js";
+import { markTerms, panelize } from "./panels.js";
 
 const root = document.getElementById("reading");
 
@@ -14,6 +15,17 @@ function jsonData(id) {
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   return meta ? meta.content : "";
+}
+
+// "약 12분 뒤에" from a Retry-After in seconds (rounded up: never promise a wait shorter than the real one).
+export function waitText(seconds) {
+  const s = Number(seconds);
+  if (!Number.isFinite(s) || s <= 0) return "";
+  if (s < 60) return "1분 안에";
+  const minutes = Math.ceil(s / 60);
+  if (minutes < 60) return `약 ${minutes}분 뒤에`;
+  const hours = Math.ceil(minutes / 60);
+  return hours < 24 ? `약 ${hours}시간 뒤에` : "내일";
 }
 
 if (root) {
@@ -42,9 +54,14 @@ if (root) {
   };
   const showError = (error) => {
     const code = (error && error.code) || "INTERNAL";
-    const message = messages[code] || (error && error.message) || messages.INTERNAL;
+    const details = (error && error.details) || {};
+    let message = messages[code] || (error && error.message) || messages.INTERNAL;
+    const wait = waitText(details.retry_after);
+    if (code === "RATE_LIMITED" && wait) message = `짧은 시간에 풀이를 많이 보셨어요. ${wait} 다시 볼 수 있어요.`;
     errorBox.hidden = false;
     errorBox.querySelector("[data-error-message]").textContent = message;
+    const login = errorBox.querySelector("[data-error-login]");
+    if (login) login.hidden = !(code === "RATE_LIMITED" && details.login_helps);
     errorBox.querySelector("[data-error-code]").textContent = code;
     const rid = errorBox.querySelector("[data-error-request]");
     rid.textContent = error && error.request_id ? `요청 번호 ${error.request_id}` : "";
@@ -56,6 +73,8 @@ if (root) {
   const finish = (data) => {
     if (frame) cancelAnimationFrame(frame);
     paint();
+    panelize(body, { dropGlance: Boolean(document.querySelector("[data-glance]")) });
+    markTerms(body, jsonData("glossary") || {});
     label.hidden = false;
     label.textContent = describeGenerator(data.generated_by);
     label.dataset.type = (data.generated_by && data.generated_by.type) || "ai";

@@ -26,6 +26,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("chat", "상담", "web:chat", needs_login=True),
     NavLink("library", "보관함", "accounts:library", needs_login=True),
     NavLink("profile", "내 정보", "accounts:profile", needs_login=True),
+    NavLink("gunghap", "궁합", "web:gunghap", needs_login=False),
 )
 
 
