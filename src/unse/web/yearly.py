@@ -116,11 +116,14 @@ class YearPage:
     years: list[int]
     score_rule: str
     bars: tuple[MonthBar, ...]
+    span_starts: list[int]  # choices for the first year of the timeline's span
 
 
-def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> YearPage:
+def year_page_build(
+    *, birth: Mapping[str, object], year: int, today: date, span_from: int | None = None
+) -> YearPage:
     """The page of saju year `year` for a birth (raises SajuError: bad birth, or a year outside the birth
-    year..2100)."""
+    year..2100). `span_from` chooses the first year of the timeline's ten 세운 (kept within range)."""
     chart: Chart = chart_from_birth(BirthInput.from_mapping(birth))
     f = year_fortune(chart, year)
     r = year_reading(f)
@@ -153,12 +156,13 @@ def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> Y
         timeline=timeline_view(
             chart,
             current_year=now,
-            first_year=now if now <= year < now + DEFAULT_SPAN else year,
+            first_year=span_from or (now if now <= year < now + DEFAULT_SPAN else year),
             analysis=analysis,
         ),
         years=year_choices(chart.solar_date.year, year),
         score_rule=SCORE_RULE,
         bars=month_bars(f),
+        span_starts=list(range(chart.solar_date.year, LAST_YEAR - DEFAULT_SPAN + 2)),
     )
 
 
@@ -185,6 +189,11 @@ async def _profiles(request: HttpRequest) -> list[Any]:
     if not user.is_authenticated:
         return []
     return await sync_to_async(lambda: list(profile_list(user_id=user.pk)))()
+
+
+def _span_from(request: HttpRequest) -> int | None:
+    raw = str(request.POST.get("span_from", "")).strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def _requested_year(request: HttpRequest) -> int:
@@ -240,7 +249,7 @@ async def year(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=error), status=400)
     wanted = _requested_year(request)
     try:
-        page = year_page_build(birth=birth, year=wanted, today=kst_today())
+        page = year_page_build(birth=birth, year=wanted, today=kst_today(), span_from=_span_from(request))
     except SajuError as exc:
         shown = form or BirthForm(engine_defaults=engine_birth_defaults())
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=exc.message), status=400)
@@ -249,6 +258,14 @@ async def year(request: HttpRequest) -> HttpResponse:
         "nav": "year",
         "page": page,
         "resubmit": _resubmit(request, mode if mode in ("plain", "warm") else "plain"),
+        # The span switch keeps the year shown; the year switch keeps nothing else (its own default span).
+        "span_form": {
+            "fields": [
+                *_resubmit(request, mode if mode in ("plain", "warm") else "plain"),
+                ("fortune_year", str(page.fortune.year)),
+            ],
+            "starts": page.span_starts,
+        },
         "mode": mode if mode in ("plain", "warm") else "plain",
         # Without an AI provider the stream would repeat the rule-based reading already on the page.
         "reading": {

@@ -216,3 +216,14 @@ def test_edges_of_the_range_render(client: Client, birth: dict[str, object], yea
     response = client.post("/year/", {"birth": json.dumps(birth), "fortune_year": str(year)})
     assert response.status_code == 200
     assert f"{year}년 신년운세" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_timeline_span_is_chosen_on_the_year_page(client: Client) -> None:
+    html = client.post("/year/", {**FORM, "fortune_year": "2027"}).content.decode()
+    span = html.split('aria-label="다른 10년 보기"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', span))
+    assert fields["fortune_year"] == "2027" and fields["gender"] == "female" and 'name="span_from"' in span
+    chosen = client.post("/year/", {**fields, "span_from": "2040"}).content.decode()
+    assert "2027년 신년운세" in chosen and "세운 점수 (2040–2049년)" in chosen
+    assert client.post("/year/", {**fields, "span_from": "1950"}).status_code == 200  # kept within range
