@@ -258,11 +258,14 @@ def ipchun(year: int) -> datetime:
     return term_instant(year, IPCHUN_INDEX).astimezone(KST)
 
 
-def year_fortune(chart: ChartLike, year: int, *, analysis: Analysis | None = None) -> YearFortune:
+def year_fortune(
+    chart: ChartLike, year: int, *, analysis: Analysis | None = None, with_months: bool = True
+) -> YearFortune:
     """The facts of saju year `year` (from the birth year to 2100, else `OutOfRange`) for this chart.
 
     `analysis` (for the 용신 set and the 대운) defaults to `analyze(chart)` as of the year's 입춘 day
-    (or the birth date when that is later)."""
+    (or the birth date when that is later). `with_months=False` leaves `months` empty (a timeline that
+    only draws the year's score)."""
     year_range_check(chart, year)
     start, end = ipchun(year), ipchun(year + 1)
     a = analysis or analyze(chart, reference=max(start.date(), chart.solar_date))
@@ -287,7 +290,7 @@ def year_fortune(chart: ChartLike, year: int, *, analysis: Analysis | None = Non
             label = f"대운 {p.hanja}({p.hangul})의 용신 적합도 {dfit:+d}"
             backdrop = ScoreFactor("daewoon", label, DAEWOON_POINTS_PER_FIT * dfit)
     months = []
-    pillars = month_pillars_of(year)
+    pillars = month_pillars_of(year) if with_months else ()
     for k, (term, pillar) in enumerate(pillars):
         m_start = term.instant.astimezone(KST)
         m_end = pillars[k + 1][0].instant.astimezone(KST) if k + 1 < len(pillars) else end

@@ -90,7 +90,7 @@ def life_timeline(
     )
     years = []
     for year in range(start, min(start + span, LAST_YEAR + 1)):
-        f = year_fortune(chart, year, analysis=a)
+        f = year_fortune(chart, year, analysis=a, with_months=False)
         god = f.info.stem_ten_god
         years.append(
             YearPoint(

@@ -67,6 +67,45 @@ class MonthRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MonthBar:
+    """One month in the year page's score chart (SVG units: 12 bars across 360, scores up to 100)."""
+
+    x: float
+    y: float
+    height: float
+    label_x: float
+    branch: str
+    score: int
+    good: bool
+
+
+MONTH_BAR_STEP = 30
+MONTH_BAR_WIDTH = 22
+MONTH_CHART_TOP = 8
+MONTH_CHART_HEIGHT = 100  # the bars' area: one unit per score point
+GOOD_SCORE = 50
+
+
+def month_bars(fortune: YearFortune) -> tuple[MonthBar, ...]:
+    bars = []
+    for i, m in enumerate(fortune.months):
+        height = float(m.score.value)
+        x = i * MONTH_BAR_STEP + (MONTH_BAR_STEP - MONTH_BAR_WIDTH) / 2
+        bars.append(
+            MonthBar(
+                x=x,
+                y=MONTH_CHART_TOP + MONTH_CHART_HEIGHT - height,
+                height=height,
+                label_x=x + MONTH_BAR_WIDTH / 2,
+                branch=m.pillar.branch.hanja,
+                score=m.score.value,
+                good=m.score.value >= GOOD_SCORE,
+            )
+        )
+    return tuple(bars)
+
+
+@dataclass(frozen=True, slots=True)
 class YearPage:
     birth: dict[str, object]
     chart: Mapping[str, Any]
@@ -76,11 +115,15 @@ class YearPage:
     timeline: TimelineView
     years: list[int]
     score_rule: str
+    bars: tuple[MonthBar, ...]
+    span_starts: list[int]  # choices for the first year of the timeline's span
 
 
-def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> YearPage:
+def year_page_build(
+    *, birth: Mapping[str, object], year: int, today: date, span_from: int | None = None
+) -> YearPage:
     """The page of saju year `year` for a birth (raises SajuError: bad birth, or a year outside the birth
-    year..2100)."""
+    year..2100). `span_from` chooses the first year of the timeline's ten 세운 (kept within range)."""
     chart: Chart = chart_from_birth(BirthInput.from_mapping(birth))
     f = year_fortune(chart, year)
     r = year_reading(f)
@@ -113,11 +156,13 @@ def year_page_build(*, birth: Mapping[str, object], year: int, today: date) -> Y
         timeline=timeline_view(
             chart,
             current_year=now,
-            first_year=now if now <= year < now + DEFAULT_SPAN else year,
+            first_year=span_from or (now if now <= year < now + DEFAULT_SPAN else year),
             analysis=analysis,
         ),
         years=year_choices(chart.solar_date.year, year),
         score_rule=SCORE_RULE,
+        bars=month_bars(f),
+        span_starts=list(range(chart.solar_date.year, LAST_YEAR - DEFAULT_SPAN + 2)),
     )
 
 
@@ -144,6 +189,11 @@ async def _profiles(request: HttpRequest) -> list[Any]:
     if not user.is_authenticated:
         return []
     return await sync_to_async(lambda: list(profile_list(user_id=user.pk)))()
+
+
+def _span_from(request: HttpRequest) -> int | None:
+    raw = str(request.POST.get("span_from", "")).strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def _requested_year(request: HttpRequest) -> int:
@@ -173,6 +223,19 @@ async def _posted_birth(request: HttpRequest) -> tuple[dict[str, object] | None,
     return form.birth_mapping(), form
 
 
+RESUBMIT_FIELDS = tuple(name for name in BirthForm.base_fields if name != "name")
+
+
+def _resubmit(request: HttpRequest, mode: str) -> list[tuple[str, str]]:
+    """What the year switch posts back: the profile id, the birth object, or the birth form's own fields
+    (as the chart page's links do) — in the page body, never in a URL."""
+    if request.POST.get("profile"):
+        return [("profile", str(request.POST["profile"])), ("mode", mode)]
+    if request.POST.get("birth"):
+        return [("birth", str(request.POST["birth"])), ("mode", mode)]
+    return [(name, value) for name in RESUBMIT_FIELDS for value in request.POST.getlist(name)]
+
+
 async def year(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         empty = BirthForm(engine_defaults=engine_birth_defaults())
@@ -186,7 +249,7 @@ async def year(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=error), status=400)
     wanted = _requested_year(request)
     try:
-        page = year_page_build(birth=birth, year=wanted, today=kst_today())
+        page = year_page_build(birth=birth, year=wanted, today=kst_today(), span_from=_span_from(request))
     except SajuError as exc:
         shown = form or BirthForm(engine_defaults=engine_birth_defaults())
         return TemplateResponse(request, "web/year.html", _form_context(shown, error=exc.message), status=400)
@@ -194,7 +257,15 @@ async def year(request: HttpRequest) -> HttpResponse:
     context = {
         "nav": "year",
         "page": page,
-        "birth_json": orjson.dumps(page.birth).decode(),
+        "resubmit": _resubmit(request, mode if mode in ("plain", "warm") else "plain"),
+        # The span switch keeps the year shown; the year switch keeps nothing else (its own default span).
+        "span_form": {
+            "fields": [
+                *_resubmit(request, mode if mode in ("plain", "warm") else "plain"),
+                ("fortune_year", str(page.fortune.year)),
+            ],
+            "starts": page.span_starts,
+        },
         "mode": mode if mode in ("plain", "warm") else "plain",
         # Without an AI provider the stream would repeat the rule-based reading already on the page.
         "reading": {
@@ -216,7 +287,6 @@ def chart_page_yearly(*, birth: Mapping[str, object], today: date) -> dict[str, 
     return {
         "timeline": timeline_view(chart, current_year=now),
         "year_entry": {
-            "birth_json": orjson.dumps(dict(birth)).decode(),
             "years": year_choices(chart.solar_date.year, default_year(today)),
         },
     }

@@ -47,11 +47,17 @@ def test_year_form_posts_and_shows_no_birth_in_the_url(client: Client, settings:
     assert "2027년 신년운세" in html and "丁未" in html
     assert html.count('class="month-list"') == 1 and html.count("점수 근거") == 12
     assert "한눈에 보기" in html and "점수는 이렇게 나왔습니다" in html
+    assert (
+        "달마다의 점수: 寅월 25점, 卯월 20점" in html
+        and html.count('class="bar-good"') + html.count('class="bar-low"') == 12
+    )
     assert "평생의 흐름" in html and "10년 세운 표" in html and "정확한 시작일" in html
     request = json.loads(
         re.search(r'id="reading-request" type="application/json">(.*?)</script>', html, re.S)[1]
     )
     assert request["year"] == 2027 and request["birth"]["gender"] == "female"
+    switch = html.split('aria-label="다른 해 보기"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="gender" value="female">' in switch and "Asia/Seoul" not in switch
 
 
 @pytest.mark.django_db
@@ -82,7 +88,14 @@ def test_year_switch_by_hidden_birth_and_errors(client: Client) -> None:
 @pytest.mark.django_db
 def test_chart_page_links_to_the_year_and_shows_the_timeline(client: Client) -> None:
     html = client.post("/saju/", {**FORM, "time_basis": "lmt", "day_change": "23h"}).content.decode()
-    assert 'action="/year/"' in html and 'name="birth"' in html
+    entry = html.split('id="year-entry-title"', 1)[1].split("</form>", 1)[0]
+    # The 신년운세 form re-posts the birth form's own fields (no birth object, no time-zone id, no URL).
+    assert 'action="/year/"' in entry and '<input type="hidden" name="year" value="1990">' in entry
+    assert 'name="birth"' not in entry and "Asia/Seoul" not in entry
+    switched = client.post(
+        "/year/", dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', entry))
+    )
+    assert switched.status_code == 200 and "신년운세" in switched.content.decode()
     assert "평생의 흐름" in html and html.count('role="listitem"') == 20  # two layouts of the ten bands
     assert 'tabindex="0"' in html and "지금 대운" in html
 
@@ -185,3 +198,32 @@ def test_one_tap_from_a_saved_profile(client: Client, django_user_model: Any) ->
     assert "열두 달" in html
     client.force_login(other)
     assert client.post("/year/", {"profile": str(profile.public_id)}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("birth", "year"),
+    [
+        ({"datetime": "2030-03-01T10:00", "timezone": "Asia/Seoul", "gender": "male"}, 2100),  # future birth
+        ({"datetime": "1900-01-05T10:00", "timezone": "Asia/Seoul", "gender": "female"}, 1900),  # first year
+        (
+            {"datetime": "1990-05-15", "timezone": "Asia/Seoul", "time_unknown": True},
+            2027,
+        ),  # no hour, no gender
+    ],
+)
+def test_edges_of_the_range_render(client: Client, birth: dict[str, object], year: int) -> None:
+    response = client.post("/year/", {"birth": json.dumps(birth), "fortune_year": str(year)})
+    assert response.status_code == 200
+    assert f"{year}년 신년운세" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_timeline_span_is_chosen_on_the_year_page(client: Client) -> None:
+    html = client.post("/year/", {**FORM, "fortune_year": "2027"}).content.decode()
+    span = html.split('aria-label="다른 10년 보기"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', span))
+    assert fields["fortune_year"] == "2027" and fields["gender"] == "female" and 'name="span_from"' in span
+    chosen = client.post("/year/", {**fields, "span_from": "2040"}).content.decode()
+    assert "2027년 신년운세" in chosen and "세운 점수 (2040–2049년)" in chosen
+    assert client.post("/year/", {**fields, "span_from": "1950"}).status_code == 200  # kept within range
