@@ -163,6 +163,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Where unse.core.mail.DevMailBackend (dev.py's EMAIL_BACKEND) saves one .eml file per message.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
 # --- errors, templates of the error model --------------------------------------------------------------
 CSRF_FAILURE_VIEW = "unse.core.responses.csrf_failure"
 # Errors under these paths are JSON (the error model); elsewhere a Korean HTML page.
