@@ -154,6 +154,10 @@ TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
+# The site's name and domain in mail (allauth reads django.contrib.sites, which said "example.com"); the
+# sites row is kept in step with these on every `migrate` (unse.core.sites).
+SITE_NAME = env_str("SITE_NAME", "사주 명식")
+SITE_DOMAIN = env_str("SITE_DOMAIN", "localhost:8000")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
