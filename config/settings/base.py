@@ -158,6 +158,8 @@ SITE_ID = 1
 # sites row is kept in step with these on every `migrate` (unse.core.sites).
 SITE_NAME = env_str("SITE_NAME", "사주 명식")
 SITE_DOMAIN = env_str("SITE_DOMAIN", "localhost:8000")
+# Scheme of the absolute links in mail (unsubscribe); dev.py uses http.
+SITE_SCHEME = env_str("SITE_SCHEME", "https")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
