@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("unse.core.urls")),
     path("", include("unse.web.urls")),
+    path("", include("unse.fortunes.urls")),
 ]
 
 # Errors raised outside views (unknown URL, disallowed host, ...) use the same error model.

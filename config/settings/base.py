@@ -154,6 +154,12 @@ TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
+# The site's name and domain in mail (allauth reads django.contrib.sites, which said "example.com"); the
+# sites row is kept in step with these on every `migrate` (unse.core.sites).
+SITE_NAME = env_str("SITE_NAME", "사주 명식")
+SITE_DOMAIN = env_str("SITE_DOMAIN", "localhost:8000")
+# Scheme of the absolute links in mail (unsubscribe); dev.py uses http.
+SITE_SCHEME = env_str("SITE_SCHEME", "https")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
@@ -162,6 +168,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Where unse.core.mail.DevMailBackend (dev.py's EMAIL_BACKEND) saves one .eml file per message.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # --- errors, templates of the error model --------------------------------------------------------------
 CSRF_FAILURE_VIEW = "unse.core.responses.csrf_failure"

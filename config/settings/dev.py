@@ -12,3 +12,6 @@ from .base import DEV_SECRET_KEY
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or DEV_SECRET_KEY
+# Mail is printed to the console and saved as one .eml file per message in var/mail/ (README "Run it").
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "unse.core.mail.DevMailBackend")
+SITE_SCHEME = env_str("SITE_SCHEME", "http")

@@ -100,6 +100,19 @@ OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 # Sent rows keep the recipient address; they are purged after this many days.
 OUTBOX_SENT_RETENTION_DAYS = env_int("OUTBOX_SENT_RETENTION_DAYS", 30)
+# A user's own LLM key may name only these API hosts (https, resolving to public addresses only).
+BYOK_ALLOWED_HOSTS = env_list(
+    "BYOK_ALLOWED_HOSTS",
+    [
+        "api.openai.com",
+        "api.anthropic.com",
+        "generativelanguage.googleapis.com",
+        "api.deepseek.com",
+        "api.mistral.ai",
+        "api.groq.com",
+        "openrouter.ai",
+    ],
+)
 # Rows that failed for good (bodies already blanked) are deleted after this many days.
 OUTBOX_FAILED_RETENTION_DAYS = env_int("OUTBOX_FAILED_RETENTION_DAYS", 7)
 # Deliver right after commit in the request's worker thread; off = only `deliver_outbox` / Celery.

@@ -12,6 +12,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from unse.accounts.crypto import EncryptedTextField
+
 PUBLIC_ID_BYTES = 16
 
 
@@ -62,7 +64,8 @@ class ChatMessage(models.Model):
     # Denormalized owner: owner-scoped queries, and the account export/deletion find messages directly.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages")
     role = models.CharField("역할", max_length=16, choices=Role.choices)
-    content = models.TextField("내용")
+    # Encrypted at rest like profiles (users type phone numbers, names, worries): docs/privacy.md.
+    content = EncryptedTextField("내용(암호화)")
     # Our own classification of a question (topic labels, safety flags): what earlier turns are summarized by.
     topics = models.JSONField("주제", default=list)
     flags = models.JSONField("안전 표시", default=list)

@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
-        from unse.core import checks, health, maintenance, metrics  # noqa: F401 - checks registers itself
+        from unse.core import checks, health, maintenance, metrics, sites  # noqa: F401 - checks registers itself
 
         health.register_builtin_checks()
+        sites.register()
         metrics.collect_dead_workers()
         # The console's maintenance switch, beside the MAINTENANCE_MODE env flag (either one closes the site).
         maintenance.register_maintenance_source("ops_console", maintenance.maintenance_switch_active)

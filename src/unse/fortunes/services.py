@@ -24,8 +24,10 @@ from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.request import UserLike
 from unse.fortunes.daily import DailyFortune, daily_fortune_for_profile
+from unse.fortunes.mail import plain_text, unsubscribe_headers, unsubscribe_url, unsubscribe_user_id
 from unse.fortunes.models import DeliveryChannel, DeliveryStatus, FortuneDelivery
 from unse.fortunes.selectors import delivery_recipient_id_pages
+from unse.readings.sanitize import render_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -73,13 +75,22 @@ def fortune_deliver(*, user_id: int, day: date) -> bool:
     if delivery.status == DeliveryStatus.SENT:
         return False
     fortune = asyncio.run(daily_fortune_for_profile(profile=profile, day=day))
-    context = {"user": user, "profile_label": profile.label, "day": day, "fortune": fortune}
+    context = {
+        "user": user,
+        "profile_label": profile.label,
+        "day": day,
+        "fortune_text": plain_text(fortune.text),
+        "fortune_html": fortune.html or render_markdown(fortune.text),
+        "unsubscribe_url": unsubscribe_url(user.pk),
+    }
     message = EmailMultiAlternatives(
         subject=render_to_string("fortunes/email/daily_subject.txt", context).strip(),
         body=render_to_string("fortunes/email/daily_body.txt", context),
         from_email=settings.DAILY_FORTUNE_EMAIL_FROM,
         to=[user.email],
+        headers=unsubscribe_headers(user.pk),
     )
+    message.attach_alternative(render_to_string("fortunes/email/daily_body.html", context), "text/html")
     message.send()
     FortuneDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now())
     _extra_channels(user_id=user_id, fortune=fortune)
@@ -93,3 +104,13 @@ def _extra_channels(*, user_id: int, fortune: object) -> None:
             import_string(path)(user_id=user_id, fortune=fortune)
         except Exception:
             logger.warning("delivery channel %s failed for user %s", path, user_id, exc_info=True)
+
+
+def fortune_unsubscribe(*, token: str) -> bool:
+    """One-click unsubscribe from the morning mail (RFC 8058): every profile of the user stops the daily
+    fortune. False for a token that is not ours (tampered or from another SECRET_KEY)."""
+    user_id = unsubscribe_user_id(token)
+    if user_id is None:
+        return False
+    Profile.objects.filter(user_id=user_id, daily_fortune=True).update(daily_fortune=False)
+    return True

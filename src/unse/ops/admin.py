@@ -19,12 +19,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from unse.core.switch_store import switch_rows
 from unse.core.switches import SWITCHES, SwitchKind, SwitchValueError, provider_names, switch_format
 from unse.ops import services
+from unse.ops.admin_login import RateLimitedAdminAuthenticationForm
 from unse.ops.models import AuditEntry, AuditSource, RuntimeSwitch
 from unse.ops.status import status_collect
 
 admin.site.site_header = "사주 명식 운영 콘솔"
 admin.site.site_title = "사주 명식 운영"
 admin.site.index_title = "운영 관리"
+# The same failed-login limit as the site's login (docs/operations.md "Admin access").
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 CSV_HEADER = ("시각", "관리자", "출처", "행위", "대상", "변경 전", "변경 후")
 

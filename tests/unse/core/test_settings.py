@@ -158,3 +158,14 @@ def test_database_settings_follow_the_pool_rules():
     if database["ENGINE"] == "django.db.backends.postgresql":
         assert "pool" in database["OPTIONS"]
         assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_dev_mail_goes_to_the_console_and_var_mail():
+    printed = _run(
+        [
+            "-c",
+            "import django; from django.conf import settings as s; django.setup(); print(s.EMAIL_BACKEND, s.EMAIL_FILE_PATH)",
+        ],
+        "config.settings.dev",
+    ).stdout.split()
+    assert printed[0] == "unse.core.mail.DevMailBackend" and printed[1].endswith("var/mail")

@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.unse.fortunes.conftest import make_target
+from unse.fortunes.mail import plain_text
 from unse.fortunes.models import BatchChunk, BatchRun, BatchStatus, FortuneDelivery
 from unse.fortunes.services import fortune_deliver
 from unse.fortunes.tasks import fan_out_daily_fortunes, send_morning_fortunes
@@ -53,7 +54,7 @@ def test_morning_mail_is_korean_and_sent_once(eager: None) -> None:
     assert "오늘의 운세" in message.subject and "11월 25일" in message.subject
     assert "사용자1 님" in message.body
     stored = Reading.objects.get(kind="daily", period=DAY.isoformat())
-    assert stored.text.strip()[:20] in message.body
+    assert plain_text(stored.text)[:20] in message.body
     assert fortune_deliver(user_id=user_id, day=DAY) is False  # redelivered task: no second mail
     assert len(mail.outbox) == 1
     assert FortuneDelivery.objects.get().status == "sent"
@@ -92,3 +93,26 @@ def test_a_redelivered_fan_out_reuses_its_run_and_sends_only_unfinished_chunks(s
     again_id, again = batch_fan_out_plan(base_date=date(2026, 11, 24), force=False, task_id="task-1")
     assert again_id == run_id and again == chunks[1:]
     assert BatchRun.objects.count() == 1
+
+
+def test_morning_mail_has_one_click_unsubscribe_and_no_markdown(client: Any) -> None:
+    # Issue 20: RFC 8058 headers, a text part without raw Markdown, an HTML part; the link works from the
+    # mail client (POST without CSRF token or session) and a GET (a link scanner) changes nothing.
+    from unse.accounts.models import Profile
+
+    user_id = make_target(n=4)
+    assert fortune_deliver(user_id=user_id, day=DAY) is True
+    message = mail.outbox[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert url.startswith("https://") and url in message.body.splitlines()  # the link on a line of its own
+    assert "##" not in message.body and "**" not in message.body
+    assert [mimetype for _, mimetype in message.alternatives] == ["text/html"]
+    path = "/" + url.split("/", 3)[3]
+    assert client.get(path).status_code == 200
+    assert Profile.objects.get(user_id=user_id).daily_fortune is True
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    done = csrf_client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and "수신을 해지했습니다" in done.content.decode()
+    assert Profile.objects.get(user_id=user_id).daily_fortune is False
+    assert csrf_client.post(path[:-3] + "xx/").status_code == 404  # a tampered token
