@@ -15,6 +15,7 @@ from functools import cache
 from operator import itemgetter
 
 from saju.analysis import Analysis, ChartLike, analyze, today_kst
+from saju.analysis.balance import ELEMENTS
 from saju.analysis.hidden import main_stem
 from saju.analysis.relations import (
     SIX_COMBINATIONS,
@@ -429,7 +430,8 @@ def _element_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
                 element=element,
                 owner=x.side,
             )
-        strongest = bal.strongest
+        # The strongest element (the first of equal shares, as `ElementBalance.strongest`).
+        strongest = ELEMENTS[max(range(len(ELEMENTS)), key=bal.shares.__getitem__)]
         if strongest is ys.gisin and bal.share(strongest) >= rules.GISIN_DOMINANT_SHARE:
             yield _fact(
                 Category.ELEMENTS,
@@ -628,17 +630,23 @@ def _round_tenths(tenths: int) -> int:
     return sign * ((abs(tenths) + 5) // 10)
 
 
+# Per relation: (category, cap, weight in tenths, rule) in category order, so a breakdown is one pass.
+_BREAKDOWN_SPEC: dict[Relationship, tuple[tuple[Category, int, int, str], ...]] = {
+    relation: tuple(
+        (c, rules.CATEGORY_CAP[c], rules.WEIGHTS[relation][c], rules.CATEGORY_RULES[c]) for c in CATEGORIES
+    )
+    for relation in Relationship
+}
+
+
 def _breakdown(relation: Relationship, keyed: list[Keyed]) -> tuple[CategoryScore, ...]:
     raw = [0] * len(CATEGORIES)
     for sort_key, fact in keyed:
         raw[sort_key[0]] += fact.points  # the sort key starts with the category's position
-    weights = rules.WEIGHTS[relation]
-    out = []
-    for position, category in enumerate(CATEGORIES):
-        cap = rules.CATEGORY_CAP[category]
-        points = max(-cap, min(cap, raw[position]))
-        out.append(CategoryScore(category, points, weights[category], rules.CATEGORY_RULES[category]))
-    return tuple(out)
+    return tuple(
+        CategoryScore(category, max(-cap, min(cap, raw[position])), weight, rule)
+        for position, (category, cap, weight, rule) in enumerate(_BREAKDOWN_SPEC[relation])
+    )
 
 
 def _sort_key(fact: CompatFact) -> tuple[int, int, str, str, tuple[str, ...]]:
