@@ -413,7 +413,10 @@ def _element_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
         weak = [
             e
             for e in x.analysis.balance.weak
-            if e is not ys.yongsin and bal.share(e) >= rules.WEAK_SUPPLIED_SHARE
+            # An element the person's 용신 judgement calls harmful (기신·구신) is no help, however scarce.
+            if e is not ys.yongsin
+            and not ys.role(e).unfavourable
+            and bal.share(e) >= rules.WEAK_SUPPLIED_SHARE
         ]
         for element in weak[: rules.WEAK_SUPPLIED_MAX]:
             yield _fact(
