@@ -12,6 +12,10 @@ shared relation/hit objects and their JSON); nothing per input. lunar-python on 
 ``--lunar-python-n`` of the same inputs: ``Solar.fromYmdHms(...).getLunar().getEightChar()``, the ten gods
 of the three stems and four branches (``get*ShiShenGan/Zhi``), 地势 of the four pillars, and
 ``getYun(gender).getDaYun()`` with each 大运's 干支 and start age. One process, one core.
+
+궁합 row: consecutive inputs taken as disjoint pairs, each parsed, charted and analysed (both, as of the later
+of their reference dates) and then ``compatibility(a, b, couple, reference, analysis_a=..., analysis_b=...)``;
+its cost is compared with two single analyses of the same round (goal: below 2 × single + 30 %).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import orjson
 from saju.analysis import analysis_to_json, analyze
 from saju.birth import BirthInput
 from saju.chart import chart_from_birth
+from saju.compat import Relationship, compatibility
 
 REFERENCE = date(2026, 11, 24)
 
@@ -75,6 +80,28 @@ def run_ours(inputs: list[dict[str, object]], *, with_json: bool) -> tuple[float
     return time.process_time() - cpu, time.perf_counter() - wall, errors
 
 
+def run_gunghap(inputs: list[dict[str, object]]) -> tuple[float, int]:
+    """(CPU seconds, pairs): each pair's two charts, two analyses and their 궁합."""
+    pairs = []
+    for first, second in zip(inputs[0::2], inputs[1::2], strict=False):
+        try:
+            births = (BirthInput.from_mapping(first), BirthInput.from_mapping(second))
+            chart_from_birth(births[0]), chart_from_birth(births[1])
+        except ValueError:
+            continue
+        pairs.append((first, second, max(reference_for(first), reference_for(second))))
+    cpu = time.process_time()
+    for first, second, reference in pairs:
+        chart_a = chart_from_birth(BirthInput.from_mapping(first))
+        chart_b = chart_from_birth(BirthInput.from_mapping(second))
+        analysis_a = analyze(chart_a, reference=reference)
+        analysis_b = analyze(chart_b, reference=reference)
+        compatibility(
+            chart_a, chart_b, Relationship.COUPLE, reference, analysis_a=analysis_a, analysis_b=analysis_b
+        )
+    return time.process_time() - cpu, len(pairs)
+
+
 def run_lunar(inputs: list[dict[str, object]]) -> tuple[float, float]:
     from lunar_python import Solar
 
@@ -112,8 +139,8 @@ def main() -> None:
     args = parser.parse_args()
     inputs = make_inputs(args.n, args.seed)
     lunar_inputs = inputs[: args.lunar_python_n]
-    ours_cpu = ours_wall = lunar_cpu = lunar_wall = 0.0
-    errors = 0
+    ours_cpu = ours_wall = lunar_cpu = lunar_wall = pair_cpu = 0.0
+    errors = pairs = 0
     for k in range(args.chunks):
         # Alternating rounds let both see the same machine load.
         ours = inputs[k * len(inputs) // args.chunks : (k + 1) * len(inputs) // args.chunks]
@@ -124,6 +151,8 @@ def main() -> None:
         ours_cpu, ours_wall, errors = ours_cpu + c, ours_wall + w, errors + e
         c, w = run_lunar(theirs)
         lunar_cpu, lunar_wall = lunar_cpu + c, lunar_wall + w
+        c, n = run_gunghap(ours)
+        pair_cpu, pairs = pair_cpu + c, pairs + n
     done = len(inputs) - errors
     print(f"python {platform.python_version()} on {platform.machine()}")
     print(
@@ -133,6 +162,11 @@ def main() -> None:
     print(
         f"lunar-python EightChar+十神+地势+大运: {len(lunar_inputs)} charts, "
         f"{len(lunar_inputs) / lunar_cpu:,.0f}/s CPU, {len(lunar_inputs) / lunar_wall:,.0f}/s wall"
+    )
+    single = ours_cpu / done
+    print(
+        f"saju 궁합 (2 charts + 2 analyses + compatibility): {pairs} pairs, {pairs / pair_cpu:,.0f}/s CPU; "
+        f"one 궁합 = {pair_cpu / pairs / single:.2f} single analyses (goal < 2.6 = 2 + 30 %)"
     )
     print(
         f"ratio: {(done / ours_cpu) / (len(lunar_inputs) / lunar_cpu):.1f}x CPU, "

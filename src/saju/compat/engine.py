@@ -8,11 +8,14 @@ of (B, A) are exactly the facts of (A, B) with the sides exchanged, and the scor
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from operator import itemgetter
 
 from saju.analysis import Analysis, ChartLike, analyze, today_kst
+from saju.analysis.balance import ELEMENTS
 from saju.analysis.hidden import main_stem
 from saju.analysis.relations import (
     SIX_COMBINATIONS,
@@ -39,7 +42,7 @@ from saju.compat.model import (
     Tone,
     ordered_places,
 )
-from saju.core import BRANCHES, STEMS, Branch, Element, Pillar
+from saju.core import BRANCHES, PILLARS, STEMS, Branch, Element, Pillar
 from saju.korean import josa
 
 KIND_KEYS: dict[RelationKind, str] = {
@@ -62,12 +65,29 @@ _GWIMUN_I = frozenset(frozenset(b.index for b in pair) for pair in GWIMUN_PAIRS)
 _SIX_COMBINE_ELEMENT: dict[frozenset[str], Element] = {frozenset(p): e for p, e in SIX_COMBINATIONS}
 
 
+# The sixty canonical Pillar objects by identity (a dict probe instead of `Pillar.index`'s tuple lookups).
+_INDEX_BY_ID: dict[int, int] = {id(p): i for i, p in enumerate(PILLARS)}
+Keyed = tuple[tuple[int, int, str, str, tuple[str, ...]], CompatFact]
+
+
+def _index(p: Pillar) -> int:
+    i = _INDEX_BY_ID.get(id(p))
+    return p.index if i is None else i
+
+
+def _keyed(facts: Iterable[CompatFact]) -> tuple[Keyed, ...]:
+    """Facts with their sort key, computed once (the tables below keep them for every later pair)."""
+    return tuple((_sort_key(f), f) for f in facts)
+
+
 @dataclass(frozen=True, slots=True)
 class _Person:
     side: Side
     chart: ChartLike
     analysis: Analysis
     slots: tuple[tuple[str, Pillar], ...]  # (년/월/일/시, pillar)
+    indices: tuple[tuple[str, int], ...]  # (년/월/일/시, sexagenary index)
+    day_index: int
     gender: str | None  # "female", "male" or None
 
 
@@ -121,11 +141,16 @@ def _gwimun(a: Branch, b: Branch) -> bool:
     return frozenset((a.index, b.index)) in _GWIMUN_I
 
 
-def _day_master_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
-    pa, pb = a.chart.day, b.chart.day
+@cache
+def _day_master_pair(stem_a: int, stem_b: int) -> tuple[Keyed, ...]:
+    """The 일간 facts of two day stems (kept; a pillar index with the stem stands for it)."""
+    return _keyed(_day_master_facts(PILLARS[stem_a], PILLARS[stem_b]))
+
+
+def _day_master_facts(pa: Pillar, pb: Pillar) -> Iterator[CompatFact]:
     places = (Place(Side.A, "일간"), Place(Side.B, "일간"))
     chars = (pa.stem.hanja, pb.stem.hanja)
-    stem_rels = [r for r in pair_relations("일", pa.index, "일", pb.index) if _is_stem(r)]
+    stem_rels = [r for r in pair_relations("일", _index(pa), "일", _index(pb)) if _is_stem(r)]
     points = rules.DAY_MASTER_POINTS
     for rel in stem_rels:
         yield _relation_fact(Category.DAY_MASTER, rel, places, points[KIND_KEYS[rel.kind]])
@@ -178,12 +203,19 @@ def _other_branches(people: tuple[_Person, _Person]) -> Iterator[tuple[Place, Br
                 yield Place(person.side, label + "지"), pillar.branch
 
 
-def _day_branch_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
-    ba, bb = a.chart.day.branch, b.chart.day.branch
+@cache
+def _day_branch_pair(index_a: int, index_b: int) -> tuple[Keyed, ...]:
+    """The 일지 facts of two day branches that need no third branch (kept; a pillar index with the branch
+    stands for it)."""
+    return _keyed(_day_branch_pair_facts(index_a, index_b))
+
+
+def _day_branch_pair_facts(index_a: int, index_b: int) -> Iterator[CompatFact]:
+    ba, bb = BRANCHES[index_a % 12], BRANCHES[index_b % 12]
     places = (Place(Side.A, "일지"), Place(Side.B, "일지"))
     found = False
     seen: set[RelationKind] = set()
-    for rel in pair_relations("일", a.chart.day.index, "일", b.chart.day.index):
+    for rel in pair_relations("일", index_a, "일", index_b):
         if _is_stem(rel) or rel.kind in seen or rel.kind not in rules.DAY_BRANCH_POINTS:
             continue
         seen.add(rel.kind)
@@ -200,28 +232,6 @@ def _day_branch_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
             points=rules.GWIMUN_POINTS,
             rule=rules.GWIMUN_RULE,
         )
-    if ba is not bb:
-        for o1, o2, ordered, kind, element, detail in TRIPLES_BY_BRANCH[ba.index]:
-            if kind is RelationKind.PUNISHMENT or bb.index not in (o1, o2):
-                continue
-            third = BRANCHES[o2 if bb.index == o1 else o1]
-            # Every place that holds the third branch, so the fact does not depend on whose chart is A.
-            at = tuple(place for place, br in _other_branches((a, b)) if br is third)
-            if not at:
-                continue
-            found = True
-            chars = (ba.hanja, bb.hanja, *(third.hanja for _ in at))
-            yield _fact(
-                Category.DAY_BRANCH,
-                KIND_KEYS[kind],
-                "".join(BRANCHES[i].hanja for i in ordered)
-                + f" {kind.value}({element.value if element else ''})",
-                (*places, *at),
-                chars,
-                points=rules.DAY_BRANCH_TRIPLE_POINTS,
-                rule=f"{detail}: 두 일지에 다른 기둥의 {josa(f'{third.hanja}({third.hangul})', '이', '가')} 더해져 완성",
-                element=element,
-            )
     if not found and ba is bb:
         yield _fact(
             Category.DAY_BRANCH,
@@ -234,39 +244,95 @@ def _day_branch_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
         )
 
 
+def _day_branch_triples(a: _Person, b: _Person) -> Iterator[CompatFact]:
+    """삼합·방합 the two day branches complete with a third branch of either chart."""
+    ba, bb = a.chart.day.branch, b.chart.day.branch
+    if ba is bb:
+        return
+    places = (Place(Side.A, "일지"), Place(Side.B, "일지"))
+    for o1, o2, ordered, kind, element, detail in TRIPLES_BY_BRANCH[ba.index]:
+        if kind is RelationKind.PUNISHMENT or bb.index not in (o1, o2):
+            continue
+        third = BRANCHES[o2 if bb.index == o1 else o1]
+        # Every place that holds the third branch, so the fact does not depend on whose chart is A.
+        at = tuple(place for place, br in _other_branches((a, b)) if br is third)
+        if not at:
+            continue
+        yield _fact(
+            Category.DAY_BRANCH,
+            KIND_KEYS[kind],
+            "".join(BRANCHES[i].hanja for i in ordered)
+            + f" {kind.value}({element.value if element else ''})",
+            (*places, *at),
+            (ba.hanja, bb.hanja, *(third.hanja for _ in at)),
+            points=rules.DAY_BRANCH_TRIPLE_POINTS,
+            rule=f"{detail}: 두 일지에 다른 기둥의 {josa(f'{third.hanja}({third.hangul})', '이', '가')} 더해져 완성",
+            element=element,
+        )
+
+
 def _name_plain(chars: tuple[str, ...], word: str) -> str:
     return "".join(sorted(chars, key=lambda c: _CHAR_ORDER[c])) + f" {word}"
 
 
-def _cross_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
-    for la, pa in a.slots:
-        for lb, pb in b.slots:
+def _cross_facts(a: _Person, b: _Person) -> Iterator[Keyed]:
+    for la, ia in a.indices:
+        for lb, ib in b.indices:
             if la == "일" and lb == "일":
                 continue
-            factor = rules.CROSS_DAY_BRANCH_FACTOR if "일" in (la, lb) else 1
-            for rel in pair_relations(la, pa.index, lb, pb.index):
-                stem = _is_stem(rel)
-                if (not stem and la == "년" and lb == "년") or rel.kind not in rules.CROSS_POINTS:
-                    continue
-                suffix = "간" if stem else "지"
-                places = (Place(Side.A, la + suffix), Place(Side.B, lb + suffix))
-                points = rules.CROSS_POINTS[rel.kind] * (1 if stem else factor)
-                yield _relation_fact(Category.CROSS, rel, places, points)
-            if not (la == "년" and lb == "년") and _gwimun(pa.branch, pb.branch):
-                chars = (pa.branch.hanja, pb.branch.hanja)
-                yield _fact(
-                    Category.CROSS,
-                    "gwimun",
-                    _name_plain(chars, "귀문"),
-                    (Place(Side.A, la + "지"), Place(Side.B, lb + "지")),
-                    chars,
-                    points=rules.CROSS_GWIMUN_POINTS * factor,
-                    rule=rules.GWIMUN_RULE,
-                )
+            yield from _cross_stems(la, ia % 10, lb, ib % 10)
+            if not (la == "년" and lb == "년"):  # 년지 ↔ 년지 is the 띠
+                yield from _cross_branches(la, ia % 12, lb, ib % 12)
 
 
-def _zodiac_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
-    ya, yb = a.chart.year.branch, b.chart.year.branch
+# Stems and branches apart: 16 position pairs × 100 stem pairs and × 144 branch pairs, so the tables are
+# complete after a few hundred 궁합 (by pillar they would take 57,600 entries).
+@cache
+def _cross_stems(la: str, stem_a: int, lb: str, stem_b: int) -> tuple[Keyed, ...]:
+    """The 천간 facts between A's `la` stem and B's `lb` stem (kept)."""
+    places = (Place(Side.A, la + "간"), Place(Side.B, lb + "간"))
+    # A pillar index with that stem (index % 10 == stem): its branch plays no part in stem relations.
+    return _keyed(
+        _relation_fact(Category.CROSS, rel, places, rules.CROSS_POINTS[rel.kind])
+        for rel in pair_relations(la, stem_a, lb, stem_b)
+        if _is_stem(rel) and rel.kind in rules.CROSS_POINTS
+    )
+
+
+@cache
+def _cross_branches(la: str, branch_a: int, lb: str, branch_b: int) -> tuple[Keyed, ...]:
+    """The 지지 facts between A's `la` branch and B's `lb` branch (kept); a pair touching a 일지 counts twice."""
+    return _keyed(_cross_branch_facts(la, branch_a, lb, branch_b))
+
+
+def _cross_branch_facts(la: str, branch_a: int, lb: str, branch_b: int) -> Iterator[CompatFact]:
+    factor = rules.CROSS_DAY_BRANCH_FACTOR if "일" in (la, lb) else 1
+    places = (Place(Side.A, la + "지"), Place(Side.B, lb + "지"))
+    # A pillar index with that branch (index % 12 == branch): its stem plays no part in branch relations.
+    for rel in pair_relations(la, branch_a, lb, branch_b):
+        if not _is_stem(rel) and rel.kind in rules.CROSS_POINTS:
+            yield _relation_fact(Category.CROSS, rel, places, rules.CROSS_POINTS[rel.kind] * factor)
+    ba, bb = BRANCHES[branch_a], BRANCHES[branch_b]
+    if _gwimun(ba, bb):
+        chars = (ba.hanja, bb.hanja)
+        yield _fact(
+            Category.CROSS,
+            "gwimun",
+            _name_plain(chars, "귀문"),
+            places,
+            chars,
+            points=rules.CROSS_GWIMUN_POINTS * factor,
+            rule=rules.GWIMUN_RULE,
+        )
+
+
+@cache
+def _zodiac_pair(index_a: int, index_b: int) -> tuple[Keyed, ...]:
+    """The 띠 facts of two year branches (by branch index, kept)."""
+    return _keyed(_zodiac_facts(BRANCHES[index_a], BRANCHES[index_b]))
+
+
+def _zodiac_facts(ya: Branch, yb: Branch) -> Iterator[CompatFact]:
     places = (Place(Side.A, "년지"), Place(Side.B, "년지"))
     chars = (ya.hanja, yb.hanja)
     animals = f"{ya.animal}띠·{yb.animal}띠" if ya.index <= yb.index else f"{yb.animal}띠·{ya.animal}띠"
@@ -347,7 +413,10 @@ def _element_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
         weak = [
             e
             for e in x.analysis.balance.weak
-            if e is not ys.yongsin and bal.share(e) >= rules.WEAK_SUPPLIED_SHARE
+            # An element the person's 용신 judgement calls harmful (기신·구신) is no help, however scarce.
+            if e is not ys.yongsin
+            and not ys.role(e).unfavourable
+            and bal.share(e) >= rules.WEAK_SUPPLIED_SHARE
         ]
         for element in weak[: rules.WEAK_SUPPLIED_MAX]:
             yield _fact(
@@ -364,7 +433,8 @@ def _element_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
                 element=element,
                 owner=x.side,
             )
-        strongest = bal.strongest
+        # The strongest element (the first of equal shares, as `ElementBalance.strongest`).
+        strongest = ELEMENTS[max(range(len(ELEMENTS)), key=bal.shares.__getitem__)]
         if strongest is ys.gisin and bal.share(strongest) >= rules.GISIN_DOMINANT_SHARE:
             yield _fact(
                 Category.ELEMENTS,
@@ -391,20 +461,22 @@ def _element_facts(a: _Person, b: _Person) -> Iterator[CompatFact]:
             )
 
 
-def _star_table(relation: Relationship, x: _Person, y: _Person) -> Mapping[TenGod, int]:
+def _star_table(
+    relation: Relationship, side: Side, gender: str | None, partner_gender: str | None
+) -> Mapping[TenGod, int]:
     if relation is Relationship.COUPLE:
         return {
             "female": rules.SPOUSE_STAR_FEMALE,
             "male": rules.SPOUSE_STAR_MALE,
-        }.get(x.gender or "", rules.SPOUSE_STAR_UNKNOWN)
+        }.get(gender or "", rules.SPOUSE_STAR_UNKNOWN)
     if relation in (Relationship.PARENT, Relationship.CHILD):
         parent_side = Side.A if relation is Relationship.PARENT else Side.B
-        if x.side is parent_side:
+        if side is parent_side:
             return {"female": rules.CHILD_STAR_FEMALE, "male": rules.CHILD_STAR_MALE}.get(
-                x.gender or "", rules.CHILD_STAR_UNKNOWN
+                gender or "", rules.CHILD_STAR_UNKNOWN
             )
         return {"female": rules.PARENT_STAR_MOTHER, "male": rules.PARENT_STAR_FATHER}.get(
-            y.gender or "", rules.PARENT_STAR_UNKNOWN
+            partner_gender or "", rules.PARENT_STAR_UNKNOWN
         )
     if relation is Relationship.WORK:
         return rules.WORK_STARS
@@ -416,75 +488,106 @@ def _table_rule(relation: Relationship, table: Mapping[TenGod, int]) -> str:
     return f"상대 일간을 내 일간 기준 십신으로 봄 ({rules.STAR_WORDS[relation]}: {scored}, 그 밖 0)"
 
 
-def _ten_god_facts(relation: Relationship, a: _Person, b: _Person) -> Iterator[CompatFact]:
-    places = (Place(Side.A, "일간"), Place(Side.B, "일간"))
-    chars = (a.chart.day.stem.hanja, b.chart.day.stem.hanja)
+def _ten_god_facts(relation: Relationship, a: _Person, b: _Person) -> Iterator[Keyed]:
     for x, y in ((a, b), (b, a)):
-        god = ten_god(x.chart.day.stem, y.chart.day.stem)
-        table = _star_table(relation, x, y)
-        points = table.get(god, 0)
-        yield _fact(
-            Category.TEN_GODS,
-            "star" if points > 0 else "friction" if points < 0 else "ten_god",
-            god.value,
-            places,
-            chars,
-            points=points,
-            rule=_table_rule(relation, table),
-            owner=x.side,
-        )
-        if relation is not Relationship.COUPLE:
-            continue
-        day_branch = x.chart.day.branch
-        palace_stem = main_stem(day_branch)
-        palace_god = ten_god(x.chart.day.stem, palace_stem)
-        yield _fact(
+        stem_x, stem_y = x.day_index % 10, y.day_index % 10
+        yield from _owner_star(relation, x.side, stem_x, stem_y, x.gender, y.gender)
+        if relation is Relationship.COUPLE:
+            yield from _owner_palace(x.side, stem_x, x.day_index % 12, stem_y)
+
+
+@cache
+def _owner_star(
+    relation: Relationship, side: Side, stem_x: int, stem_y: int, gender_x: str | None, gender_y: str | None
+) -> tuple[Keyed, ...]:
+    """The partner's 일간 as a ten god of `side`'s, scored by the relation (kept)."""
+    sx, sy = STEMS[stem_x], STEMS[stem_y]
+    god = ten_god(sx, sy)
+    table = _star_table(relation, side, gender_x, gender_y)
+    points = table.get(god, 0)
+    fact = _fact(
+        Category.TEN_GODS,
+        "star" if points > 0 else "friction" if points < 0 else "ten_god",
+        god.value,
+        (Place(side, "일간"), Place(side.other, "일간")),
+        (sx.hanja, sy.hanja),
+        points=points,
+        rule=_table_rule(relation, table),
+        owner=side,
+    )
+    return _keyed((fact,))
+
+
+@cache
+def _owner_palace(side: Side, stem_x: int, branch_x: int, stem_y: int) -> tuple[Keyed, ...]:
+    """A couple's 배우자궁 facts of `side` (kept)."""
+    sx, sy, day_branch = STEMS[stem_x], STEMS[stem_y], BRANCHES[branch_x]
+    palace_stem = main_stem(day_branch)
+    facts = [
+        _fact(
             Category.TEN_GODS,
             "spouse_palace",
-            f"배우자궁 {palace_god.value}",
-            (Place(x.side, "일지"),),
+            f"배우자궁 {ten_god(sx, palace_stem).value}",
+            (Place(side, "일지"),),
             (day_branch.hanja,),
             points=0,
             rule="일지(배우자궁) 정기의 십신",
-            owner=x.side,
+            owner=side,
         )
-        if y.chart.day.stem.element is palace_stem.element:
-            yield _fact(
+    ]
+    if sy.element is palace_stem.element:
+        facts.append(
+            _fact(
                 Category.TEN_GODS,
                 "palace_match",
                 f"배우자궁에 맞는 일간({palace_stem.element.value})",
-                (Place(x.side, "일지"), Place(y.side, "일간")),
-                (day_branch.hanja, y.chart.day.stem.hanja),
+                (Place(side, "일지"), Place(side.other, "일간")),
+                (day_branch.hanja, sy.hanja),
                 points=rules.SPOUSE_PALACE_POINTS,
                 rule="상대 일간의 오행이 내 일지(배우자궁) 정기의 오행과 같음",
                 element=palace_stem.element,
-                owner=x.side,
+                owner=side,
             )
+        )
+    return _keyed(facts)
 
 
-def _timing_facts(a: _Person, b: _Person, year_pillar: Pillar) -> Iterator[CompatFact]:
+def _timing_facts(a: _Person, b: _Person, year_index: int) -> Iterator[Keyed]:
     for x, y in ((a, b), (b, a)):
-        for rel in pair_relations("세운", year_pillar.index, "일", x.chart.day.index):
-            points = rules.TIMING_SEWOON_POINTS.get(rel.kind)
-            if _is_stem(rel) or points is None:
-                continue
-            fact = _relation_fact(
-                Category.TIMING, rel, (Place(None, "세운지"), Place(x.side, "일지")), points
-            )
-            yield _with_owner(fact, x.side)
+        yield from _sewoon_day(x.side, year_index % 12, x.day_index % 12)
         daewoon = x.analysis.daewoon
         current = None if daewoon is None else daewoon.current
-        if current is None:
+        if current is not None:
+            yield from _daewoon_day(x.side, _index(current.info.pillar) % 12, y.day_index % 12)
+
+
+@cache
+def _sewoon_day(side: Side, year_index: int, day_index: int) -> tuple[Keyed, ...]:
+    """This year's pillar against one person's 일지 (kept by index)."""
+    facts = []
+    for rel in pair_relations("세운", year_index, "일", day_index):
+        points = rules.TIMING_SEWOON_POINTS.get(rel.kind)
+        if _is_stem(rel) or points is None:
             continue
-        pillar = current.info.pillar
-        for rel in pair_relations("대운", pillar.index, "일", y.chart.day.index):
-            points = rules.TIMING_DAEWOON_POINTS.get(rel.kind)
-            if _is_stem(rel) or points is None:
-                continue
-            fact = _relation_fact(
-                Category.TIMING, rel, (Place(x.side, "대운지"), Place(y.side, "일지")), points
-            )
-            yield _with_owner(fact, x.side)
+        fact = _relation_fact(Category.TIMING, rel, (Place(None, "세운지"), Place(side, "일지")), points)
+        facts.append(_with_owner(fact, side))
+    return _keyed(facts)
+
+
+@cache
+def _daewoon_day(side: Side, daewoon_index: int, partner_day_index: int) -> tuple[Keyed, ...]:
+    """One person's current 대운 branch against the partner's 일지 (kept; branch-only facts, so a pillar
+    index with each branch stands for it)."""
+    facts = []
+    for rel in pair_relations("대운", daewoon_index, "일", partner_day_index):
+        points = rules.TIMING_DAEWOON_POINTS.get(rel.kind)
+        if _is_stem(rel) or points is None:
+            continue
+        fact = _relation_fact(
+            Category.TIMING, rel, (Place(side, "대운지"), Place(side.other, "일지")), points
+        )
+        facts.append(_with_owner(fact, side))
+    return _keyed(facts)
 
 
 def _with_owner(fact: CompatFact, owner: Side) -> CompatFact:
@@ -530,18 +633,23 @@ def _round_tenths(tenths: int) -> int:
     return sign * ((abs(tenths) + 5) // 10)
 
 
-def _breakdown(relation: Relationship, facts: tuple[CompatFact, ...]) -> tuple[CategoryScore, ...]:
-    out = []
-    weights = rules.WEIGHTS[relation]
-    for category in CATEGORIES:
-        cap = rules.CATEGORY_CAP[category]
-        raw = sum(f.points for f in facts if f.category is category)
-        out.append(
-            CategoryScore(
-                category, max(-cap, min(cap, raw)), weights[category], rules.CATEGORY_RULES[category]
-            )
-        )
-    return tuple(out)
+# Per relation: (category, cap, weight in tenths, rule) in category order, so a breakdown is one pass.
+_BREAKDOWN_SPEC: dict[Relationship, tuple[tuple[Category, int, int, str], ...]] = {
+    relation: tuple(
+        (c, rules.CATEGORY_CAP[c], rules.WEIGHTS[relation][c], rules.CATEGORY_RULES[c]) for c in CATEGORIES
+    )
+    for relation in Relationship
+}
+
+
+def _breakdown(relation: Relationship, keyed: list[Keyed]) -> tuple[CategoryScore, ...]:
+    raw = [0] * len(CATEGORIES)
+    for sort_key, fact in keyed:
+        raw[sort_key[0]] += fact.points  # the sort key starts with the category's position
+    return tuple(
+        CategoryScore(category, max(-cap, min(cap, raw[position])), weight, rule)
+        for position, (category, cap, weight, rule) in enumerate(_BREAKDOWN_SPEC[relation])
+    )
 
 
 def _sort_key(fact: CompatFact) -> tuple[int, int, str, str, tuple[str, ...]]:
@@ -557,11 +665,15 @@ def _sort_key(fact: CompatFact) -> tuple[int, int, str, str, tuple[str, ...]]:
 def _person(side: Side, chart: ChartLike, analysis: Analysis) -> _Person:
     gender = chart.birth.gender
     pillars = (("년", chart.year), ("월", chart.month), ("일", chart.day), ("시", chart.hour))
+    slots = tuple((label, p) for label, p in pillars if p is not None)
+    indices = tuple((label, _index(p)) for label, p in slots)
     return _Person(
         side,
         chart,
         analysis,
-        tuple((label, p) for label, p in pillars if p is not None),
+        slots,
+        indices,
+        _index(chart.day),
         None if gender is None else str(gender.value),
     )
 
@@ -586,21 +698,19 @@ def compatibility(
     an_b = analysis_b if analysis_b is not None else analyze(chart_b, reference=ref)
     a, b = _person(Side.A, chart_a, an_a), _person(Side.B, chart_b, an_b)
     year_luck = an_a.sewoon[0]
-    facts = tuple(
-        sorted(
-            (
-                *_day_master_facts(a, b),
-                *_day_branch_facts(a, b),
-                *_cross_facts(a, b),
-                *_zodiac_facts(a, b),
-                *_element_facts(a, b),
-                *_ten_god_facts(relation, a, b),
-                *_timing_facts(a, b, year_luck.info.pillar),
-            ),
-            key=_sort_key,
-        )
-    )
-    breakdown = _breakdown(relation, facts)
+    keyed: list[Keyed] = [
+        *_day_master_pair(a.day_index % 10, b.day_index % 10),
+        *_day_branch_pair(a.day_index % 12, b.day_index % 12),
+        *_keyed(_day_branch_triples(a, b)),
+        *_cross_facts(a, b),
+        *_zodiac_pair(chart_a.year.branch.index, chart_b.year.branch.index),
+        *_keyed(_element_facts(a, b)),
+        *_ten_god_facts(relation, a, b),
+        *_timing_facts(a, b, _index(year_luck.info.pillar)),
+    ]
+    keyed.sort(key=itemgetter(0))
+    facts = tuple(fact for _, fact in keyed)
+    breakdown = _breakdown(relation, keyed)
     total_tenths = sum(c.points * c.weight_tenths for c in breakdown)
     score = max(rules.SCORE_MIN, min(rules.SCORE_MAX, rules.BASE + _round_tenths(total_tenths)))
     return Compatibility(

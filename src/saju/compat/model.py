@@ -170,6 +170,8 @@ class CompatFact:
 def ordered_places(
     places: tuple[Place, ...], chars: tuple[str, ...]
 ) -> tuple[tuple[Place, ...], tuple[str, ...]]:
+    if len(places) == 1:
+        return places, chars
     pairs = sorted(zip(places, chars, strict=True), key=lambda pc: _place_key(pc[0]))
     return tuple(p for p, _ in pairs), tuple(c for _, c in pairs)
 

@@ -392,6 +392,7 @@ def library_save(request: HttpRequest) -> HttpResponse:
         reading_public_id=request.POST.get("reading_id", ""),
         profile_public_id=request.POST.get("profile_id") or None,
         title=request.POST.get("title", ""),
+        roles=request.POST.get("roles", ""),
     )
     messages.success(request, "보관함에 저장했습니다.")
     return redirect("accounts:saved_detail", public_id=saved.public_id)

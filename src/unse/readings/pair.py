@@ -21,7 +21,9 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from saju.analysis import Analysis
+import orjson
+
+from saju.analysis import Analysis, analyze
 from saju.birth import BirthInput
 from saju.chart import Chart, chart_from_birth
 from saju.compat import CompatFact, Compatibility, Relationship, Side, compatibility
@@ -272,21 +274,32 @@ def gunghap_builtin_text(compat: Compatibility) -> str:
 
 @cache
 def gunghap_rules_hash() -> str:
-    """A hash of the rule-based 궁합 texts and prompt facts of the committed probe charts taken in pairs
-    (each with the next): part of the built-in 궁합 model id and of the 궁합 prompt version, so a change of
-    what the engine says about a pair never serves a stale stored text, while a refactor keeps them."""
+    """A hash of what the engine says about the committed probe charts taken in pairs (each with the next,
+    on the first probe date both are born by): every relation's facts and score, the couple's prompt facts
+    and one rule-based text per pair (the relations in turn). Part of the built-in 궁합 model id and of the 궁합 prompt version, so a change
+    of what the engine says about a pair never serves a stale stored text, while a refactor keeps them."""
     digest = hashlib.sha256()
     probes = engine_probes()
     charts = [chart_from_birth(BirthInput.from_mapping(p.birth)) for p in probes]
     for index, chart_a in enumerate(charts):
         chart_b = charts[(index + 1) % len(charts)]
-        for reference in probes[index].references:
-            if reference < max(chart_a.solar_date, chart_b.solar_date):
-                continue
-            for relation in Relationship:
-                compat = compatibility(chart_a, chart_b, relation, reference)
+        born = max(chart_a.solar_date, chart_b.solar_date)
+        reference = next((day for day in probes[index].references if day >= born), None)
+        if reference is None:
+            continue
+        analyses = {
+            "analysis_a": analyze(chart_a, reference=reference),
+            "analysis_b": analyze(chart_b, reference=reference),
+        }
+        relations = tuple(Relationship)
+        for relation in relations:
+            compat = compatibility(chart_a, chart_b, relation, reference, **analyses)
+            digest.update(repr((compat.score, compat.breakdown, compat.facts, compat.notes)).encode())
+            # One text per pair, the relations taken in turn: every relation's wording is covered.
+            if relation is relations[index % len(relations)]:
                 digest.update(gunghap_builtin_text(compat).encode())
-                digest.update(repr(pair_prompt_facts(compat, chart_a, chart_b)).encode())
+        couple = compatibility(chart_a, chart_b, Relationship.COUPLE, reference, **analyses)
+        digest.update(orjson.dumps(pair_prompt_facts(couple, chart_a, chart_b), option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()[:HASH_CHARS]
 
 

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from saju.birth import BirthInput
 from saju.compat import Category, CompatFact, Side, Tone
 from saju.compat.rules import CATEGORY_CAP
 from saju.reading.gunghap import gunghap_markdown
-from unse.readings.pair import PairResult, gunghap_compute
+from unse.readings.pair import PairResult, gunghap_compute, pair_order
 from unse.readings.sanitize import render_markdown
 from unse.web.selectors import DISPLAY_ORDER, ChartPage, chart_page_build
 
@@ -82,6 +83,7 @@ class GunghapPage:
     glance: tuple[str, ...]
     reading_html: str
     notices: tuple[str, ...]
+    text_roles: str  # "ab", or "ba" when the stored AI text's [A] is this page's B (for 보관함)
 
 
 def _column_x(label: str) -> int:
@@ -183,6 +185,7 @@ def gunghap_page_build(
 ) -> GunghapPage:
     """Both charts, their 궁합 and its reading (raises ServiceError naming the person on bad input)."""
     result = gunghap_compute(a=a, b=b, relation=relation, reference_date=reference)
+    order = pair_order(BirthInput.from_mapping(a), BirthInput.from_mapping(b), result.compat.relation)
     page_a = chart_page_build(birth=a, reference=reference)
     page_b = chart_page_build(birth=b, reference=reference)
     reading = result.reading
@@ -207,4 +210,5 @@ def gunghap_page_build(
         glance=reading.glance,
         reading_html=render_markdown(sections),
         notices=reading.notices,
+        text_roles="ba" if order.swapped else "ab",
     )

@@ -62,3 +62,16 @@ def test_symmetric_bounded_and_explained(a: Chart, b: Chart, relation: Relations
         assert not any(side is not None and side.value == "a" for side, _ in hours)
     if b.hour is None:
         assert not any(side is not None and side.value == "b" for side, _ in hours)
+
+
+@seed(161)
+@settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=births(), b=births())
+def test_one_judgement_per_element(a: Chart, b: Chart) -> None:
+    """An element is never both the help one person gets and a harm to that person (기신·구신)."""
+    result = compatibility(a, b, Relationship.COUPLE, REFERENCE)
+    analyses = {"a": result.analysis_a, "b": result.analysis_b}
+    for fact in result.facts:
+        if fact.key in ("weak_supplied", "yongsin_supplied") and fact.owner is not None:
+            yongsin = analyses[fact.owner.value].yongsin
+            assert fact.element is not None and not yongsin.role(fact.element).unfavourable

@@ -121,3 +121,12 @@ async def test_ai_text_naming_a_relation_the_pair_lacks_is_not_stored(
     assert notices and notices[0]["code"] == "GROUNDING_MISMATCH"
     assert events[-1][0] == "done" and not events[-1][1]["stored"]
     assert await Reading.objects.acount() == 0
+
+
+async def test_openapi_documents_both_endpoints_and_their_errors() -> None:
+    schema = orjson.loads((await AsyncClient().get("/api/v1/openapi.json")).content)
+    for path in ("/api/v1/gunghap", "/api/v1/gunghap/reading"):
+        operation = schema["paths"][path]["post"]
+        assert "400" in operation["responses"] and operation["summary"]
+    reading = schema["paths"]["/api/v1/gunghap/reading"]["post"]
+    assert any(p["name"] == "stream" for p in reading.get("parameters", []))

@@ -7,10 +7,11 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from saju.birth import BirthInput
-from unse.accounts.models import Profile, User
+from unse.accounts.models import Profile, SavedReading, User
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,34 @@ def test_logged_in_user_picks_a_saved_profile(client):
     other = User.objects.create_user(username="gh2", email="gh2@example.com", password="pw-1234-long")
     client.force_login(other)
     assert client.post("/gunghap/", {"a-profile": str(profile.public_id), **person("b")}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_save_to_library_fills_the_roles_as_the_page_showed_them_and_keeps_no_pillars(client):
+    user = User.objects.create_user(username="sv", email="sv@example.com", password="pw-1234-long")
+    client.force_login(user)
+    html = post(client).content.decode()
+    roles = re.search(r'name="roles" value="(ab|ba)"', html).group(1)
+    payload = json.loads(
+        re.search(r'<script id="reading-request" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    # The reading the page streams (anonymous API call, the built-in interpreter), then the page's save form.
+    reading = Client().post("/api/v1/gunghap/reading", payload, content_type="application/json").json()
+    response = client.post(
+        reverse("accounts:library_save"), {"reading_id": reading["reading_id"], "roles": roles}
+    )
+    assert response.status_code == 302
+    saved = SavedReading.objects.get(user=user)
+    assert saved.title == "궁합 풀이" and saved.pillars == {}
+    assert "[A]" not in saved.text and saved.text == reading["text"]
+
+
+def test_swapping_the_people_flips_the_text_roles(client):
+    user = User.objects.create_user(username="sw", email="sw@example.com", password="pw-1234-long")
+    client.force_login(user)
+    first = re.search(r'name="roles" value="(ab|ba)"', post(client).content.decode()).group(1)
+    a_as_b = {f"b-{k[2:]}": v for k, v in person("a").items()}
+    b_as_a = {f"a-{k[2:]}": v for k, v in person("b").items()}
+    html = client.post("/gunghap/", {"relation": "couple", **a_as_b, **b_as_a}).content.decode()
+    second = re.search(r'name="roles" value="(ab|ba)"', html).group(1)
+    assert {first, second} == {"ab", "ba"}

@@ -10,9 +10,11 @@ from django.utils import timezone
 from unse.accounts.ids import not_found, public_id_or_404
 from unse.accounts.models import ActivityEvent, ActivityKind, Profile, SavedReading, Share, User
 from unse.core.errors import ErrorCode, ServiceError
+from unse.readings.keys import Kind
+from unse.readings.pair import fill_roles
 from unse.readings.selectors import reading_get
 
-KIND_TITLES = {"saju": "사주 풀이", "daily": "오늘의 운세"}
+KIND_TITLES = {"saju": "사주 풀이", "daily": "오늘의 운세", "gunghap": "궁합 풀이"}
 MAX_SAVED_PER_USER = 1000
 
 
@@ -23,8 +25,13 @@ def saved_reading_create(
     profile_public_id: str | uuid.UUID | None = None,
     title: str = "",
     memo: str = "",
+    roles: str = "",
 ) -> SavedReading:
-    """Copy a stored reading into the user's library (its text and pillars; never raw birth data)."""
+    """Copy a stored reading into the user's library (its text and pillars; never raw birth data).
+
+    A 궁합 text names the people `[A]님` / `[B]님` in the pair's canonical order; `roles` ("ab", or "ba"
+    when the page's A is the text's B) fills them in as the user saw them. A 궁합 copies no pillars (the
+    other person's chart is kept only if the user saves them as a profile)."""
     reading = reading_get(public_id=reading_public_id)
     profile = None
     if profile_public_id:
@@ -36,6 +43,10 @@ def saved_reading_create(
             ErrorCode.VALIDATION_ERROR, message=f"보관함에는 {MAX_SAVED_PER_USER}개까지 저장할 수 있습니다."
         )
     pillars = reading.facts.get("사주", {}) if isinstance(reading.facts, dict) else {}
+    text = reading.text
+    if reading.kind == Kind.GUNGHAP.value:
+        text = fill_roles(text, ("B", "A") if roles == "ba" else ("A", "B"))
+        pillars = {}
     default_title = KIND_TITLES.get(reading.kind, "풀이")
     if profile is not None:
         default_title = f"{profile.label} · {default_title}"
@@ -49,7 +60,7 @@ def saved_reading_create(
             topic=reading.topic,
             fingerprint=reading.fingerprint,
             pillars=pillars,
-            text=reading.text,
+            text=text,
             generated_by=reading.generated_by,
             memo=memo[:1000],
         )
