@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="batchrun",
             name="ai_calls",
-            field=models.PositiveIntegerField(default=0, verbose_name="AI 호출"),
+            field=models.PositiveIntegerField(default=0, verbose_name="AI 생성 시도"),
         ),
         migrations.AddField(
             model_name="batchrun",
