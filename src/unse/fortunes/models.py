@@ -45,11 +45,12 @@ class BatchRun(models.Model):
     tokens_used = models.PositiveBigIntegerField("사용 토큰", default=0)
     # Generation attempts that went to the AI (one per daily class, not per user; an attempt the open breaker
     # refused at once counts too), retries and built-in fallbacks.
-    ai_calls = models.PositiveIntegerField("AI 생성 시도", default=0)
-    retries = models.PositiveIntegerField("재시도", default=0)
-    fallbacks = models.PositiveIntegerField("기본 풀이 대체", default=0)
-    # Dry run: distinct daily classes (day signatures) the run would generate.
-    classes = models.PositiveIntegerField("생성할 유형 수", default=0)
+    ai_calls = models.PositiveIntegerField("AI 생성 시도", null=True, blank=True)
+    retries = models.PositiveIntegerField("재시도", null=True, blank=True)
+    fallbacks = models.PositiveIntegerField("기본 풀이 대체", null=True, blank=True)
+    # Dry run: distinct daily classes (day signatures) the run would generate. These four are nullable (NULL =
+    # a row written by a release before issue 19: expand step of a rolling deploy, docs/operations.md).
+    classes = models.PositiveIntegerField("생성할 유형 수", null=True, blank=True)
     elapsed_seconds = models.FloatField("소요 시간(초)", default=0.0)
     rate_per_second = models.FloatField("처리율(명/초)", default=0.0)
 
