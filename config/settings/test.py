@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # No reserved batch share by default in tests (budget tests that exercise the reserve set it themselves), so
 # that a small AI_DAILY_TOKEN_BUDGET in a test means the same for every caller.
 AI_BATCH_TOKEN_SHARE = 0.0
+# The breaker's first open period stays long in tests (as before issue 19) unless a test sets it, so that
+# "tripped, so the next call is refused" never races a sub-second half-open on a loaded machine.
+AI_BREAKER_PROBE_SECONDS = float(os.environ.get("AI_BREAKER_PROBE_SECONDS", "15"))

@@ -87,7 +87,12 @@ async def test_ten_percent_of_each_fault_keeps_the_breaker_closed_and_stores_not
 
 
 @override_settings(
-    RATE_LIMIT_ANON="", RATE_LIMIT_ANON_GLOBAL="", AI_DAILY_TOKEN_BUDGET=0, AI_BREAKER_OPEN_SECONDS=1.0
+    RATE_LIMIT_ANON="",
+    RATE_LIMIT_ANON_GLOBAL="",
+    AI_DAILY_TOKEN_BUDGET=0,
+    # The first open period is AI_BREAKER_PROBE_SECONDS × 0.5–1.0 (jitter): at least 1 s here, as before.
+    AI_BREAKER_PROBE_SECONDS=2.0,
+    AI_BREAKER_OPEN_SECONDS=2.0,
 )
 async def test_full_outage_opens_the_breaker_cached_readings_flow_fallback_is_marked_then_it_closes(
     llm: LLM,
@@ -115,7 +120,7 @@ async def test_full_outage_opens_the_breaker_cached_readings_flow_fallback_is_ma
         assert cached[0].data["cached"] is True and cached[-1].data["generated_by"]["type"] == "ai"
 
         llm.set(tokens=40, fault="none")
-        await asyncio.sleep(1.2)  # past AI_BREAKER_OPEN_SECONDS: the next call is the half-open probe
+        await asyncio.sleep(2.2)  # past the open period: the next call is the half-open probe
         recovered = await _reading(300, who="ip:rel-e")
         assert _outcome(recovered) == "ai:clean:stored"
         assert await breaker_state(provider["name"]) is BreakerState.CLOSED

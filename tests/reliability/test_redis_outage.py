@@ -78,7 +78,7 @@ async def _single_flight_and_breaker_work_locally(
 
     # Breaker: the provider fails every call -> after AI_BREAKER_CONSECUTIVE_FAILURES the local breaker
     # opens, users get the marked built-in reading without the provider being called, and once the provider
-    # is healthy again a probe after AI_BREAKER_OPEN_SECONDS closes it.
+    # is healthy again a probe after the open period closes it.
     fake_llm.control(tokens=10, tps=0, ttft=0, fault="500", fault_rate=1.0)
     for i in range(3):
         [failed] = await post_many(
@@ -98,7 +98,7 @@ async def _single_flight_and_breaker_work_locally(
     assert _ready(app)["checks"]["ai_breaker"]["status"] != "ok"
 
     fake_llm.control(tokens=10, tps=0, ttft=0, fault="none")
-    await asyncio.sleep(2.5)  # past AI_BREAKER_OPEN_SECONDS
+    await asyncio.sleep(4.5)  # past the open period (≤ AI_BREAKER_PROBE_SECONDS)
     [probe] = await post_many(app, "/api/v1/readings", [{"birth": birth(7120)}], client_ip="203.0.113.31")
     statuses[probe.status] += 1
     assert probe.status == 200 and probe.body["generated_by"]["type"] == "ai" and not probe.body["notices"]
@@ -126,7 +126,9 @@ async def test_redis_crash_under_load_is_survived_and_shared_state_resumes(
             AI_REDIS_RETRY_SECONDS="1",
             READY_CHECK_TIMEOUT_SECONDS="2",
             AI_BREAKER_CONSECUTIVE_FAILURES="3",
-            AI_BREAKER_OPEN_SECONDS="2",
+            # The first open period is AI_BREAKER_PROBE_SECONDS × 0.5–1.0 (jitter): at least 2 s here.
+            AI_BREAKER_PROBE_SECONDS="4",
+            AI_BREAKER_OPEN_SECONDS="4",
             LLM_MAX_RETRIES="0",
         ),
     )

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from saju.analysis import analyze
+from saju.birth import BirthInput
+from saju.chart import chart_from_birth
+from saju.reading.signature import daily_personal
 from unse.accounts.models import Profile
 from unse.accounts.selectors.profiles import profile_birth_mapping
 from unse.core.request import Caller, UserLike
@@ -37,6 +41,13 @@ def daily_request(*, birth: Mapping[str, object], day: date, known_missing: bool
         reference_date=day,
         known_missing=known_missing,
     )
+
+
+def daily_email_line(*, birth: Mapping[str, object], day: date) -> str:
+    """The morning e-mail's first line for this birth and day, written by the engine
+    (`saju.reading.signature.daily_personal`)."""
+    chart = chart_from_birth(BirthInput.from_mapping(birth))
+    return daily_personal(chart, analyze(chart, reference=day), day).email_line
 
 
 def daily_cache_keys(*, birth: Mapping[str, object], day: date) -> list[str]:

@@ -43,8 +43,10 @@ class BatchRun(models.Model):
     failed = models.PositiveIntegerField("실패", default=0)
     failures_by_cause = models.JSONField("실패 원인별", default=dict, blank=True)
     tokens_used = models.PositiveBigIntegerField("사용 토큰", default=0)
-    # Provider calls (one per daily class generated, not per user), retries and built-in fallbacks.
-    ai_calls = models.PositiveIntegerField("AI 호출", default=0, db_default=0)
+    # Generation attempts that went to the AI (one per daily class, not per user; an attempt the open breaker
+    # refused at once counts too), retries and built-in fallbacks. A database default, so rows written by the
+    # release before (still running during a rolling deploy) get 0.
+    ai_calls = models.PositiveIntegerField("AI 생성 시도", default=0, db_default=0)
     retries = models.PositiveIntegerField("재시도", default=0, db_default=0)
     fallbacks = models.PositiveIntegerField("기본 풀이 대체", default=0, db_default=0)
     # Dry run: distinct daily classes (day signatures) the run would generate.

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from unse.accounts.models import Profile
-from unse.accounts.selectors.profiles import profile_default_get
+from unse.accounts.selectors.profiles import profile_birth_mapping, profile_default_get
 from unse.accounts.selectors.users import user_active_get
 from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.request import UserLike
-from unse.fortunes.daily import DailyFortune, daily_fortune_for_profile
+from unse.fortunes.daily import DailyFortune, daily_email_line, daily_fortune_for_profile
 from unse.fortunes.mail import plain_text, unsubscribe_headers, unsubscribe_url, unsubscribe_user_id
 from unse.fortunes.models import DeliveryChannel, DeliveryStatus, FortuneDelivery
 from unse.fortunes.selectors import delivery_recipient_id_pages
@@ -80,8 +80,11 @@ def fortune_deliver(*, user_id: int, day: date) -> bool:
         "profile_label": profile.label,
         "day": day,
         "fortune_text": plain_text(fortune.text),
-        "fortune_html": fortune.html or render_markdown(fortune.text),
+        # Rendered from the whole text: the stored HTML is the class text's, without the personal lines.
+        "fortune_html": render_markdown(fortune.text),
         "unsubscribe_url": unsubscribe_url(user.pk),
+        # The engine's one-line summary of the person's own day (pillar, stars, title): never the AI's.
+        "email_line": daily_email_line(birth=profile_birth_mapping(profile=profile), day=day),
     }
     message = EmailMultiAlternatives(
         subject=render_to_string("fortunes/email/daily_subject.txt", context).strip(),

@@ -7,6 +7,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -105,3 +106,16 @@ def receiver() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def daily_classes(user_ids: list[int], day: date) -> int:
+    """How many daily class texts these users need on `day` (users whose charts share a day signature share
+    one stored fortune, so this can be fewer than the users)."""
+    from unse.accounts.models import Profile
+    from unse.fortunes.daily import daily_cache_keys
+
+    keys = set()
+    for profile in Profile.objects.filter(user_id__in=user_ids, is_default=True):
+        birth = {k: v for k, v in profile.birth.items() if k != "birthplace"}
+        keys.add(daily_cache_keys(birth=birth, day=day)[0])
+    return len(keys)

@@ -11,7 +11,7 @@ from config.celery import app
 from django.core import mail
 from django.utils import timezone
 
-from tests.unse.fortunes.conftest import make_target
+from tests.unse.fortunes.conftest import daily_classes, make_target
 from unse.fortunes.mail import plain_text
 from unse.fortunes.models import BatchChunk, BatchRun, BatchStatus, FortuneDelivery
 from unse.fortunes.services import fortune_deliver
@@ -33,15 +33,14 @@ def eager(settings: Any) -> Iterator[None]:
 
 
 def test_fan_out_chunks_generate_everyone_and_finalize_the_run(eager: None) -> None:
-    for n in range(5):
-        make_target(n=n)
+    users = [make_target(n=n) for n in range(5)]
     run_id = fan_out_daily_fortunes.delay("2026-11-24").get()
     run = BatchRun.objects.get(pk=run_id)
     assert run.source == "celery" and run.status == BatchStatus.SUCCEEDED
     assert (run.targets, run.done, run.failed) == (5, 5, 0)
     assert BatchChunk.objects.filter(run=run).count() == 3
     assert not BatchChunk.objects.filter(run=run, finished_at__isnull=True).exists()
-    assert Reading.objects.filter(kind="daily", period="2026-11-25").count() == 5
+    assert Reading.objects.filter(kind="daily", period="2026-11-25").count() == daily_classes(users, DAY)
 
 
 def test_morning_mail_is_korean_and_sent_once(eager: None) -> None:
@@ -55,6 +54,9 @@ def test_morning_mail_is_korean_and_sent_once(eager: None) -> None:
     assert "사용자1 님" in message.body
     stored = Reading.objects.get(kind="daily", period=DAY.isoformat())
     assert plain_text(stored.text)[:20] in message.body
+    # The engine's own line first (the day's pillar and stars), then the class text + the personal lines.
+    assert "11월 25일" in message.body.splitlines()[2] and "★" in message.body.splitlines()[2]
+    assert "나의 오늘" in message.body and "나의 사주: 연주" in message.body
     assert fortune_deliver(user_id=user_id, day=DAY) is False  # redelivered task: no second mail
     assert len(mail.outbox) == 1
     assert FortuneDelivery.objects.get().status == "sent"

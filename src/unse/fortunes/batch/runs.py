@@ -165,11 +165,11 @@ def batch_run_add_chunk(*, run_id: int, first_id: int, counters: BatchCounters) 
                 done=F("done") + counters.done,
                 skipped=F("skipped") + counters.skipped,
                 tokens_used=F("tokens_used") + counters.tokens,
-                ai_calls=F("ai_calls") + counters.ai_calls,
-                retries=F("retries") + counters.retries,
-                fallbacks=F("fallbacks") + counters.fallbacks,
+                ai_calls=Coalesce(F("ai_calls"), 0) + counters.ai_calls,
+                retries=Coalesce(F("retries"), 0) + counters.retries,
+                fallbacks=Coalesce(F("fallbacks"), 0) + counters.fallbacks,
                 # Across chunks, the sum of each chunk's distinct classes (an upper bound of the run's).
-                classes=F("classes") + len(counters.classes),
+                classes=Coalesce(F("classes"), 0) + len(counters.classes),
             )
     return not BatchChunk.objects.filter(run_id=run_id, finished_at__isnull=True).exists()
 
@@ -190,9 +190,9 @@ def batch_run_finalize_chunks(*, run_id: int, max_failure_share: float) -> Batch
         skipped=run.skipped,
         failed=sum(causes.values()),
         tokens=run.tokens_used,
-        ai_calls=run.ai_calls,
-        retries=run.retries,
-        fallbacks=run.fallbacks,
+        ai_calls=run.ai_calls or 0,
+        retries=run.retries or 0,
+        fallbacks=run.fallbacks or 0,
     )
     counters.causes = causes
     summary = BatchSummary.from_counters(
@@ -202,7 +202,7 @@ def batch_run_finalize_chunks(*, run_id: int, max_failure_share: float) -> Batch
         elapsed_seconds=(timezone.now() - run.started_at).total_seconds(),
         max_failure_share=max_failure_share,
         tokens_per_call=settings.DAILY_FORTUNE_TOKENS_ESTIMATE,
-        classes=run.classes,
+        classes=run.classes or 0,
     )
     return summary if _finish(run_id=run_id, summary=summary) else None
 

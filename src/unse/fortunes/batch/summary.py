@@ -37,7 +37,7 @@ class UserResult:
     message: str = ""
     attempts: int = 1
     tokens: int = 0
-    ai_calls: int = 0  # provider calls this user's generation led (0 when it shared another's class text)
+    ai_calls: int = 0  # AI generations this user led (0 when it shared another's class text)
     fallbacks: int = 0  # attempts answered by the built-in reading instead of the AI (then retried)
     class_key: str = ""  # the daily class (signature) a dry run would generate for this user
 
@@ -225,7 +225,7 @@ class BatchSummary:
             )
         else:
             lines.append(
-                f"AI 호출 {self.ai_calls:,}회 · 재시도 {self.retries:,}회 · 기본 풀이로 대체 {self.fallbacks:,}회"
+                f"AI 생성 시도 {self.ai_calls:,}회 · 재시도 {self.retries:,}회 · 기본 풀이로 대체 {self.fallbacks:,}회"
             )
         if self.failures_by_cause:
             causes = ", ".join(f"{cause} {count:,}" for cause, count in self.failures_by_cause.items())

@@ -62,7 +62,7 @@ def test_one_provider_call_per_class_and_the_summary_counts_calls(fake_llm: Any,
     assert fake_llm.stats()["requests"] == 0
 
     out = run("--workers", "8")
-    assert "생성 8" in out and "AI 호출 3회" in out
+    assert "생성 8" in out and "AI 생성 시도 3회" in out
     assert fake_llm.stats()["requests"] == 3
     assert Reading.objects.filter(kind="daily", period=TARGET.isoformat()).count() == 3
     stored = BatchRun.objects.filter(dry_run=False).get()
@@ -70,7 +70,7 @@ def test_one_provider_call_per_class_and_the_summary_counts_calls(fake_llm: Any,
     assert BatchRun.objects.filter(dry_run=True).get().classes == 3
 
     again = run()
-    assert "건너뜀 8" in again and "AI 호출 0회" in again
+    assert "건너뜀 8" in again and "AI 생성 시도 0회" in again
     assert fake_llm.stats()["requests"] == 3
     assert len(users) == 8
 

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.unse.fortunes.conftest import Receiver, make_target
+from tests.unse.fortunes.conftest import Receiver, daily_classes, make_target
 from unse.accounts.models import Profile
 from unse.fortunes.daily import daily_cache_keys
 from unse.fortunes.models import BatchFailure, BatchRun, BatchStatus
@@ -44,7 +44,7 @@ def test_builtin_run_stores_one_fortune_per_user_and_reruns_skip() -> None:
     assert "2026-11-24 → 2026-11-25" in out
     assert "생성 3" in out
     assert all(fortunes_of(u) == 1 for u in users)
-    assert Reading.objects.filter(kind="daily", period="2026-11-25").count() == 3
+    assert Reading.objects.filter(kind="daily", period="2026-11-25").count() == daily_classes(users, TARGET)
     stored = BatchRun.objects.get()
     assert (stored.targets, stored.done, stored.skipped, stored.failed) == (3, 3, 0, 0)
     assert stored.status == BatchStatus.SUCCEEDED and stored.target_date == TARGET
@@ -86,7 +86,7 @@ def test_fake_llm_run_records_tokens_and_ai_readings(fake_llm: Any, settings: An
     assert set(Reading.objects.filter(period="2026-11-25").values_list("generated_by", flat=True)) == {"ai"}
     assert all(fortunes_of(u) == 1 for u in users)
     assert BatchRun.objects.get().tokens_used > 0
-    assert fake_llm.stats()["requests"] == 3
+    assert fake_llm.stats()["requests"] == daily_classes(users, TARGET)
 
 
 def test_a_broken_profile_is_recorded_the_others_finish_and_exit_is_non_zero(
