@@ -140,7 +140,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
         page.wait_for_load_state("domcontentloaded")
         row = page.locator(".share-row").first
         row.get_by_role("button", name="링크 복사").click()
-        assert row.locator("[data-share-status]").inner_text() == "링크를 복사했습니다."
+        row.locator("[data-share-status]", has_text="링크를 복사했습니다.").wait_for()
         link = row.locator(".share-url").inner_text().strip()
         assert page.evaluate("navigator.clipboard.readText()") == link
         page.goto("/me/shares/")
@@ -184,3 +184,23 @@ def test_anonymous_pages_fit_and_the_header_stays_compact(browser, live_server_u
             _fits(page, viewport["width"])
             header = page.locator("header.site-header").bounding_box()
             assert header["height"] <= 64, f"{path}: the header takes {header['height']} px"
+
+
+def test_the_phone_header_folds_its_menu_behind_one_button(browser, live_server_url: LiveServer):
+    email = _superuser(live_server_url, "journey-menu")
+    for page in _context_page(browser, live_server_url, VIEWPORTS["phone"]):
+        page.goto("/accounts/login/")
+        page.get_by_label("이메일").fill(email)
+        page.get_by_label("비밀번호").fill(PASSWORD)
+        page.locator("main form button[type=submit]").last.click()
+        page.wait_for_load_state("domcontentloaded")
+        header = page.locator("header.site-header")
+        assert header.bounding_box()["height"] <= 64, "one row: brand and menu button"
+        menu = page.get_by_role("button", name="메뉴")
+        assert page.get_by_role("link", name="오늘의 운세").is_hidden()
+        menu.click()
+        assert menu.get_attribute("aria-expanded") == "true"
+        page.get_by_role("link", name="오늘의 운세").click()
+        page.wait_for_load_state("domcontentloaded")
+        assert "/today/" in page.url
+        _fits(page, VIEWPORTS["phone"]["width"])

@@ -191,8 +191,9 @@ def _chart_response(
         "kakao_sdk_integrity": settings.KAKAO_SDK_INTEGRITY,
     }
     response = TemplateResponse(request, "web/result.html", context)
-    # A page computed from a birth is never stored by a shared cache or the back-forward cache of others.
-    response["Cache-Control"] = "private, no-store"
+    # A page computed from a birth is kept by no shared cache; the own browser may keep it, so that "back"
+    # from a follow-up page shows it again instead of a "resubmit the form?" error (it came from a POST).
+    response["Cache-Control"] = "private, max-age=0"
     if settings.KAKAO_JS_KEY:
         # django-csp reads this attribute (what its csp_update decorator sets, which cannot wrap async views).
         response._csp_update = {"script-src": [settings.KAKAO_SDK_ORIGIN]}  # type: ignore[attr-defined]
@@ -249,7 +250,7 @@ def _today_response(
         **extra,
     }
     response = TemplateResponse(request, "web/today_result.html", context)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = "private, max-age=0"
     return response
 
 
