@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
 
-.PHONY: install run release test test-fast lint typecheck format drain undrain
+.PHONY: install run release test test-fast lint typecheck format drain undrain screenshots
 
 # uv itself is bootstrapped into .bootstrap/ with pip when the machine has none.
 .bootstrap/bin/uv:
@@ -53,3 +53,7 @@ drain: install
 
 undrain: install
 	$(PY) manage.py drain off
+
+# docs/screenshots/ regenerated from the journey browser tests (phone 390×844, desktop 1280×900).
+screenshots: install
+	bash scripts/screenshots.sh

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import ROOT, LiveServer, screenshot
+from tests.browser.conftest import ARTIFACTS, ROOT, LiveServer
 from tests.browser.helpers import RESULT_PAGE, TODAY_RESULT_PAGE, visit, wait_for_reading
 
 pytestmark = pytest.mark.browser
@@ -56,6 +56,12 @@ def _superuser(server: LiveServer, name: str) -> str:
     return email
 
 
+def shot(page, name: str) -> None:
+    """The first screen (what a person sees on arrival) for docs/screenshots/ (scripts/screenshots.sh)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
 def _fits(page, width: int) -> None:
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"{page.url} scrolls sideways: {scroll} px > {width} px"
@@ -93,7 +99,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
         _add_profile(page, "나", year="1990", place="부산")
         _add_profile(page, "동생", year="1995", place="뉴욕")
         assert "뉴욕" in page.locator(".profile-list").inner_text()
-        screenshot(page, f"journey-profiles-{size}")
+        shot(page, f"profiles-{size}")
         visited = [page.url]
 
         # One tap from a profile to its 사주: 한눈에 보기 first, the city named, the reading streamed.
@@ -104,7 +110,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
         wait_for_reading(page)
         assert page.locator("#reading").get_attribute("data-state") == "done"
         visited.append(page.url)
-        screenshot(page, f"journey-chart-{size}")
+        shot(page, f"chart-{size}")
         # A topic reading has its own page, linked from the chart.
         page.get_by_role("link", name="연애").click()
         page.wait_for_load_state("domcontentloaded")
@@ -146,7 +152,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
         page.goto("/me/shares/")
         assert link in page.locator(".share-list").inner_text()
         visited += [page.url, "/me/", "/me/library/", "/me/favourites/", "/chat/", "/today/"]
-        screenshot(page, f"journey-shares-{size}")
+        shot(page, f"shares-{size}")
 
         # Destructive actions ask once, accessibly; cancelling keeps the profile.
         page.goto("/me/profiles/")
@@ -172,15 +178,18 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
         assert description and "**" not in description and not description.startswith("안녕")
         assert stranger.locator('meta[property="og:title"]').count() == 1
         _fits(stranger, width)
-        screenshot(stranger, f"journey-shared-{size}")
+        shot(stranger, f"shared-{size}")
 
 
 @pytest.mark.parametrize("size", sorted(VIEWPORTS))
 def test_anonymous_pages_fit_and_the_header_stays_compact(browser, live_server_url: LiveServer, size: str):
     viewport = VIEWPORTS[size]
     for page in _context_page(browser, live_server_url, viewport):
+        names = {"/": "home", TODAY_RESULT_PAGE: "today", "/accounts/login/": "login"}
         for path in ("/", "/today/", RESULT_PAGE, TODAY_RESULT_PAGE, "/accounts/login/", "/accounts/signup/"):
             visit(page, path)
+            if path in names:
+                shot(page, f"{names[path]}-{size}")
             _fits(page, viewport["width"])
             header = page.locator("header.site-header").bounding_box()
             assert header["height"] <= 64, f"{path}: the header takes {header['height']} px"
