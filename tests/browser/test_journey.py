@@ -213,3 +213,16 @@ def test_the_phone_header_folds_its_menu_behind_one_button(browser, live_server_
         page.wait_for_load_state("domcontentloaded")
         assert "/today/" in page.url
         _fits(page, VIEWPORTS["phone"]["width"])
+
+
+def test_offline_the_installed_app_shows_its_offline_page(browser, live_server_url: LiveServer):
+    for page in _context_page(browser, live_server_url, VIEWPORTS["phone"]):
+        page.goto("/")
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()  # the page is now controlled by the worker
+        page.context.set_offline(True)
+        try:
+            page.goto("/today/")
+            assert "인터넷에 연결되어 있지 않습니다" in page.locator("h1").inner_text()
+        finally:
+            page.context.set_offline(False)

@@ -13,4 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("chat/", views.chat_list, name="chat"),
     path("chat/<str:chat_id>/", views.chat_room, name="chat_room"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
 ]

@@ -17,3 +17,8 @@ if (header && toggle) {
     }
   });
 }
+
+// The installable app's service worker (offline page only); the site works the same without it.
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+}
