@@ -190,6 +190,14 @@ def test_anonymous_pages_fit_and_the_header_stays_compact(browser, live_server_u
             visit(page, path)
             if path in names:
                 shot(page, f"{names[path]}-{size}")
+            if path == "/":
+                # A solar February offers only its days; a lunar month keeps 30 (2/30 exists in lunar dates).
+                page.get_by_label("년", exact=True).fill("1990")
+                page.get_by_label("월", exact=True).select_option("2")
+                disabled = "(v) => document.querySelector(`#id_day option[value='${v}']`).disabled"
+                assert page.evaluate(disabled, "28") is False and page.evaluate(disabled, "29") is True
+                page.get_by_label("음력").check()
+                assert page.evaluate(disabled, "30") is False and page.evaluate(disabled, "31") is True
             _fits(page, viewport["width"])
             header = page.locator("header.site-header").bounding_box()
             assert header["height"] <= 64, f"{path}: the header takes {header['height']} px"

@@ -66,3 +66,18 @@ def test_kakao_button_is_offered_on_saved_and_shared_pages_when_configured(clien
         response = client.get(path)
         assert 'data-kakao-key="test-kakao-key"' in response.content.decode(), path
         assert settings.KAKAO_SDK_ORIGIN in response["Content-Security-Policy"], path
+
+
+def test_saved_pillars_read_in_the_result_page_order(client):
+    user = UserFactory()
+    client.force_login(user)
+    saved = _saved(user)
+    saved.pillars = {"연주": "庚午", "월주": "辛巳", "일주": "庚辰", "시주": "癸未"}
+    saved.save()
+    html = client.get(f"/me/library/{saved.public_id}/").content.decode()
+    assert (
+        html.index("<dt>시주</dt>")
+        < html.index("<dt>일주</dt>")
+        < html.index("<dt>월주</dt>")
+        < html.index("<dt>연주</dt>")
+    )
