@@ -19,6 +19,7 @@ if (header && toggle) {
 }
 
 // The installable app's service worker (offline page only); the site works the same without it.
-if ("serviceWorker" in navigator && window.isSecureContext) {
+// Not from an error or maintenance page: the worker's own URL may be unavailable there too.
+if ("serviceWorker" in navigator && window.isSecureContext && !document.querySelector(".error-page")) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }

@@ -17,9 +17,11 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
+  // Only GET: a result page came from a POST, and "back" to it must stay the browser's own business.
+  if (request.method !== "GET") return;
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
-  } else if (request.method === "GET") {
+  } else {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });
