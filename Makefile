@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
 # targets below ask for the dev settings explicitly unless the caller chose a module.
 DEV := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 
-.PHONY: install run release test test-fast lint typecheck format drain undrain
+.PHONY: install run release test test-fast lint typecheck format drain undrain screenshots
 
 # uv itself is bootstrapped into .bootstrap/ with pip when the machine has none.
 .bootstrap/bin/uv:
@@ -56,3 +56,7 @@ drain: install
 
 undrain: install
 	$(DEV) $(PY) manage.py drain off
+
+# docs/screenshots/ regenerated from the journey browser tests (phone 390×844, desktop 1280×900).
+screenshots: install
+	bash scripts/screenshots.sh

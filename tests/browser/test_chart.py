@@ -33,9 +33,12 @@ def test_anonymous_chart_and_streamed_reading(page):
     panels = body.locator("details.reading-panel")
     assert panels.count() >= 5
     assert "한눈에 보기" not in panels.locator("summary").all_inner_texts()
-    assert panels.first.get_attribute("open") is None
-    panels.first.locator("summary").click()
+    assert panels.first.get_attribute("open") is not None  # the first section is open
     assert len(panels.first.inner_text()) > 200
+    second = panels.nth(1)
+    assert second.get_attribute("open") is None  # the others wait for a tap on a phone
+    second.locator("summary").click()
+    assert len(second.inner_text()) > 100
     assert body.locator("h3, p").count() > 1, "Markdown is rendered, not shown raw"
     assert "##" not in body.inner_text()
     # A term explains itself on tap.

@@ -55,7 +55,7 @@ from unse.core.birth_form import (
     place_label,
 )
 from unse.core.errors import ErrorCode, ServiceError
-from unse.readings.sanitize import render_markdown
+from unse.readings.sanitize import plain_preview, render_markdown
 
 
 class AtomicSignupView(SignupView):
@@ -373,6 +373,22 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 # --- 보관함 and share links -------------------------------------------------------------------------------
 
 
+def _kakao_context() -> dict[str, str]:
+    """The Kakao share button's settings (shown only when KAKAO_JS_KEY is set)."""
+    return {
+        "kakao_js_key": settings.KAKAO_JS_KEY,
+        "kakao_sdk_url": settings.KAKAO_SDK_URL,
+        "kakao_sdk_integrity": settings.KAKAO_SDK_INTEGRITY,
+    }
+
+
+def _kakao_csp(response: HttpResponse) -> HttpResponse:
+    if settings.KAKAO_JS_KEY:
+        # django-csp reads this attribute (what its csp_update decorator sets).
+        response._csp_update = {"script-src": [settings.KAKAO_SDK_ORIGIN]}  # type: ignore[attr-defined]
+    return response
+
+
 @personal_page
 def library(request: HttpRequest) -> HttpResponse:
     try:
@@ -402,15 +418,17 @@ def library_save(request: HttpRequest) -> HttpResponse:
 def saved_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     saved = saved_reading_get(user_id=user.pk, public_id=public_id)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "accounts/saved_detail.html",
         {
             "saved": saved,
             "html": render_markdown(saved.text),
             "shares": share_list(user_id=user.pk, saved_id=saved.pk),
+            **_kakao_context(),
         },
     )
+    return _kakao_csp(response)
 
 
 @personal_page
@@ -430,13 +448,15 @@ def share_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         include_birth=request.POST.get("include_birth") == "on",
     )
     messages.success(request, f"공유 링크를 만들었습니다: {request.build_absolute_uri(f'/s/{share.token}/')}")
+    messages.info(request, "아래 '공유' 목록에서 링크를 복사하거나 카카오톡으로 보낼 수 있습니다.")
     return redirect("accounts:saved_detail", public_id=public_id)
 
 
 @personal_page
 def shares(request: HttpRequest) -> HttpResponse:
     rows = share_list(user_id=_user(request).pk)
-    return TemplateResponse(request, "accounts/shares.html", {"shares": rows})
+    response = TemplateResponse(request, "accounts/shares.html", {"shares": rows, **_kakao_context()})
+    return _kakao_csp(response)
 
 
 @personal_page
@@ -456,17 +476,18 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(exc.message) from exc
     library_services.share_record_view(share_id=share.pk)
     shared = shared_reading(share)
-    plain = " ".join(shared.text.replace("#", " ").replace("*", "").split())
     response = TemplateResponse(
         request,
         "accounts/shared.html",
         {
             "shared": shared,
             "html": render_markdown(shared.text),
-            "description": plain[:150],
+            "description": plain_preview(shared.text),
+            **_kakao_context(),
             "page_url": request.build_absolute_uri(),
         },
     )
+    _kakao_csp(response)
     # The token is the secret: never leak it to other sites through the Referer header.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"

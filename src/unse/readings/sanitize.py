@@ -106,3 +106,27 @@ class StreamSanitizer:
 
 def _joins_token(char: str) -> bool:
     return char.isdigit() or char in "@＠.-+()"
+
+
+# A greeting or a title line says nothing about the reading in a link preview.
+_GREETING = re.compile(r"^(안녕하세요|반갑습니다|안녕!?)")
+_MARKUP = re.compile(r"[*_`>#|~]+")
+
+
+def plain_preview(text: str, *, limit: int = 150) -> str:
+    """A clean one-paragraph preview of a Markdown reading (Open Graph description, previews): no raw
+    Markdown (**, #, tables), no headings, no greeting line; cut at a sentence end when one is near."""
+    lines = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or line.startswith("|") or _GREETING.match(line):
+            continue
+        cleaned = " ".join(_MARKUP.sub("", line).split())
+        if cleaned and not set(cleaned) <= set("-: "):
+            lines.append(cleaned)
+    plain = " ".join(lines)
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit]
+    end = max(cut.rfind("다."), cut.rfind("요."))
+    return cut[: end + 2] if end >= limit // 2 else cut.rstrip() + "…"

@@ -204,6 +204,7 @@ class TodayPage:
     chart: dict[str, Any]
     day_master: Mapping[str, Any]
     days: tuple[Mapping[str, Any], ...]  # 일진 of today and the next days, each with "date" and "weekday"
+    glossary: Mapping[str, str] = field(default_factory=dict)  # terms the reading may mark for a tap
 
 
 WEEKDAYS_KO = ("월", "화", "수", "목", "금", "토", "일")
@@ -230,4 +231,5 @@ def today_page_build(*, birth: Mapping[str, object], day: date) -> TodayPage:
         chart=chart_doc,
         day_master={"hanja": stem.hanja, "hangul": stem.hangul, "element": stem.element.value},
         days=tuple(days),
+        glossary=glossary(),
     )

@@ -18,4 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/<int:year>/<int:month>/", almanac.calendar_month, name="calendar"),
     path("gunghap/", gunghap.gunghap, name="gunghap"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
 ]

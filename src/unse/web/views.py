@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -193,8 +194,9 @@ def _chart_response(
         **chart_page_yearly(birth=page.birth, today=kst_today()),
     }
     response = TemplateResponse(request, "web/result.html", context)
-    # A page computed from a birth is never stored by a shared cache or the back-forward cache of others.
-    response["Cache-Control"] = "private, no-store"
+    # A page computed from a birth is kept by no shared cache; the own browser may keep it, so that "back"
+    # from a follow-up page shows it again instead of a "resubmit the form?" error (it came from a POST).
+    response["Cache-Control"] = "private, max-age=0"
     if settings.KAKAO_JS_KEY:
         # django-csp reads this attribute (what its csp_update decorator sets, which cannot wrap async views).
         response._csp_update = {"script-src": [settings.KAKAO_SDK_ORIGIN]}  # type: ignore[attr-defined]
@@ -251,7 +253,7 @@ def _today_response(
         **extra,
     }
     response = TemplateResponse(request, "web/today_result.html", context)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = "private, max-age=0"
     return response
 
 
@@ -345,3 +347,53 @@ async def chat_room(request: HttpRequest, chat_id: str) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and crawlers ask for /favicon.ico whatever the page says: send them to the site's icon."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+# --- installable web app (홈 화면에 추가) ------------------------------------------------------------------
+THEME_COLOUR = "#8a3b12"
+BACKGROUND_COLOUR = "#fbfaf7"
+OFFLINE_ASSETS = ("css/site.css", "img/favicon.svg", "js/menu.js")
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: name, icon, colours, start page — what "홈 화면에 추가" needs."""
+    document = {
+        "name": "사주 명식",
+        "short_name": "사주 명식",
+        "description": "정확한 만세력으로 보는 사주팔자와 오늘의 운세",
+        "lang": "ko",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": [
+            {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"},
+            {
+                "src": static("img/icon-maskable.svg"),
+                "sizes": "any",
+                "type": "image/svg+xml",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(
+        document, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served from the root so its scope is the whole site; it only keeps the offline page."""
+    assets = [static(name) for name in OFFLINE_ASSETS]
+    context = {
+        "version": "-".join(a.rsplit("/", 1)[-1] for a in assets),
+        "offline_url": reverse("web:offline"),
+        "assets": json.dumps(assets),
+    }
+    response = TemplateResponse(request, "web/sw.js", context, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(request, "web/offline.html", {})

@@ -31,7 +31,12 @@ async def test_pages_get_korean_maintenance_page(async_client, maintenance_on):
     assert response.status_code == 503
     body = response.content.decode()
     assert "서비스 점검 중입니다" in body
-    assert 'href="/accounts/login/"' in body  # the page itself (core/maintenance.html), not the fallback
+    assert (
+        'class="error-page maintenance"' in body
+    )  # the page itself (core/maintenance.html), not the fallback
+    # The title once (<title> and heading; the base adds the site name), nothing for the public about staff login.
+    assert body.count("서비스 점검 중") == 2 and "<title>서비스 점검 중 · 사주 명식</title>" in body
+    assert "관리자" not in body and 'href="/accounts/login/"' not in body.split("<main", 1)[1]
     assert response["Retry-After"] == "600"
 
 

@@ -308,3 +308,21 @@ def test_logout_is_one_tap_and_says_so_on_the_next_page(client, django_user_mode
     assert re.search(r'<form method="post" action="/accounts/logout/" class="inline">', html)
     page = client.post("/accounts/logout/", follow=True)
     assert page.redirect_chain[-1][0] == "/" and "로그아웃했습니다." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_site_is_an_installable_web_app(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in html and 'name="theme-color"' in html
+    response = client.get("/manifest.webmanifest")
+    document = json.loads(response.content)
+    assert response["Content-Type"].startswith("application/manifest+json")
+    assert (
+        document["name"] == "사주 명식"
+        and document["start_url"] == "/"
+        and document["display"] == "standalone"
+    )
+    assert {icon["purpose"] for icon in document["icons"]} == {"any", "maskable"}
+    worker = client.get("/sw.js")
+    assert worker["Content-Type"].startswith("text/javascript") and b'"/offline/"' in worker.content
+    assert "인터넷에 연결되어 있지 않습니다" in client.get("/offline/").content.decode()

@@ -9,16 +9,19 @@ export function panelize(body, { dropGlance = false } = {}) {
   const nodes = [...body.childNodes];
   const out = [];
   let panel = null;
+  let count = 0;
   for (const node of nodes) {
     if (node.nodeName === "H4") {
       const title = node.textContent.trim();
       panel = document.createElement("details");
       panel.className = "reading-panel";
-      if (open) panel.open = true;
+      if (dropGlance && title === GLANCE_TITLE) panel.dataset.drop = "true";
+      else count += 1;
+      // The first section stays open everywhere (on a phone the rest wait for a tap).
+      if (open || (count === 1 && !panel.dataset.drop)) panel.open = true;
       const summary = document.createElement("summary");
       summary.textContent = title;
       panel.append(summary);
-      if (dropGlance && title === GLANCE_TITLE) panel.dataset.drop = "true";
       out.push(panel);
     } else if (panel) {
       panel.append(node);
