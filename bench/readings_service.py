@@ -44,6 +44,7 @@ def _configure(workdir: Path, llm_port: int) -> None:
         RATE_LIMIT_ANON_GLOBAL="",
         AI_DAILY_TOKEN_BUDGET="0",  # noqa: S106 - a token count, not a password
         AI_MAX_STREAMS_PER_WORKER="100000",
+        AI_MAX_STREAMS_PER_CLIENT="100000",  # one loopback address plays every user
     )
     os.environ.pop("REDIS_URL", None)
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]

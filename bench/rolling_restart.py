@@ -511,6 +511,7 @@ def app_env(
         RATE_LIMIT_ANON_GLOBAL="",
         AI_DAILY_TOKEN_BUDGET="0",  # noqa: S106 - not a secret
         AI_MAX_STREAMS_PER_WORKER="100000",
+        AI_MAX_STREAMS_PER_CLIENT="100000",  # one loopback address plays every user
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )

@@ -162,6 +162,7 @@ def _target_env(target: str, llm_port: int, workdir: Path) -> dict[str, str]:
         RATE_LIMIT_ANON_GLOBAL="",
         AI_DAILY_TOKEN_BUDGET="0",  # noqa: S106 - not a secret
         AI_MAX_STREAMS_PER_WORKER="100000",
+        AI_MAX_STREAMS_PER_CLIENT="100000",  # one loopback address plays every user
     )
     env.pop("REDIS_URL", None)
     return env
