@@ -37,7 +37,9 @@ def test_staff_without_a_device_is_refused_even_with_the_right_password(
 ) -> None:
     django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
     refused = _login(client)
-    assert refused.status_code == 200  # the login form again
+    assert refused.status_code == 200  # the login form again, in Korean
+    assert "OTP 번호(인증 앱의 6자리)" in refused.content.decode()
+    assert "인증 앱의 6자리 OTP 번호를 입력해 주세요" in refused.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/").status_code == 302  # to the login page
 
