@@ -31,7 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "unse.ops.admin_app.ConsoleAdminConfig",  # django.contrib.admin with the TOTP-guarded site (unse/ops/sites.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "unse.chats",
     "unse.web",
     "unse.ops",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 # Django's own middleware, subclassed so that async requests do not hop to a thread for each hook
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "unse.core.inline_middleware.InlineCommonMiddleware",
     "unse.core.inline_middleware.InlineCsrfViewMiddleware",
     "unse.core.inline_middleware.InlineAuthenticationMiddleware",
+    "unse.ops.sites.AdminOTPMiddleware",  # request.user.is_verified() on /admin/ only
     "unse.core.inline_middleware.InlineMessageMiddleware",
     "unse.core.inline_middleware.InlineXFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

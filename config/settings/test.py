@@ -20,6 +20,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # The runtime maintenance flag is read on every request in tests (no per-process memo).
 MAINTENANCE_CHECK_INTERVAL_SECONDS = 0.0
 DRAIN_FILE = str(VAR_DIR / "test-drain")
+# Console tests log staff in with force_login; tests/unse/ops/test_admin_totp.py turns the second factor on.
+ADMIN_OTP_REQUIRED = False
 
 # SQLite's in-memory test database runs in shared-cache mode, where concurrent writers from the ORM's worker
 # threads fail at once with "database table is locked" (table-level locks ignore the busy timeout). A file

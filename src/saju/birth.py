@@ -67,7 +67,9 @@ MAPPING_KEYS: Final = frozenset(
 )  # fmt: skip
 MAX_LONGITUDE: Final = 180.0
 
-_DATETIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*")
+# Also published as the API's JSON Schema `pattern` for `datetime` (unse.core.json_api.BirthIn).
+DATETIME_PATTERN = r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*"
+_DATETIME = re.compile(DATETIME_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from celery.schedules import crontab
 
+from config.env import env_bool as _o_env_bool
 from config.env import env_float as _o_env_float
 from config.env import env_int as _o_env_int
 from config.settings.components.batch import CELERY_BEAT_SCHEDULE as _o_batch_beat
@@ -44,3 +45,7 @@ def _o_beat() -> dict[str, dict[str, Any]]:
 CELERY_BEAT_SCHEDULE = {**_o_batch_beat, **_o_beat()}
 # The gauges behind the alert rules are refreshed by the `ops_metrics` readiness check at most this often.
 OPS_METRICS_REFRESH_SECONDS = _o_env_float("OPS_METRICS_REFRESH_SECONDS", 15.0)
+
+# /admin/ needs a confirmed TOTP device (django-otp) besides the password: docs/operations.md "Admin access".
+# Only the unit-test settings turn it off, so the console's own tests can use force_login.
+ADMIN_OTP_REQUIRED = _o_env_bool("ADMIN_OTP_REQUIRED", True)

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from ninja import Router, Schema
 from ninja.decorators import decorate_view
+from pydantic import ConfigDict
 
 from unse.accounts import serializers
 from unse.accounts.models import ActivityKind, Colour, Relation, User
@@ -32,9 +33,16 @@ from unse.accounts.services import library as library_services
 from unse.accounts.services import profiles as profiles_services
 from unse.core.csrf import csrf_require
 from unse.core.errors import ErrorCode, ServiceError
+from unse.core.json_api import error_responses
 from unse.core.responses import service_error_response
 
 router = Router(tags=["내 정보"])
+# Every operation answers 200 with its JSON (or the error object below); 401 without a live session, 403 on a
+# failed CSRF check, 404 for a missing or someone else's id, 400 for invalid input (docs/errors.md).
+ERRORS: dict[int, Any] = error_responses(400, 401, 403, 404, 500, 503)
+RESPONSES: dict[int, Any] = {200: dict[str, Any], **ERRORS}
+CREATED: dict[int, Any] = {201: dict[str, Any], **ERRORS}
+NO_CONTENT: dict[int, Any] = {204: None, **ERRORS}
 
 
 def personal(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,6 +74,9 @@ def _user(request: HttpRequest) -> User:
 
 
 class BirthIn(Schema):
+    # Strict, so `"leap": 0` is refused as the published schema says (booleans are JSON booleans).
+    model_config = ConfigDict(strict=True)
+
     datetime: str
     calendar: str = "solar"
     leap: bool = False
@@ -126,7 +137,7 @@ def _birth(payload: BirthIn) -> dict[str, object]:
 # --- account --------------------------------------------------------------------------------------------
 
 
-@router.get("/me")
+@router.get("/me", response=RESPONSES)
 @decorate_view(personal)
 def me(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
@@ -138,13 +149,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/me/stats")
+@router.get("/me/stats", response=RESPONSES)
 @decorate_view(personal)
 def stats(request: HttpRequest) -> dict[str, Any]:
     return serializers.user_stats_to_dict(user_stats(user=_user(request)))
 
 
-@router.get("/me/export")
+@router.get("/me/export", response=RESPONSES)
 @decorate_view(personal)
 def export(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -156,7 +167,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@router.post("/me/delete")
+@router.post("/me/delete", response=NO_CONTENT)
 @decorate_view(personal)
 def delete_account(request: HttpRequest, payload: DeleteIn) -> HttpResponse:
     if payload.confirm.strip() != "탈퇴":
@@ -173,14 +184,14 @@ def delete_account(request: HttpRequest, payload: DeleteIn) -> HttpResponse:
 # --- profiles -----------------------------------------------------------------------------------------
 
 
-@router.get("/me/profiles")
+@router.get("/me/profiles", response=RESPONSES)
 @decorate_view(personal)
 def profiles(request: HttpRequest) -> dict[str, Any]:
     rows = profile_list(user_id=_user(request).pk)
     return {"items": [serializers.profile_to_dict(p) for p in rows]}
 
 
-@router.post("/me/profiles")
+@router.post("/me/profiles", response=CREATED)
 @decorate_view(personal)
 def profile_create(request: HttpRequest, payload: ProfileIn) -> HttpResponse:
     profile = profiles_services.profile_create(
@@ -197,13 +208,13 @@ def profile_create(request: HttpRequest, payload: ProfileIn) -> HttpResponse:
     )
 
 
-@router.get("/me/profiles/{public_id}")
+@router.get("/me/profiles/{public_id}", response=RESPONSES)
 @decorate_view(personal)
 def profile_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return serializers.profile_to_dict(profile_get(user_id=_user(request).pk, public_id=public_id))
 
 
-@router.patch("/me/profiles/{public_id}")
+@router.patch("/me/profiles/{public_id}", response=RESPONSES)
 @decorate_view(personal)
 def profile_patch(request: HttpRequest, public_id: str, payload: ProfilePatch) -> dict[str, Any]:
     profile = profiles_services.profile_update(
@@ -219,7 +230,7 @@ def profile_patch(request: HttpRequest, public_id: str, payload: ProfilePatch) -
     return serializers.profile_to_dict(profile)
 
 
-@router.delete("/me/profiles/{public_id}")
+@router.delete("/me/profiles/{public_id}", response=NO_CONTENT)
 @decorate_view(personal)
 def profile_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     profiles_services.profile_delete(user=_user(request), public_id=public_id)
@@ -229,7 +240,7 @@ def profile_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- favourite dates ------------------------------------------------------------------------------------
 
 
-@router.get("/me/favourites")
+@router.get("/me/favourites", response=RESPONSES)
 @decorate_view(personal)
 def favourites(request: HttpRequest) -> dict[str, Any]:
     views = favourite_views(user_id=_user(request).pk)
@@ -243,7 +254,7 @@ def _favourite_dict(user: User, public_id: Any) -> dict[str, Any]:
     raise ServiceError(ErrorCode.NOT_FOUND)
 
 
-@router.post("/me/favourites")
+@router.post("/me/favourites", response=CREATED)
 @decorate_view(personal)
 def favourite_create(request: HttpRequest, payload: FavouriteIn) -> HttpResponse:
     user = _user(request)
@@ -255,7 +266,7 @@ def favourite_create(request: HttpRequest, payload: FavouriteIn) -> HttpResponse
     )
 
 
-@router.get("/me/favourites/{public_id}")
+@router.get("/me/favourites/{public_id}", response=RESPONSES)
 @decorate_view(personal)
 def favourite_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     user = _user(request)
@@ -263,7 +274,7 @@ def favourite_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _favourite_dict(user, favourite.public_id)
 
 
-@router.patch("/me/favourites/{public_id}")
+@router.patch("/me/favourites/{public_id}", response=RESPONSES)
 @decorate_view(personal)
 def favourite_patch(request: HttpRequest, public_id: str, payload: FavouritePatch) -> dict[str, Any]:
     user = _user(request)
@@ -273,7 +284,7 @@ def favourite_patch(request: HttpRequest, public_id: str, payload: FavouritePatc
     return _favourite_dict(user, favourite.public_id)
 
 
-@router.delete("/me/favourites/{public_id}")
+@router.delete("/me/favourites/{public_id}", response=NO_CONTENT)
 @decorate_view(personal)
 def favourite_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     favourites_services.favourite_delete(user=_user(request), public_id=public_id)
@@ -283,7 +294,7 @@ def favourite_delete(request: HttpRequest, public_id: str) -> HttpResponse:
 # --- personal API key -----------------------------------------------------------------------------------
 
 
-@router.get("/me/api-key")
+@router.get("/me/api-key", response=RESPONSES)
 @decorate_view(personal)
 def api_key(request: HttpRequest) -> HttpResponse:
     masked = api_key_masked(user_id=_user(request).pk)
@@ -292,7 +303,7 @@ def api_key(request: HttpRequest) -> HttpResponse:
     return JsonResponse(masked, json_dumps_params={"ensure_ascii": False})
 
 
-@router.put("/me/api-key")
+@router.put("/me/api-key", response=RESPONSES)
 @decorate_view(personal)
 def api_key_put(request: HttpRequest, payload: ApiKeyIn) -> HttpResponse:
     user = _user(request)
@@ -300,7 +311,7 @@ def api_key_put(request: HttpRequest, payload: ApiKeyIn) -> HttpResponse:
     return JsonResponse(api_key_masked(user_id=user.pk) or {}, json_dumps_params={"ensure_ascii": False})
 
 
-@router.delete("/me/api-key")
+@router.delete("/me/api-key", response=NO_CONTENT)
 @decorate_view(personal)
 def api_key_delete(request: HttpRequest) -> HttpResponse:
     api_keys_services.api_key_delete(user=_user(request))
@@ -321,7 +332,7 @@ class ShareIn(Schema):
     include_birth: bool = False
 
 
-@router.get("/me/saved")
+@router.get("/me/saved", response=RESPONSES)
 @decorate_view(personal)
 def saved_list(request: HttpRequest, page: int = 1) -> dict[str, Any]:
     result = saved_reading_page(user_id=_user(request).pk, page=page)
@@ -333,7 +344,7 @@ def saved_list(request: HttpRequest, page: int = 1) -> dict[str, Any]:
     return {"items": items, "page": result.number, "pages": result.pages, "total": result.total}
 
 
-@router.post("/me/saved")
+@router.post("/me/saved", response=CREATED)
 @decorate_view(personal)
 def saved_create(request: HttpRequest, payload: SaveIn) -> HttpResponse:
     saved = library_services.saved_reading_create(
@@ -348,7 +359,7 @@ def saved_create(request: HttpRequest, payload: SaveIn) -> HttpResponse:
     )
 
 
-@router.get("/me/saved/{public_id}")
+@router.get("/me/saved/{public_id}", response=RESPONSES)
 @decorate_view(personal)
 def saved_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     user = _user(request)
@@ -358,14 +369,14 @@ def saved_detail(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return data
 
 
-@router.delete("/me/saved/{public_id}")
+@router.delete("/me/saved/{public_id}", response=NO_CONTENT)
 @decorate_view(personal)
 def saved_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     library_services.saved_reading_delete(user=_user(request), public_id=public_id)
     return HttpResponse(status=204)
 
 
-@router.post("/me/saved/{public_id}/shares")
+@router.post("/me/saved/{public_id}/shares", response=CREATED)
 @decorate_view(personal)
 def share_create(request: HttpRequest, public_id: str, payload: ShareIn) -> HttpResponse:
     share = library_services.share_create(
@@ -376,7 +387,7 @@ def share_create(request: HttpRequest, public_id: str, payload: ShareIn) -> Http
     return JsonResponse(data, status=201)
 
 
-@router.get("/me/shares")
+@router.get("/me/shares", response=RESPONSES)
 @decorate_view(personal)
 def shares(request: HttpRequest) -> dict[str, Any]:
     rows = share_list(user_id=_user(request).pk)
@@ -388,7 +399,7 @@ def shares(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.delete("/me/shares/{public_id}")
+@router.delete("/me/shares/{public_id}", response=NO_CONTENT)
 @decorate_view(personal)
 def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     library_services.share_revoke(user=_user(request), public_id=public_id)

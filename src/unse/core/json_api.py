@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
+from saju.birth import DATETIME_PATTERN
 from saju.errors import SajuError
 from saju.korean import josa
 from unse.core.csrf import acsrf_require
@@ -100,10 +101,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 class BirthIn(Schema):
     """A birth, with exactly the keys of the engine's batch input (omitted keys take the engine's defaults)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Strict: `"time_unknown": 0` or `"fold": "1"` is refused, exactly as the published schema says.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     datetime: str = Field(
         ...,
+        pattern=f"^{DATETIME_PATTERN}$",
         description="태어난 날짜와 시각(현지 벽시계), 예: 1990-05-17T14:30 또는 1990-05-17",
         examples=["1990-05-17T14:30"],
     )
@@ -117,7 +120,9 @@ class BirthIn(Schema):
     day_change: Literal["midnight", "yajasi", "23h"] | None = Field(
         None, description="날짜가 바뀌는 시각의 관례"
     )
-    fold: int | None = Field(None, description="서머타임 종료 등으로 두 번 있는 시각의 선택(0 또는 1)")
+    fold: int | None = Field(
+        None, ge=0, le=1, description="서머타임 종료 등으로 두 번 있는 시각의 선택(0 또는 1)"
+    )
     time_unknown: bool | None = Field(None, description="태어난 시간을 모름")
     gender: Literal["female", "male"] | None = Field(None, description="대운 방향 계산에 필요")
 

@@ -9,8 +9,10 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from unse.accounts.selectors.library import saved_reading_ids
 from unse.accounts.services.access_log import staff_access_logs_purge_expired
@@ -180,3 +182,23 @@ def retention_purge(
         audit_record(actor=None, source=AuditSource.COMMAND, action="retention.purge", after=result.as_dict())
     logger.info("retention purge%s: %s", " (dry run)" if dry_run else "", result.as_dict())
     return result
+
+
+class AdminTotpError(Exception):
+    """Enrolment refused; the message is for the operator (Korean)."""
+
+
+def admin_totp_enrol(*, username: str, replace: bool) -> TOTPDevice:
+    """Give a staff account a confirmed TOTP device for /admin/ (docs/operations.md "Admin access").
+    An account that already has one keeps it unless `replace`, so a typo cannot lock a colleague out."""
+    user = get_user_model().objects.filter(username=username, is_staff=True, is_active=True).first()
+    if user is None:
+        raise AdminTotpError(f"'{username}' 관리자 계정이 없습니다(활성 스태프 계정만 가능).")
+    existing = TOTPDevice.objects.filter(user=user)
+    if existing.exists() and not replace:
+        raise AdminTotpError(
+            f"'{username}' 계정에는 이미 OTP 기기가 있습니다. 바꾸려면 --replace를 붙이세요."
+        )
+    with transaction.atomic():
+        existing.delete()
+        return TOTPDevice.objects.create(user=user, name="console", confirmed=True)

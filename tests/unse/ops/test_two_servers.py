@@ -4,15 +4,20 @@ restart and no redeploy."""
 
 from __future__ import annotations
 
+import base64
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from django_otp.oath import TOTP
 
 from tests.integration.conftest import (  # noqa: F401 - fixtures
+    REPO,
     AppServer,
     app_servers,
     base_env,
@@ -69,11 +74,34 @@ class Console:
         self._keep(response)
         return response
 
-    def login(self, username: str, password: str) -> None:
+    def login(self, username: str, password: str, token: str) -> None:
         self.get("/admin/login/")
-        response = self.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"})
-        assert response.status_code == 302, response.text[:2000]
+        form = {"username": username, "password": password, "otp_token": token, "next": "/admin/"}
+        response = self.post("/admin/login/", form)
+        assert response.status_code == 302, re.findall(
+            r'class="errornote">(.*?)<|errorlist[^>]*>(.*?)</ul', response.text, re.S
+        )
         assert "sessionid" in self.cookies
+
+
+def _enrol_totp(username: str, env: dict[str, str]) -> TOTP:
+    """`manage.py admin_totp` as an operator runs it; the printed secret is what the authenticator app gets."""
+    printed = subprocess.run(
+        [sys.executable, "manage.py", "admin_totp", username],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    secret = re.search(r"비밀 키: ([A-Z2-7]+)", printed)
+    assert secret is not None, printed
+    return TOTP(base64.b32decode(secret[1]))
+
+
+def _token(totp: TOTP, steps_ahead: int = 0) -> str:
+    # Each token opens one login (django-otp refuses a reused step); the next step is within its tolerance.
+    totp.time = time.time() + steps_ahead * totp.step
+    return f"{totp.token():06d}"
 
 
 def _status_of_home(server: AppServer) -> int:
@@ -113,6 +141,7 @@ def test_maintenance_switch_set_in_one_console_applies_in_both_servers(
         extra["AI_REDIS_PREFIX"] = f"test:ops:{tmp_path.name}"
     env = base_env(DATABASE_URL=sqlite_url, **extra, DJANGO_SUPERUSER_PASSWORD="console-pw-1234")
     manage("createsuperuser", "--noinput", "--username", "operator", "--email", "op@example.com", env=env)
+    totp = _enrol_totp("operator", env)  # /admin/ needs the second factor under production settings
 
     first = start_app(tmp_path, database_url=sqlite_url, **extra)
     app_servers.append(first)
@@ -122,7 +151,7 @@ def test_maintenance_switch_set_in_one_console_applies_in_both_servers(
     assert [_status_of_home(s) for s in servers] == [200, 200]
 
     console = Console(first)
-    console.login("operator", "console-pw-1234")
+    console.login("operator", "console-pw-1234", _token(totp))
     page = console.get("/admin/ops/runtimeswitch/")
     assert page.status_code == 200 and "점검 모드" in page.text
     response = console.post("/admin/ops/runtimeswitch/set/", {"name": "maintenance", "value": "true"})
@@ -136,7 +165,7 @@ def test_maintenance_switch_set_in_one_console_applies_in_both_servers(
     # The operator (a superuser) still reaches the console during maintenance, and switches it off
     # from the other server's console this time.
     console_b = Console(second)
-    console_b.login("operator", "console-pw-1234")
+    console_b.login("operator", "console-pw-1234", _token(totp, steps_ahead=1))
     response = console_b.post("/admin/ops/runtimeswitch/set/", {"name": "maintenance", "value": "false"})
     assert response.status_code == 302
     off = _wait_until(servers, 200)
