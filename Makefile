@@ -6,6 +6,9 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
+# An unset DJANGO_SETTINGS_MODULE means production (manage.py, config/asgi.py, config/celery.py); the local
+# targets below ask for the dev settings explicitly unless the caller chose a module.
+DEV := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.dev}
 
 .PHONY: install run release test test-fast lint typecheck format drain undrain screenshots
 
@@ -22,11 +25,11 @@ UV := $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
 install: .venv/.installed
 
 release: install
-	$(PY) manage.py release
+	$(DEV) $(PY) manage.py release
 
 # scripts/serve.sh is the single start command shared with the Procfile, Dockerfile and compose.
 run: release
-	HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+	$(DEV) HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
 test: install
 	bash scripts/test.sh
@@ -49,10 +52,10 @@ format: install
 
 # Rolling restart, step 1: /ready/ answers 503 so the load balancer stops sending new work (docs/deploy.md).
 drain: install
-	$(PY) manage.py drain on
+	$(DEV) $(PY) manage.py drain on
 
 undrain: install
-	$(PY) manage.py drain off
+	$(DEV) $(PY) manage.py drain off
 
 # docs/screenshots/ regenerated from the journey browser tests (phone 390×844, desktop 1280×900).
 screenshots: install

@@ -4,11 +4,15 @@
     .venv/bin/python bench/batch.py --users 10000      # quick variant
 
 Steps: create the bench database and N synthetic target users in bulk (unusable passwords: hashing
-real ones would take hours; distinct birth times so every user has their own chart and AI call), start
+real ones would take hours; births from the seeded realistic population of `bench/population.py`:
+Korean births per year 1940–2015, uniform dates and times, 10 % without a time, both genders), start
 the fake LLM (`--latency` seconds per answer), then
-  1. a full run of the command (`--workers`), measuring wall time, users/s and the command's peak RSS;
-  2. a second night: the command is killed (SIGKILL) once half the users have a fortune, then rerun;
-     duplicates (a chart with more than one daily reading) and missing users are counted.
+  1. a full run of the command (`--workers`), measuring wall time, users/s, provider calls (one per daily
+     class, not per user) and the command's peak RSS;
+     With `--flap-failing 2 --flap-period 10` the fake LLM answers 500 for 2 s out of every 10 s (20 %);
+  2. a second night: the command is killed (SIGKILL) once half the night's classes are stored, then
+     rerun; duplicates (a class with more than one daily reading), missing users (whose class has no
+     reading) and provider calls of the rerun are counted.
 Prints one JSON document with the results (recorded in BENCHMARKS.md, "Nightly batch").
 """
 
@@ -28,11 +32,12 @@ from typing import Any
 
 import psutil
 
+from population import population
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 SEED_BATCH = 5000
-BIRTH_EPOCH = datetime(1950, 1, 1, 0, 0)  # noqa: DTZ001 - a naive wall time is what the engine takes
-BIRTH_STEP_MINUTES = 7
+POPULATION_SEED = 19
 FULL_BASE = date(2026, 12, 1)
 KILL_BASE = date(2026, 12, 2)
 
@@ -53,6 +58,9 @@ def _env(args: argparse.Namespace, llm_port: int | None = None) -> dict[str, str
         # The nightly batch needs a daily token budget that covers every target (~3,200 tokens each here).
         "AI_DAILY_TOKEN_BUDGET": str(10**12),
     }
+    if args.redis:
+        # Cross-process single flight, shared breaker and limiter (production); off by default.
+        env |= {"REDIS_URL": args.redis}
     if llm_port is not None:
         env |= {
             "LLM_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
@@ -91,6 +99,7 @@ def _seed(users: int) -> float:
     existing = User.objects.filter(username__startswith="bench-").count()
     if existing >= users:
         return 0.0
+    births = list(population(users, seed=POPULATION_SEED))
     started = time.monotonic()
     now = timezone.now()
     for start in range(existing, users, SEED_BATCH):
@@ -110,18 +119,13 @@ def _seed(users: int) -> float:
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in created]
         )
         profiles = []
-        for offset, user in enumerate(created):
-            moment = BIRTH_EPOCH + timedelta(minutes=BIRTH_STEP_MINUTES * (start + offset))
-            birth = BirthInput.from_mapping(
-                {"datetime": moment.strftime("%Y-%m-%dT%H:%M"), "gender": "female"}
-            )
+        for offset, (user, raw) in enumerate(zip(created, births[start:stop], strict=True)):
+            birth = BirthInput.from_mapping(raw)
             try:
                 chart_from_birth(birth)
             except SajuError:  # a wall time inside a DST gap (Korea 1948-1988): take the next hour
-                moment += timedelta(hours=1)
-                birth = BirthInput.from_mapping(
-                    {"datetime": moment.strftime("%Y-%m-%dT%H:%M"), "gender": "female"}
-                )
+                moment = datetime.fromisoformat(str(raw["datetime"])) + timedelta(hours=1)
+                birth = BirthInput.from_mapping({**raw, "datetime": moment.strftime("%Y-%m-%dT%H:%M")})
             profiles.append(
                 Profile(
                     user=user,
@@ -143,22 +147,24 @@ def _clear_day(target: date) -> None:
 
 
 def _daily_rows(target: date) -> int:
-    """AI fortunes of that day (built-in fallback rows live under their own key and are not fortunes)."""
+    """AI class texts of that day (built-in fallback rows live under their own key and are not fortunes)."""
     from unse.readings.models import Reading
 
     return Reading.objects.filter(kind="daily", period=target.isoformat(), generated_by="ai").count()
 
 
 def _check(target: date, users: int) -> dict[str, int]:
-    """Duplicates: charts with more than one daily reading that day; missing: targets without one."""
+    """Duplicates: daily classes with more than one reading that day; missing: targets whose class has none."""
     from django.db.models import Count
 
+    from saju.analysis import analyze
     from saju.birth import BirthInput
     from saju.chart import chart_from_birth
     from saju.errors import SajuError
+    from saju.reading.signature import day_signature
     from unse.accounts.models import Profile
     from unse.accounts.selectors.profiles import profile_birth_mapping
-    from unse.readings.keys import chart_fingerprint
+    from unse.readings.dayclass import class_fingerprint
     from unse.readings.models import Reading
 
     rows = Reading.objects.filter(kind="daily", period=target.isoformat(), generated_by="ai")
@@ -182,11 +188,12 @@ def _check(target: date, users: int) -> dict[str, int]:
         for profile in page:
             birth = BirthInput.from_mapping(profile_birth_mapping(profile=profile))
             try:
-                chart_from_birth(birth)
+                chart = chart_from_birth(birth)
             except SajuError:
                 invalid += 1  # e.g. a wall time inside a DST gap: recorded by the batch, never generated
                 continue
-            if chart_fingerprint(birth.to_mapping()) not in stored:
+            signature = day_signature(chart, analyze(chart, reference=target), target)
+            if class_fingerprint(signature) not in stored:
                 missing += 1
     return {
         "ai_daily_rows": len(stored),
@@ -274,6 +281,34 @@ def _command(args: argparse.Namespace, port: int, base: date, log: Path) -> subp
     )
 
 
+def _provider_calls(port: int) -> int:
+    import httpx
+
+    return int(httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=5).json()["requests"])
+
+
+class Flapper(threading.Thread):
+    """Makes the fake LLM answer 500 for `failing` seconds out of every `period` (through /_control)."""
+
+    def __init__(self, port: int, period: float, failing: float) -> None:
+        super().__init__(daemon=True)
+        self.url = f"http://127.0.0.1:{port}/_control"
+        self.period = period
+        self.failing = failing
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        import httpx
+
+        while not self.stopped.is_set():
+            httpx.post(self.url, json={"fault": "500"}, timeout=5)
+            if self.stopped.wait(self.failing):
+                break
+            httpx.post(self.url, json={"fault": "none"}, timeout=5)
+            self.stopped.wait(self.period - self.failing)
+        httpx.post(self.url, json={"fault": "none"}, timeout=5)
+
+
 def _cpu_of(pid: int) -> float:
     times = psutil.Process(pid).cpu_times()
     return float(times.user + times.system)
@@ -283,24 +318,32 @@ def _full_run(args: argparse.Namespace, port: int, log: Path, fake_pid: int) -> 
     target = FULL_BASE + timedelta(days=1)
     _clear_day(target)
     fake_cpu = _cpu_of(fake_pid)
+    calls = _provider_calls(port)
+    flapper = Flapper(port, args.flap_period, args.flap_failing) if args.flap_failing > 0 else None
     started = time.monotonic()
     proc = _command(args, port, FULL_BASE, log)
+    if flapper is not None:
+        flapper.start()
     sampler = RssSampler(proc.pid)
     sampler.start()
     code = proc.wait()
     elapsed = time.monotonic() - started
+    if flapper is not None:
+        flapper.stopped.set()
+        flapper.join()
     sampler.running = False
     sampler.join()
     rows = _daily_rows(target)
     return {
         "exit_code": code,
         "wall_seconds": round(elapsed, 1),
-        "users_per_second_wall": round(rows / elapsed, 1),
+        "users_per_second_wall": round(args.users / elapsed, 1),
+        "provider_calls": _provider_calls(port) - calls,
         "peak_rss_mb": round(sampler.peak / 2**20, 1),
         "peak_rss_single_process_mb": round(sampler.peak_single / 2**20, 1),
         "peak_pss_mb": round(sampler.peak_pss / 2**20, 1),
         "cpu_seconds": round(sampler.cpu_seconds, 1),
-        "cpu_ms_per_user": round(1000 * sampler.cpu_seconds / max(rows, 1), 1),
+        "cpu_ms_per_user": round(1000 * sampler.cpu_seconds / max(args.users, 1), 1),
         # The fake LLM shares the 2 cores: its CPU is not the batch's but competes with it.
         "fake_llm_cpu_seconds": round(_cpu_of(fake_pid) - fake_cpu, 1),
         "load_average_1m_after": round(os.getloadavg()[0], 1),
@@ -309,15 +352,17 @@ def _full_run(args: argparse.Namespace, port: int, log: Path, fake_pid: int) -> 
     }
 
 
-def _kill_and_rerun(args: argparse.Namespace, port: int, log: Path) -> dict[str, Any]:
-    """Kill -9 the command once half the users have a fortune, rerun it; both halves are measured."""
+def _kill_and_rerun(args: argparse.Namespace, port: int, log: Path, classes: int) -> dict[str, Any]:
+    """Kill -9 the command once about half the night's classes are stored, rerun it; both halves are
+    measured. `classes` is the full run's count (another date: close, not equal)."""
     target = KILL_BASE + timedelta(days=1)
     _clear_day(target)
+    calls = _provider_calls(port)
     started = time.monotonic()
     proc = _command(args, port, KILL_BASE, log)
     sampler = RssSampler(proc.pid)
     sampler.start()
-    while proc.poll() is None and _daily_rows(target) < args.users // 2:
+    while proc.poll() is None and _daily_rows(target) < classes // 2:
         time.sleep(0.5)
     at_kill = _daily_rows(target)
     first_half_seconds = time.monotonic() - started
@@ -326,6 +371,7 @@ def _kill_and_rerun(args: argparse.Namespace, port: int, log: Path) -> dict[str,
     sampler.running = False
     sampler.join()
     rerun_log = log.with_suffix(".rerun.log")
+    calls_at_kill = _provider_calls(port)
     started = time.monotonic()
     rerun = _command(args, port, KILL_BASE, rerun_log)
     rerun_sampler = RssSampler(rerun.pid)
@@ -337,13 +383,15 @@ def _kill_and_rerun(args: argparse.Namespace, port: int, log: Path) -> dict[str,
     generated_by_rerun = _daily_rows(target) - at_kill
     return {
         "rows_at_kill": at_kill,
+        "provider_calls_first_half": calls_at_kill - calls,
+        "provider_calls_rerun": _provider_calls(port) - calls_at_kill,
         "first_half_seconds": round(first_half_seconds, 1),
         "first_half_users_per_second": round(at_kill / first_half_seconds, 1),
         "first_half_peak_rss_mb": round(sampler.peak / 2**20, 1),
         "rerun_exit_code": code,
         "rerun_seconds": round(rerun_seconds, 1),
         "rerun_generated": generated_by_rerun,
-        "rerun_users_per_second": round(generated_by_rerun / rerun_seconds, 1),
+        "rerun_classes_per_second": round(generated_by_rerun / rerun_seconds, 1),
         "rerun_peak_rss_mb": round(rerun_sampler.peak / 2**20, 1),
         "rerun_peak_rss_single_process_mb": round(rerun_sampler.peak_single / 2**20, 1),
         "cpu_ms_per_user": round(
@@ -364,9 +412,17 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=2, help="the command's --processes")
     parser.add_argument("--latency", type=float, default=1.0, help="fake LLM seconds per answer")
     parser.add_argument("--tokens", type=int, default=40, help="fake LLM chunks per answer")
-    parser.add_argument("--db", default="unse_bench_batch")
+    parser.add_argument("--db", default="unse_bench_classes")
     parser.add_argument("--db-pool", type=int, default=20)
     parser.add_argument("--skip-kill", action="store_true", help="only the uninterrupted run")
+    parser.add_argument(
+        "--flap-failing",
+        type=float,
+        default=0.0,
+        help="full run only: seconds of every --flap-period the fake LLM answers 500 (0 = no faults)",
+    )
+    parser.add_argument("--flap-period", type=float, default=10.0)
+    parser.add_argument("--redis", default="", help="REDIS_URL of the command (default: none)")
     parser.add_argument(
         "--check-only", action="store_true", help="only count duplicates/missing of the kill night"
     )
@@ -391,13 +447,20 @@ def main() -> int:
             "users": args.users,
             "concurrency": args.concurrency,
             "processes": args.processes,
+            "redis": bool(args.redis),
             "llm_latency_seconds": args.latency,
+            "flapping": f"{args.flap_failing} s failing of every {args.flap_period} s"
+            if args.flap_failing
+            else "none",
             "seed_seconds": round(seed_seconds, 1),
         }
         if not args.skip_full:
             results["full_run"] = _full_run(args, port, logs / f"batch-{args.users}.log", fake.pid)
         if not args.skip_kill:
-            results["kill_at_half"] = _kill_and_rerun(args, port, logs / f"batch-{args.users}-kill.log")
+            classes = results.get("full_run", {}).get("daily_rows") or args.users // 10
+            results["kill_at_half"] = _kill_and_rerun(
+                args, port, logs / f"batch-{args.users}-kill.log", classes
+            )
     finally:
         fake.terminate()
         fake.wait(timeout=10)

@@ -15,7 +15,7 @@ from pathlib import Path
 from celery import Celery
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 app = Celery("unse")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -23,9 +23,11 @@ from saju.birth import BirthInput, DayChange, TimeBasis
 from saju.calendar import day_pillar, lunar_available, solar_to_lunar
 from saju.chart import Chart, chart_from_birth, chart_to_json
 from saju.cliargs import CliError, Parser, add_birth_arguments, birth_from_args
+from saju.compat import cli as compat_cli
 from saju.errors import INVALID_DATE, INVALID_INPUT, INVALID_OPTION, InvalidBirth, SajuError
 from saju.reading import cli as reading_cli
 from saju.terms import KST, terms_of_year
+from saju.yearly.cli import register as register_year
 
 EXIT_OK: Final = 0
 EXIT_USAGE: Final = 2
@@ -257,13 +259,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction[
 
     register_almanac(sub)  # saju calendar, saju convert
     reading_cli.register(sub)
+    register_year(sub)
+    compat_cli.register(sub)  # saju gunghap
     return parser, sub
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser, _ = build_parser()
-        args = parser.parse_args(argv)
+        # argparse (3.11) cannot take a second optional positional after options ("DATE --gender f 2027"):
+        # a subcommand names the attribute such a trailing word fills (``trailing_positional``).
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            fill = getattr(args, "trailing_positional", None)
+            if fill is None or getattr(args, fill) is not None or len(extra) != 1:
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            setattr(args, fill, extra[0])
         handler = cast(Callable[[argparse.Namespace], int], args.func)
         return handler(args)
     except SajuError as exc:

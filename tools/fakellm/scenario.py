@@ -40,6 +40,7 @@ class Scenario:
     cut_after: int = 5
     malformed_after: int = 0
     text: str = ""  # fixed answer text instead of the FACTS echo
+    usage: int = 1  # 0: never send a `usage` chunk (some OpenAI-compatible servers don't)
 
     def merged(self, overrides: dict[str, Any]) -> Scenario:
         fields = {f.name: f for f in dataclasses.fields(self)}
@@ -59,7 +60,7 @@ class Scenario:
         return data
 
 
-_INT_FIELDS = frozenset({"tokens", "retry_after", "cut_after", "malformed_after"})
+_INT_FIELDS = frozenset({"tokens", "retry_after", "cut_after", "malformed_after", "usage"})
 _FLOAT_FIELDS = frozenset({"ttft", "tps", "fault_rate"})
 
 

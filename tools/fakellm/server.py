@@ -268,7 +268,7 @@ class FakeLLM:
                     "completion_tokens": len(tokens),
                     "total_tokens": prompt_tokens + len(tokens),
                 }
-                if (request.get("stream_options") or {}).get("include_usage"):
+                if scenario.usage and (request.get("stream_options") or {}).get("include_usage"):
                     _chunk(writer, b"data: " + prefix + b'[],"usage":' + orjson.dumps(usage) + b"}\n\n")
                 _chunk(writer, b"data: [DONE]\n\n")
                 stats.completed += 1

@@ -15,8 +15,8 @@ from config.env import env_bool, env_int, env_list, env_str
 # decrypts, `manage.py rotate_field_encryption` re-encrypts old rows with the first (docs/privacy.md).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
 # Without keys, dev and test derive one from SECRET_KEY so that `make run` works out of the box;
-# production settings refuse to start (system check accounts.E001).
-_settings_flavour = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.dev").rsplit(".", 1)[-1]
+# production settings (also the default module) refuse to start without keys or with a derived one.
+_settings_flavour = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.prod").rsplit(".", 1)[-1]
 FIELD_ENCRYPTION_ALLOW_DERIVED_KEY = env_bool(
     "FIELD_ENCRYPTION_ALLOW_DERIVED_KEY", _settings_flavour in {"dev", "test"}
 )
@@ -100,6 +100,8 @@ OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 120)
 # Sent rows keep the recipient address; they are purged after this many days.
 OUTBOX_SENT_RETENTION_DAYS = env_int("OUTBOX_SENT_RETENTION_DAYS", 30)
+# Rows that failed for good (bodies already blanked) are deleted after this many days.
+OUTBOX_FAILED_RETENTION_DAYS = env_int("OUTBOX_FAILED_RETENTION_DAYS", 7)
 # Deliver right after commit in the request's worker thread; off = only `deliver_outbox` / Celery.
 OUTBOX_DELIVER_ON_COMMIT = env_bool("OUTBOX_DELIVER_ON_COMMIT", True)
 

@@ -102,6 +102,9 @@ AI_BREAKER_MIN_CALLS = _ai_env_int("AI_BREAKER_MIN_CALLS", 20)
 AI_BREAKER_FAILURE_RATE = _ai_env_float("AI_BREAKER_FAILURE_RATE", 0.5)
 AI_BREAKER_CONSECUTIVE_FAILURES = _ai_env_int("AI_BREAKER_CONSECUTIVE_FAILURES", 8)
 AI_BREAKER_OPEN_SECONDS = _ai_env_float("AI_BREAKER_OPEN_SECONDS", 15.0)
+# The first open period after the breaker trips; it doubles only while half-open probes keep failing, up to
+# AI_BREAKER_OPEN_SECONDS (each period × a random 0.5–1.0).
+AI_BREAKER_PROBE_SECONDS = _ai_env_float("AI_BREAKER_PROBE_SECONDS", 1.0)
 AI_BREAKER_PROBE_LEASE_SECONDS = _ai_env_float("AI_BREAKER_PROBE_LEASE_SECONDS", 30.0)
 
 # Rate limits of uncached AI readings (`limits` syntax, windows separated by ';').
@@ -114,8 +117,15 @@ RATE_LIMIT_FREE = _ai_env_str("RATE_LIMIT_FREE", "60/minute;600/hour")
 
 # Global daily token budget (KST day); 0 = no budget.
 AI_DAILY_TOKEN_BUDGET = _ai_env_int("AI_DAILY_TOKEN_BUDGET", 2_000_000)
+# Share of that budget reserved for the nightly batch: interactive readings stop at (1 - share) of it (the
+# batch's own spending comes out of its share first), the batch may use the whole budget. 0 = no reserve.
+AI_BATCH_TOKEN_SHARE = _ai_env_float("AI_BATCH_TOKEN_SHARE", 0.5)
 
 # Open streams per worker process; beyond it new streams get 503 AI_BUSY with this Retry-After.
 AI_MAX_STREAMS_PER_WORKER = _ai_env_int("AI_MAX_STREAMS_PER_WORKER", 500)
 AI_STREAM_RETRY_AFTER_SECONDS = _ai_env_int("AI_STREAM_RETRY_AFTER_SECONDS", 5)
+# Joiners of a running generation (not charged, sharing its upstream stream) have their own pool, so they
+# never take a leader's slot; and one client (user or IP) holds at most this many streams (issue 20).
+AI_MAX_JOINERS_PER_WORKER = _ai_env_int("AI_MAX_JOINERS_PER_WORKER", 1000)
+AI_MAX_STREAMS_PER_CLIENT = _ai_env_int("AI_MAX_STREAMS_PER_CLIENT", 3)
 # --- end of AI infrastructure settings ------------------------------------------------------------------

@@ -114,13 +114,17 @@ class PersonalApiKeyAdmin(AccessLoggedAdmin):
 class EmailOutboxAdmin(AccessLoggedAdmin):
     list_display = ("template", "to_email", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "template")
+    # Never the bodies: they hold live verification, reset and guardian-consent links.
+    exclude = ("body_text", "body_html")
     readonly_fields = (
         "user",
         "template",
         "to_email",
         "subject",
-        "body_text",
-        "body_html",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
         "created_at",
         "sent_at",
     )

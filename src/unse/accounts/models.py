@@ -138,6 +138,8 @@ class EmailOutbox(models.Model):
     template = models.CharField("템플릿", max_length=120)
     to_email = models.EmailField("받는 사람")
     subject = models.CharField("제목", max_length=250)
+    # Fernet tokens (services/outbox.py): the bodies carry live verification, reset and guardian-consent
+    # links, so they are encrypted at rest, never shown in the admin, and blanked once sent or failed for good.
     body_text = models.TextField("본문")
     body_html = models.TextField("HTML 본문", blank=True)
     status = models.CharField(

@@ -35,7 +35,7 @@ from unse.accounts.selectors.library import (
     saved_reading_page,
     share_get_public,
     share_list,
-    shared_birth,
+    shared_reading,
 )
 from unse.accounts.selectors.profiles import profile_default_get, profile_get, profile_list
 from unse.accounts.selectors.stats import user_stats
@@ -469,15 +469,14 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
     except ServiceError as exc:
         raise Http404(exc.message) from exc
     library_services.share_record_view(share_id=share.pk)
-    saved = share.saved
+    shared = shared_reading(share)
     response = TemplateResponse(
         request,
         "accounts/shared.html",
         {
-            "saved": saved,
-            "html": render_markdown(saved.text),
-            "birth": shared_birth(share),
-            "description": plain_preview(saved.text),
+            "shared": shared,
+            "html": render_markdown(shared.text),
+            "description": plain_preview(shared.text),
             **_kakao_context(),
             "page_url": request.build_absolute_uri(),
         },

@@ -1,9 +1,14 @@
 """Circuit breaker per provider, shared by every worker and host through Redis when configured.
 
 States: CLOSED -> OPEN when, over the sliding window, the failure rate reaches the threshold with at
-least `min_calls` calls, or after `consecutive` failures in a row; OPEN -> HALF_OPEN after `open_seconds`
+least `min_calls` calls, or after `consecutive` failures in a row; OPEN -> HALF_OPEN after the open period
 (the next caller becomes the probe; other callers are refused while the probe's lease runs);
 HALF_OPEN -> CLOSED on the probe's success, -> OPEN on its failure. Thresholds: docs/ai-infrastructure.md.
+
+Recovery follows the provider: the first open period is short (`probe_seconds`, 1 s), and it doubles only
+while probes keep failing, up to `open_seconds` (15 s); each period is jittered (× 0.5–1.0) so that the
+probes of many breakers and hosts do not arrive together. A success closes the breaker and forgets the
+failed probes, so a provider that flaps for a few seconds costs a few seconds, not a fixed 15.
 
 With Redis each transition is one Lua script (atomic, Redis' clock, so hosts agree); the window is a hash
 of per-second buckets. Any Redis error falls back to this process's local breaker (logged, counted) and
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import random
 import time
 from collections import deque
 from collections.abc import Awaitable
@@ -46,8 +52,14 @@ class BreakerConfig:
     min_calls: int
     failure_rate: float
     consecutive: int
-    open_seconds: float
+    open_seconds: float  # the longest open period (reached only while probes keep failing)
     probe_lease_seconds: float
+    probe_seconds: float = 1.0  # the first open period (before jitter)
+
+    def open_period(self, failed_probes: int, jitter: float) -> float:
+        """How long to stay open after `failed_probes` failed probes in a row (0: the breaker just tripped)."""
+        base = min(self.open_seconds, self.probe_seconds * float(2 ** min(failed_probes, 30)))
+        return base * jitter
 
     @classmethod
     def from_settings(cls) -> BreakerConfig:
@@ -58,7 +70,15 @@ class BreakerConfig:
             consecutive=int(settings.AI_BREAKER_CONSECUTIVE_FAILURES),
             open_seconds=float(settings.AI_BREAKER_OPEN_SECONDS),
             probe_lease_seconds=float(settings.AI_BREAKER_PROBE_LEASE_SECONDS),
+            probe_seconds=float(settings.AI_BREAKER_PROBE_SECONDS),
         )
+
+
+JITTER_LOW = 0.5
+
+
+def _jitter() -> float:
+    return random.uniform(JITTER_LOW, 1.0)  # noqa: S311 - spreading probes, not security
 
 
 # --- local (in-process) breaker ----------------------------------------------------------------------
@@ -66,6 +86,8 @@ class BreakerConfig:
 class _Local:
     state: BreakerState = BreakerState.CLOSED
     opened_at: float = 0.0
+    open_for: float = 0.0  # this open period (jittered)
+    failed_probes: int = 0  # half-open probes failed in a row since the breaker last closed
     probe_until: float = 0.0
     consecutive: int = 0
     calls: deque[tuple[int, bool]] = field(default_factory=deque)
@@ -74,7 +96,7 @@ class _Local:
         if self.state is BreakerState.CLOSED:
             return True
         if self.state is BreakerState.OPEN:
-            if now - self.opened_at < cfg.open_seconds:
+            if now - self.opened_at < self.open_for:
                 return False
             self.state = BreakerState.HALF_OPEN
             self.probe_until = now + cfg.probe_lease_seconds
@@ -84,12 +106,13 @@ class _Local:
             return True
         return False
 
-    def record(self, cfg: BreakerConfig, now: float, *, ok: bool) -> BreakerState:
+    def record(self, cfg: BreakerConfig, now: float, *, ok: bool, jitter: float = 1.0) -> BreakerState:
         if self.state is BreakerState.HALF_OPEN:
             if ok:
                 self._close()
             else:
-                self._open(now)
+                self.failed_probes += 1
+                self._open(now, cfg.open_period(self.failed_probes, jitter))
             return self.state
         if self.state is BreakerState.OPEN:
             return self.state  # late results of calls started before opening change nothing
@@ -104,22 +127,25 @@ class _Local:
             if self.consecutive >= cfg.consecutive or (
                 total >= cfg.min_calls and failures >= math.ceil(cfg.failure_rate * total)
             ):
-                self._open(now)
+                self.failed_probes = 0
+                self._open(now, cfg.open_period(0, jitter))
         return self.state
 
     def current(self, cfg: BreakerConfig, now: float) -> BreakerState:
-        if self.state is BreakerState.OPEN and now - self.opened_at >= cfg.open_seconds:
+        if self.state is BreakerState.OPEN and now - self.opened_at >= self.open_for:
             return BreakerState.HALF_OPEN
         return self.state
 
-    def _open(self, now: float) -> None:
+    def _open(self, now: float, period: float) -> None:
         self.state = BreakerState.OPEN
         self.opened_at = now
+        self.open_for = period
         self.consecutive = 0
         self.calls.clear()
 
     def _close(self) -> None:
         self.state = BreakerState.CLOSED
+        self.failed_probes = 0
         self.consecutive = 0
         self.calls.clear()
 
@@ -187,7 +213,8 @@ local ttl = tonumber(ARGV[3])
 if state == 'closed' then return {1, state} end
 if state == 'open' then
   local opened = tonumber(redis.call('HGET', KEYS[1], 'opened_at') or '0')
-  if now - opened < open_seconds then return {0, state} end
+  local open_for = tonumber(redis.call('HGET', KEYS[1], 'open_for') or open_seconds)
+  if now - opened < open_for then return {0, state} end
   redis.call('HSET', KEYS[1], 'state', 'half_open', 'probe_until', tostring(now + lease))
   redis.call('EXPIRE', KEYS[1], ttl)
   return {1, 'half_open', 'transition'}
@@ -211,20 +238,26 @@ local min_calls = tonumber(ARGV[3])
 local rate = tonumber(ARGV[4])
 local consecutive_limit = tonumber(ARGV[5])
 local ttl = tonumber(ARGV[6])
-local function open()
-  redis.call('HSET', KEYS[1], 'state', 'open', 'opened_at', tostring(now), 'consecutive', '0')
+local max_open = tonumber(ARGV[7])
+local first_open = tonumber(ARGV[8])
+local jitter = tonumber(ARGV[9])
+local function open(failed_probes)
+  local period = math.min(max_open, first_open * 2 ^ math.min(failed_probes, 30)) * jitter
+  redis.call('HSET', KEYS[1], 'state', 'open', 'opened_at', tostring(now), 'consecutive', '0',
+    'open_for', tostring(period), 'failed_probes', tostring(failed_probes))
   redis.call('DEL', KEYS[2])
   redis.call('EXPIRE', KEYS[1], ttl)
   return {'open', 'transition'}
 end
 local function close()
-  redis.call('HSET', KEYS[1], 'state', 'closed', 'consecutive', '0')
+  redis.call('HSET', KEYS[1], 'state', 'closed', 'consecutive', '0', 'failed_probes', '0')
   redis.call('DEL', KEYS[2])
   redis.call('EXPIRE', KEYS[1], ttl)
   return {'closed', 'transition'}
 end
 if state == 'half_open' then
-  if ok then return close() else return open() end
+  if ok then return close() end
+  return open(tonumber(redis.call('HGET', KEYS[1], 'failed_probes') or '0') + 1)
 end
 if state == 'open' then return {'open'} end
 local second = math.floor(now)
@@ -238,7 +271,7 @@ else
 end
 redis.call('EXPIRE', KEYS[1], ttl)
 if ok then return {'closed'} end
-if consecutive >= consecutive_limit then return open() end
+if consecutive >= consecutive_limit then return open(0) end
 local total, failures = 0, 0
 local fields = redis.call('HGETALL', KEYS[2])
 for i = 1, #fields, 2 do
@@ -252,7 +285,7 @@ for i = 1, #fields, 2 do
     if string.sub(f, -1) == 'f' then failures = failures + n end
   end
 end
-if total >= min_calls and failures >= math.ceil(rate * total) then return open() end
+if total >= min_calls and failures >= math.ceil(rate * total) then return open(0) end
 return {'closed'}
 """
 )
@@ -262,7 +295,8 @@ _LUA_STATE = (
     + """
 if state == 'open' then
   local opened = tonumber(redis.call('HGET', KEYS[1], 'opened_at') or '0')
-  if now - opened >= tonumber(ARGV[1]) then return 'half_open' end
+  local open_for = tonumber(redis.call('HGET', KEYS[1], 'open_for') or ARGV[1])
+  if now - opened >= open_for then return 'half_open' end
 end
 return state
 """
@@ -341,6 +375,7 @@ async def breaker_allow(provider: str) -> bool:
 async def breaker_record(provider: str, *, ok: bool) -> None:
     """Feed one call's outcome (one per HTTP attempt; cancelled calls are not recorded)."""
     cfg = BreakerConfig.from_settings()
+    jitter = _jitter()
     client = ai_redis()
     if client is not None:
         try:
@@ -354,6 +389,9 @@ async def breaker_record(provider: str, *, ok: bool) -> None:
                 cfg.failure_rate,
                 cfg.consecutive,
                 _ttl(cfg),
+                cfg.open_seconds,
+                cfg.probe_seconds,
+                jitter,
             )
         except (RedisError, OSError) as exc:
             _redis_failed(exc)
@@ -363,7 +401,7 @@ async def breaker_record(provider: str, *, ok: bool) -> None:
             return
     local = _local_for(provider)
     before = local.state
-    state = local.record(cfg, time.monotonic(), ok=ok)
+    state = local.record(cfg, time.monotonic(), ok=ok, jitter=jitter)
     _publish(provider, state, transition=state is not before)
 
 

@@ -2,6 +2,11 @@
 
 Redis `INCRBY` when configured (atomic across workers), in-process otherwise. A Redis failure falls back
 to this process's counter (logged, counted), never raises. `AI_DAILY_TOKEN_BUDGET=0` disables the budget.
+
+The nightly batch has a reserved share (`AI_BATCH_TOKEN_SHARE`) that interactive readings cannot spend:
+two counters per day, everything spent and what the batch spent. The batch may spend up to the whole
+budget; everyone else up to `limit − reserve − (spent − min(batch spent, reserve))`, i.e. the batch's spending
+comes out of its reserve first and only what exceeds it shrinks the interactive pool.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import sys
 from collections import defaultdict
 from datetime import datetime
 
+from django.conf import settings
 from redis.exceptions import RedisError
 
 from unse.ai import metrics
@@ -31,8 +37,22 @@ def budget_day(now: datetime | None = None) -> str:
     return kst_today(now=now).isoformat()
 
 
+_local_batch: defaultdict[str, int] = defaultdict(int)
+BYTES_PER_TOKEN = 4  # the usual rule of thumb (Korean: ≈ 0.75 token per syllable); used when usage is absent
+
+
+def tokens_estimate(*texts: str) -> int:
+    """Tokens charged for text whose provider sent no `usage`: never 0 for a non-empty text."""
+    size = sum(len(text.encode()) for text in texts)
+    return -(-size // BYTES_PER_TOKEN)
+
+
 def _key(day: str) -> str:
     return f"{key_prefix()}:budget:{day}"
+
+
+def _batch_key(day: str) -> str:
+    return f"{key_prefix()}:budget:{day}:batch"
 
 
 def _limit() -> int:
@@ -40,30 +60,44 @@ def _limit() -> int:
     return int(switch_get("ai.daily_token_budget"))
 
 
-async def token_budget_spent() -> int:
+async def _spent() -> tuple[int, int]:
+    """(everything spent today, what the batch spent today)."""
     day = budget_day()
     client = ai_redis()
     if client is not None:
         try:
-            value = await client.get(_key(day))
+            total, batch = await client.mget(_key(day), _batch_key(day))
         except (RedisError, OSError) as exc:
             metrics.BUDGET_BACKEND_FALLBACKS.inc()
             mark_redis_down(exc)
         else:
-            return int(value or 0)
-    return _local_spent[day]
+            return int(total or 0), int(batch or 0)
+    return _local_spent[day], _local_batch[day]
 
 
-async def token_budget_remaining() -> int:
+async def token_budget_spent() -> int:
+    return (await _spent())[0]
+
+
+def _reserve(limit: int) -> int:
+    return int(limit * min(1.0, max(0.0, float(settings.AI_BATCH_TOKEN_SHARE))))
+
+
+async def token_budget_remaining(*, batch: bool = False) -> int:
+    """What a caller may still spend today: the batch up to the whole budget, others outside its reserve."""
     limit = _limit()
     if limit <= 0:
         return UNLIMITED
-    remaining = max(0, limit - await token_budget_spent())
+    spent, batch_spent = await _spent()
+    remaining = max(0, limit - spent)
     metrics.BUDGET_REMAINING.set(remaining)
-    return remaining
+    if batch:
+        return remaining
+    reserve = _reserve(limit)
+    return max(0, limit - reserve - (spent - min(batch_spent, reserve)))
 
 
-async def token_budget_spend(tokens: int) -> None:
+async def token_budget_spend(tokens: int, *, batch: bool = False) -> None:
     if tokens <= 0:
         return
     metrics.BUDGET_SPENT.inc(tokens)
@@ -74,14 +108,19 @@ async def token_budget_spend(tokens: int) -> None:
             async with client.pipeline(transaction=True) as pipe:
                 pipe.incrby(_key(day), tokens)
                 pipe.expire(_key(day), KEY_TTL_SECONDS)
-                total, _ = await pipe.execute()
+                if batch:
+                    pipe.incrby(_batch_key(day), tokens)
+                    pipe.expire(_batch_key(day), KEY_TTL_SECONDS)
+                results = await pipe.execute()
         except (RedisError, OSError) as exc:
             metrics.BUDGET_BACKEND_FALLBACKS.inc()
             mark_redis_down(exc)
         else:
-            _after_spend(int(total))
+            _after_spend(int(results[0]))
             return
     _local_spent[day] += tokens
+    if batch:
+        _local_batch[day] += tokens
     _after_spend(_local_spent[day])
 
 
@@ -96,6 +135,7 @@ def _after_spend(total: int) -> None:
 def token_budget_reset_local() -> None:
     """Forget the in-process counters (tests)."""
     _local_spent.clear()
+    _local_batch.clear()
 
 
 on_process_reset("ai.budget", token_budget_reset_local)

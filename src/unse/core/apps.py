@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which exist only once the registry is ready.
-        from unse.core import health, maintenance, metrics
+        from unse.core import checks, health, maintenance, metrics  # noqa: F401 - checks registers itself
 
         health.register_builtin_checks()
         metrics.collect_dead_workers()

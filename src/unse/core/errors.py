@@ -43,6 +43,16 @@ class ErrorCode(Enum):
     MAINTENANCE = _Spec(503, "서비스 점검 중입니다. 점검이 끝난 뒤 다시 이용해 주세요.")
     DB_UNAVAILABLE = _Spec(503, "저장소에 일시적으로 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.")
     AI_TIMEOUT = _Spec(504, "AI 응답이 너무 늦어 중단했습니다. 잠시 후 다시 시도해 주세요.")
+    INVALID_CHARACTERS = _Spec(
+        400, "주소나 입력값에 쓸 수 없는 문자가 들어 있습니다. 확인한 뒤 다시 시도해 주세요."
+    )
+    MALFORMED_BODY = _Spec(
+        400, "보낸 내용의 형식을 읽을 수 없습니다. 페이지를 새로고침한 뒤 다시 시도해 주세요."
+    )
+    UNSUPPORTED_MEDIA_TYPE = _Spec(415, "JSON 형식(Content-Type: application/json)으로 보내 주세요.")
+    AI_TOO_MANY_STREAMS = _Spec(
+        429, "이미 여러 풀이를 동시에 받고 계십니다. 진행 중인 풀이가 끝난 뒤 다시 시도해 주세요."
+    )
 
     @property
     def status(self) -> int:

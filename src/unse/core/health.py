@@ -31,7 +31,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from redis.asyncio import Redis
 
-from unse.core.drain import is_draining
 from unse.core.process import on_process_reset
 
 ReadinessCheck = Callable[[], Awaitable[str | None]]
@@ -216,9 +215,3 @@ _NO_STORE = {"Cache-Control": "no-store"}
 
 async def health(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"}, headers=_NO_STORE)
-
-
-async def ready(request: HttpRequest) -> HttpResponse:
-    results = await run_readiness_checks()
-    status_code, body = summarize(results, draining=is_draining())
-    return JsonResponse(body, status=status_code, headers=_NO_STORE)

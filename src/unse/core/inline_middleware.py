@@ -20,12 +20,13 @@ from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseForbidden
 from django.http.response import HttpResponseBase
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.urls import get_callable
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -71,15 +72,41 @@ class InlineCommonMiddleware(_InlineHooks, CommonMiddleware):
     pass
 
 
+class _Rejection(HttpResponseForbidden):
+    """A CSRF rejection decided on the event loop, rendered later in a thread."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class InlineCsrfViewMiddleware(_InlineHooks, CsrfViewMiddleware):
     # The secret lives in a cookie (CSRF_USE_SESSIONS is off), so the view check is pure CPU too; a
     # coroutine `process_view` is called by Django's async handler directly instead of via a thread.
+    # Only a rejection goes to a thread: the failure page's context loads the user (a database read),
+    # which on the event loop raised SynchronousOnlyOperation and left a bare fallback page (issue 20).
     async def aprocess_view(self, *args: Any, **kwargs: Any) -> HttpResponseBase | None:
-        return super().process_view(*args, **kwargs)
+        result = super().process_view(*args, **kwargs)
+        if isinstance(result, _Rejection):
+            request: HttpRequest = args[0]
+            return await sync_to_async(self._render_rejection, thread_sensitive=True)(request, result.reason)
+        return result
+
+    def _render_rejection(self, request: HttpRequest, reason: str) -> HttpResponseBase:
+        # CSRF_FAILURE_VIEW (unse.core.responses.csrf_failure) logs the reason itself.
+        response: HttpResponseBase = get_callable(settings.CSRF_FAILURE_VIEW)(request, reason=reason)
+        return response
+
+    def _reject(self, request: HttpRequest, reason: str) -> HttpResponseBase:
+        if self._defer_rejection:
+            return _Rejection(reason)
+        return self._render_rejection(request, reason)
 
     def __init__(self, get_response: Any) -> None:
         super().__init__(get_response)
+        self._defer_rejection = False
         if iscoroutinefunction(get_response) and not settings.CSRF_USE_SESSIONS:
+            self._defer_rejection = True
             self.process_view = self.aprocess_view  # type: ignore[method-assign,assignment]
 
 

@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
 from saju.errors import SajuError
+from saju.korean import josa
 from unse.core.csrf import acsrf_require
 from unse.core.db import db_call
 from unse.core.errors import ErrorCode, ServiceError
@@ -44,6 +45,18 @@ def _validation_details(errors: list[dict[str, Any]]) -> dict[str, Any]:
     return {"fields": fields}
 
 
+# Payloads about two people (궁합) put each person's fields under "a" and "b": the message names the person.
+PERSON_FIELDS: dict[str, str] = {"a": "첫째 사람(A)", "b": "둘째 사람(B)"}
+
+
+def _validation_message(fields: list[dict[str, str]]) -> str:
+    people = [PERSON_FIELDS[p] for p in ("a", "b") if any(f["field"].split(".")[0] == p for f in fields)]
+    if people:
+        who = f"{josa(people[0], '과', '와')} {people[1]}" if len(people) == 2 else people[0]
+        return f"{who}의 입력값을 확인해 주세요. 잘못된 항목은 details.fields에 있습니다."
+    return "입력값을 확인해 주세요. 잘못된 항목은 details.fields에 있습니다."
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ServiceError)
     def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
@@ -51,11 +64,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        details = _validation_details(list(exc.errors))
         return error_response(
             request,
             ErrorCode.VALIDATION_ERROR,
-            message="입력값을 확인해 주세요. 잘못된 항목은 details.fields에 있습니다.",
-            details=_validation_details(list(exc.errors)),
+            message=_validation_message(details["fields"]),
+            details=details,
         )
 
     @api.exception_handler(SajuError)

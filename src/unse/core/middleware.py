@@ -25,7 +25,7 @@ from django.utils.deprecation import MiddlewareMixin
 from unse.core import health, metrics
 from unse.core.errors import ErrorCode
 from unse.core.maintenance import ais_maintenance_active, is_exempt_path, is_maintenance_active
-from unse.core.probes import metrics_view
+from unse.core.probes import metrics_view, ready_view
 from unse.core.request import REQUEST_ID_HEADER, assign_request_id, client_ip
 from unse.core.responses import error_response, exception_response
 
@@ -107,7 +107,7 @@ def request_context_middleware(get_response: GetResponse | AsyncGetResponse) -> 
 
 _PROBES = {
     "/health/": ("health/", health.health),
-    "/ready/": ("ready/", health.ready),
+    "/ready/": ("ready/", ready_view),
     "/metrics": ("metrics", metrics_view),
 }
 

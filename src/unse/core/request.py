@@ -131,12 +131,14 @@ class Caller:
     """Who asks: the logged-in user (None for a visitor), the rate-limit subject (`user:<id>`,
     `client_subject(ip)`, or a job's own name such as `batch:daily`) and the request id shown in errors.
     `charge=False` skips the per-visitor rate limit (the nightly batch paces itself); the stream cap and
-    the token budget still apply."""
+    the token budget still apply. `batch=True` is the nightly batch: it may spend the budget's reserved
+    batch share (unse.ai.budget)."""
 
     user: UserLike | None
     client_subject: str
     request_id: str
     charge: bool = True
+    batch: bool = False
 
     @property
     def authenticated(self) -> bool:

@@ -15,8 +15,9 @@ from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousOperation,
 )
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from psycopg_pool import PoolTimeout
@@ -38,6 +39,7 @@ _TITLES: dict[int, str] = {
     405: "지원하지 않는 요청",
     409: "이미 처리된 요청",
     413: "요청이 너무 큽니다",
+    415: "지원하지 않는 형식",
     429: "잠시 후 다시 시도해 주세요",
     500: "일시적인 오류",
     502: "일시적인 오류",
@@ -136,6 +138,10 @@ def classify_exception(exc: BaseException) -> ServiceError | None:
     if isinstance(exc, RequestDataTooBig):
         return ServiceError(ErrorCode.PAYLOAD_TOO_LARGE)
     if isinstance(exc, BadRequest | SuspiciousOperation):
+        return ServiceError(ErrorCode.VALIDATION_ERROR)
+    if isinstance(exc, MultiPartParserError):
+        return ServiceError(ErrorCode.MALFORMED_BODY)
+    if isinstance(exc, DataError):  # a value the database refuses (a NUL byte on PostgreSQL, an overflow)
         return ServiceError(ErrorCode.VALIDATION_ERROR)
     if _is_database_outage(exc):
         return ServiceError(ErrorCode.DB_UNAVAILABLE, retry_after=settings.DB_UNAVAILABLE_RETRY_AFTER_SECONDS)

@@ -6,6 +6,6 @@ from unse.core import health, probes
 # URL resolver; these routes keep them reversible and documented in one place.
 urlpatterns = [
     path("health/", health.health, name="health"),
-    path("ready/", health.ready, name="ready"),
+    path("ready/", probes.ready_view, name="ready"),
     path("metrics", probes.metrics_view, name="metrics"),
 ]

@@ -43,6 +43,12 @@ class BatchRun(models.Model):
     failed = models.PositiveIntegerField("실패", default=0)
     failures_by_cause = models.JSONField("실패 원인별", default=dict, blank=True)
     tokens_used = models.PositiveBigIntegerField("사용 토큰", default=0)
+    # Provider calls (one per daily class generated, not per user), retries and built-in fallbacks.
+    ai_calls = models.PositiveIntegerField("AI 호출", default=0, db_default=0)
+    retries = models.PositiveIntegerField("재시도", default=0, db_default=0)
+    fallbacks = models.PositiveIntegerField("기본 풀이 대체", default=0, db_default=0)
+    # Dry run: distinct daily classes (day signatures) the run would generate.
+    classes = models.PositiveIntegerField("생성할 유형 수", default=0, db_default=0)
     elapsed_seconds = models.FloatField("소요 시간(초)", default=0.0)
     rate_per_second = models.FloatField("처리율(명/초)", default=0.0)
 

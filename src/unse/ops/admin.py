@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from unse.core.switch_store import switch_rows
 from unse.core.switches import SWITCHES, SwitchKind, SwitchValueError, provider_names, switch_format
@@ -111,7 +112,13 @@ class RuntimeSwitchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 messages.success(request, f"'{provider}' 차단기를 초기화했습니다.")
             except SwitchValueError as exc:
                 messages.error(request, str(exc))
-        return HttpResponseRedirect(request.POST.get("next") or reverse("admin:ops_status"))
+        # Only a page of this site: an unchecked `next` made the console an open redirect (issue 20).
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("admin:ops_status")
+        return HttpResponseRedirect(target)
 
     def status_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_or_change_permission(request):

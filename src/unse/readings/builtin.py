@@ -15,9 +15,10 @@ from functools import cache
 from saju.analysis import Analysis, analyze
 from saju.birth import BirthInput
 from saju.chart import Chart, chart_from_birth
-from saju.reading import Voice, build_reading, daily_fortune, reading_to_markdown, topic_markdown
-from saju.reading.daily import daily_markdown
+from saju.reading import Voice, build_reading, reading_to_markdown, topic_markdown
+from saju.reading.signature import day_signature, signature_markdown
 from unse.readings.keys import Kind, Mode, Topic, engine_probes
+from unse.readings.yearly import yearly_builtin_text, yearly_engine_version
 
 BUILTIN_PROVIDER = "builtin"
 RULES_HASH_CHARS = 12
@@ -56,12 +57,17 @@ def _rules_hash() -> str:
     return digest.hexdigest()[:RULES_HASH_CHARS]
 
 
-def model_id() -> str:
-    return f"builtin-rules-{_rules_hash()}"
+def _kind_suffix(kind: Kind | None) -> str:
+    # A yearly text follows the yearly rules too; the other kinds' ids stay as they were.
+    return f"-y{yearly_engine_version()}" if kind is Kind.YEARLY else ""
 
 
-def prompt_version() -> str:
-    return f"rules-{_rules_hash()}"
+def model_id(kind: Kind | None = None) -> str:
+    return f"builtin-rules-{_rules_hash()}{_kind_suffix(kind)}"
+
+
+def prompt_version(kind: Kind | None = None) -> str:
+    return f"rules-{_rules_hash()}{_kind_suffix(kind)}"
 
 
 def reading_text(
@@ -70,8 +76,11 @@ def reading_text(
     """The rule-based text of one (kind, topic, mode): it opens with 한눈에 보기, and the warm mode is the
     engine's warm voice over the whole text (해요체, encouragement), never a greeting line or a title."""
     voice = VOICE[mode]
+    if kind is Kind.YEARLY:
+        return yearly_builtin_text(chart, analysis, mode=mode, reference=reference)
     if kind is Kind.DAILY:
-        text = daily_markdown(daily_fortune(chart, analysis, reference, voice=voice))
+        # The class text (the person's own lines are appended when served: unse.readings.dayclass).
+        text = signature_markdown(day_signature(chart, analysis, reference), reference, voice=voice)
     else:
         reading = build_reading(chart, analysis, reference=reference, voice=voice)
         if topic is Topic.GENERAL:

@@ -51,6 +51,8 @@ class ChartRole(Enum):
 class Kind(Enum):
     SAJU = "saju"  # the full natal reading; speaks of the current 대운 and this year's 세운
     DAILY = "daily"  # the fortune of one KST day (일진 against the natal chart)
+    YEARLY = "yearly"  # 신년운세: one saju year (its 세운 and 12 월운) against the natal chart
+    GUNGHAP = "gunghap"  # 궁합 of two charts (A, B) and a relation; speaks of this year's 세운
 
     @property
     def period_rule(self) -> PeriodRule:
@@ -58,7 +60,9 @@ class Kind(Enum):
 
     @property
     def chart_roles(self) -> tuple[ChartRole, ...]:
-        """The charts a request of this kind carries, in order (a 궁합 kind will take (A, B))."""
+        """The charts a request of this kind carries, in order: one, or A and B for a 궁합."""
+        if self is Kind.GUNGHAP:
+            return (ChartRole.A, ChartRole.B)
         return (ChartRole.SELF,)
 
 

@@ -25,7 +25,7 @@ from unse.core.event_stream import EventName, StreamEvent, error_event
 from unse.core.switch_store import switch_get
 from unse.readings.cached import html_fields
 from unse.readings.flight import Flight
-from unse.readings.grounding import GroundTruth
+from unse.readings.grounding import GroundTruth, PairTruth
 from unse.readings.keys import CacheKey
 from unse.readings.labels import GROUNDING_NOTICE_CODE, generated_by, notice_event
 from unse.readings.models import GeneratedBy, Reading
@@ -46,10 +46,11 @@ class Job:
     builtin_model: str
     messages: list[Message]
     builtin_text: Callable[[], str]
-    truth: GroundTruth
+    truth: GroundTruth | PairTruth
     facts: dict[str, Any]
     max_tokens: int
     notices: list[StreamEvent] = field(default_factory=list)
+    batch: bool = False  # asked by the nightly batch (spends its reserved share of the token budget)
 
 
 def _done(reading_id: str | None, usage: dict[str, int], by: dict[str, Any], *, stored: bool) -> StreamEvent:
@@ -167,6 +168,7 @@ async def generate(flight: Flight, job: Job) -> None:
         max_tokens=job.max_tokens,
         coalesce_ms=settings.READINGS_COALESCE_MS,
         truth=job.truth,
+        batch=job.batch,
     )
     async for event in relay.events():
         if event is not None:

@@ -20,7 +20,10 @@ from typing import Any
 import orjson
 
 from unse.ai.providers import Message
+from unse.readings.dayclass import signature_version
 from unse.readings.keys import Kind, Mode, Topic, engine_version
+from unse.readings.pair import gunghap_rules_hash
+from unse.readings.yearly import yearly_engine_version
 
 PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
 FACTS_SOURCE = Path(__file__).resolve().parent / "facts.py"
@@ -50,6 +53,15 @@ def prompt_template(kind: Kind, topic: Topic, mode: Mode) -> PromptTemplate:
     system_path, mode_path, question_path = _template_paths(kind, topic, mode)
     blobs = [path.read_bytes() for path in (system_path, mode_path, question_path)]
     sources = [*blobs, FACTS_SOURCE.read_bytes(), engine_version().encode()]
+    if kind is Kind.YEARLY:
+        # Only yearly prompts receive the year's facts: their version alone follows them.
+        sources.append(yearly_engine_version().encode())
+    if kind is Kind.GUNGHAP:
+        # What a 궁합 prompt receives beyond the two charts' facts: the pair's facts (`pair.py`).
+        sources.append(gunghap_rules_hash().encode())
+    if kind is Kind.DAILY:
+        # The daily prompt receives the day signature's facts (unse.readings.dayclass), not the chart's.
+        sources.append(signature_version().encode())
     digest = hashlib.sha256(b"\x00".join(sources)).hexdigest()[:VERSION_HASH_CHARS]
     system = blobs[0].decode().strip() + "\n\n" + blobs[1].decode().strip()
     return PromptTemplate(

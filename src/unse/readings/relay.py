@@ -22,11 +22,11 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from unse.ai import metrics
-from unse.ai.budget import token_budget_remaining, token_budget_spend
+from unse.ai.budget import token_budget_remaining, token_budget_spend, tokens_estimate
 from unse.ai.providers import ChatProvider, Message, ProviderError, ProviderStream
 from unse.core.errors import ErrorCode
 from unse.core.event_stream import EventName, StreamEvent, error_event
-from unse.readings.grounding import Finding, GroundTruth, grounding_findings
+from unse.readings.grounding import Finding, GroundTruth, PairTruth, text_findings
 from unse.readings.sanitize import StreamSanitizer
 
 logger = logging.getLogger(__name__)
@@ -113,10 +113,13 @@ class ProviderRelay:
         *,
         max_tokens: int,
         coalesce_ms: int,
-        truth: GroundTruth | None,
+        truth: GroundTruth | PairTruth | None,
         keepalive_seconds: float | None = None,
+        batch: bool = False,
     ) -> None:
         self.providers = providers
+        # The nightly batch may spend its reserved share of the daily budget (unse.ai.budget).
+        self.batch = batch
         self.messages = messages
         self.max_tokens = max_tokens
         self.interval = coalesce_ms / 1000
@@ -127,7 +130,7 @@ class ProviderRelay:
         self.cut = False
 
     async def events(self) -> AsyncIterator[StreamEvent | None]:
-        if await token_budget_remaining() <= 0:
+        if await token_budget_remaining(batch=self.batch) <= 0:
             metrics.BUDGET_EXHAUSTED.inc()
             self.failure = RelayFailure(ErrorCode.AI_QUOTA)
             return
@@ -176,11 +179,16 @@ class ProviderRelay:
         finally:
             await stream.aclose()
         usage = stream.usage
-        prompt_tokens = usage.prompt_tokens if usage is not None else 0
-        completion_tokens = usage.completion_tokens if usage is not None else 0
-        await token_budget_spend(prompt_tokens + completion_tokens)
         text = coalescer.text
-        findings = grounding_findings(text, self.truth) if self.truth is not None else []
+        if usage is not None:
+            prompt_tokens, completion_tokens = usage.prompt_tokens, usage.completion_tokens
+        else:
+            # A provider that sends no `usage` is charged an estimate from the text, so the budget and the
+            # batch's tokens-per-minute bucket never see a free answer.
+            prompt_tokens = tokens_estimate(*(str(m["content"]) for m in self.messages))
+            completion_tokens = tokens_estimate(text)
+        await token_budget_spend(prompt_tokens + completion_tokens, batch=self.batch)
+        findings = text_findings(text, self.truth) if self.truth is not None else []
         self.answer = RelayAnswer(provider, text, prompt_tokens, completion_tokens, findings)
 
     async def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:

@@ -82,6 +82,9 @@ def reading_request(
         mode_enum = Mode(mode)
     except ValueError as error:
         raise _choice_error() from error
+    if kind_enum is Kind.GUNGHAP:
+        # Two charts: `gunghap_request` (the 궁합 endpoints), never a one-chart payload.
+        raise _choice_error()
     if kind_enum is Kind.DAILY and topic_enum is not Topic.GENERAL:
         raise ServiceError(
             ErrorCode.VALIDATION_ERROR,
@@ -95,4 +98,20 @@ def reading_request(
         mode=mode_enum,
         reference_date=reference_date,
         known_missing=known_missing,
+    )
+
+
+def gunghap_request(
+    *,
+    a: Mapping[str, object],
+    b: Mapping[str, object],
+    relation: str,
+    reference_date: date | None = None,
+) -> ReadingRequest:
+    """A 궁합 request: A's and B's births and how A relates to B (validated by `unse.readings.pair`)."""
+    return ReadingRequest(
+        charts=(ChartInput(birth=a, role=ChartRole.A), ChartInput(birth=b, role=ChartRole.B)),
+        kind=Kind.GUNGHAP,
+        reference_date=reference_date,
+        relation=relation,
     )

@@ -32,6 +32,7 @@ from unse.core.birth_form import (
 from unse.core.clock import kst_today
 from unse.core.errors import ErrorCode, ServiceError
 from unse.web.selectors import ChartPage, TodayPage, chart_page_build, today_page_build
+from unse.web.yearly import chart_page_yearly
 
 # URL names of the JSON API endpoints the pages talk to (django-ninja names them after the handlers).
 STREAM_URL_NAME = "api:reading_stream_create"
@@ -190,6 +191,7 @@ def _chart_response(
         "kakao_js_key": settings.KAKAO_JS_KEY,
         "kakao_sdk_url": settings.KAKAO_SDK_URL,
         "kakao_sdk_integrity": settings.KAKAO_SDK_INTEGRITY,
+        **chart_page_yearly(birth=page.birth, today=kst_today()),
     }
     response = TemplateResponse(request, "web/result.html", context)
     # A page computed from a birth is kept by no shared cache; the own browser may keep it, so that "back"

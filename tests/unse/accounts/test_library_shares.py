@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -124,7 +125,7 @@ def test_share_page_has_og_tags_no_birth_and_an_unguessable_token(client, owner)
     html = page.content.decode()
     assert page.status_code == 200
     assert '<meta property="og:title"' in html and '<meta property="og:description"' in html
-    assert "결단력" in html and "庚辰(경진)" in html
+    assert "결단력" in html and "庚辰(경진)" not in html and "경(庚)" in html  # the day master at most
     assert "1990" not in html and "14:30" not in html  # no birth data without the owner's opt-in
     assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
     assert client.get(f"/s/{Share.objects.get().pk}/").status_code == 404  # never reachable by the pk
@@ -204,3 +205,47 @@ def test_export_includes_saved_readings_and_their_shares(client, owner):
     assert data["saved_readings"][0]["pillars"] == PILLARS
     assert data["saved_readings"][0]["shares"][0]["url"] == f"/s/{share.token}/"
     assert data["statistics"]["saved_readings"] == 1 and data["statistics"]["shares"] == 1
+
+
+def _full_reading_text() -> str:
+    from datetime import date
+
+    from saju.analysis import analyze
+    from saju.birth import BirthInput
+    from saju.chart import chart_from_birth
+    from saju.reading import Voice, build_reading, reading_to_markdown
+
+    chart = chart_from_birth(
+        BirthInput.from_mapping({"datetime": "1990-05-17T14:30", "calendar": "solar", "gender": "female"})
+    )
+    analysis = analyze(chart, reference=date(2026, 12, 6))
+    return reading_to_markdown(build_reading(chart, analysis, reference=date(2026, 12, 6), voice=Voice.PLAIN))
+
+
+def test_share_without_opt_in_shows_a_redacted_reading(client, owner):
+    # Before: the pillars, the 십신 line with all eight characters, the 대운 table (ages, start years) and the
+    # profile label were all on the page, enough to recover 1990-05-17 14:xx.
+    text = _full_reading_text()
+    pillars = {"연주": "庚午(경오)", "월주": "辛巳(신사)", "일주": "壬午(임오)", "시주": "丁未(정미)"}
+    profile = ProfileFactory(user=owner, label="김민지", birth={"datetime": "1990-05-17T14:30:00"})
+    saved = saved_reading_create(
+        user=owner,
+        reading_public_id=_reading(text=text, facts={"사주": pillars}).public_id,
+        profile_public_id=profile.public_id,
+    )
+    private = share_create(user=owner, saved_public_id=saved.public_id)
+    client.logout()
+    html = client.get(f"/s/{private.token}/").content.decode()
+    assert "공유된 사주 풀이" in html and "큰 강처럼" in html and "임(壬)" in html
+    body = html[html.index("<main") :]
+    for leak in ("김민지", "庚午", "辛巳", "丁未", "경오", "신사", "정미", "편재격", "대운"):
+        assert leak not in html, leak
+    assert not re.search(r"\d+–\d+세|(19|20)\d\d", body)  # no ages, no years
+
+    client.force_login(owner)
+    opted_in = share_create(user=owner, saved_public_id=saved.public_id, include_birth=True)
+    client.logout()
+    full = client.get(f"/s/{opted_in.token}/").content.decode()
+    assert "김민지" in full, full
+    assert "庚午(경오)" in full
+    assert "대운" in full and re.search(r"\d+–\d+세", full) and re.search(r"(19|20)\d\d–(19|20)\d\d년", full)

@@ -133,3 +133,75 @@ async def test_redis_down_falls_back_to_local_state(ai_redis_down: None, setting
     assert await breaker_state("p") is BreakerState.OPEN
     assert breaker._local["p"].state is BreakerState.OPEN
     assert metrics.BREAKER_BACKEND_FALLBACKS._value.get() > before
+
+
+def _cfg(**overrides: float) -> breaker.BreakerConfig:
+    values: dict[str, Any] = {
+        "window_seconds": 30,
+        "min_calls": 20,
+        "failure_rate": 0.5,
+        "consecutive": 3,
+        "open_seconds": 15.0,
+        "probe_lease_seconds": 30.0,
+        "probe_seconds": 1.0,
+    }
+    values.update(overrides)
+    return breaker.BreakerConfig(**values)
+
+
+def test_recovery_follows_the_provider_open_time_grows_only_while_probes_fail() -> None:
+    cfg = _cfg()
+    local = breaker._Local()
+    now = 100.0
+    for _ in range(3):
+        local.record(cfg, now, ok=False)
+    assert local.state is BreakerState.OPEN and local.open_for == 1.0  # a short first period
+    periods = []
+    for _ in range(6):  # the provider is still down: each failed probe doubles the period, up to 15 s
+        now += local.open_for
+        assert local.current(cfg, now) is BreakerState.HALF_OPEN and local.allow(cfg, now)
+        local.record(cfg, now, ok=False)
+        periods.append(local.open_for)
+    assert periods == [2.0, 4.0, 8.0, 15.0, 15.0, 15.0]
+    now += local.open_for
+    assert local.allow(cfg, now)  # the provider is back: the next probe closes at once
+    local.record(cfg, now, ok=True)
+    assert local.state is BreakerState.CLOSED
+    for _ in range(3):  # a new burst starts again from the short period
+        local.record(cfg, now, ok=False)
+    assert local.open_for == 1.0
+
+
+def test_open_periods_are_jittered_within_half_to_full() -> None:
+    cfg = _cfg()
+    seen = set()
+    for _ in range(50):
+        local = breaker._Local()
+        for _ in range(3):
+            local.record(cfg, 0.0, ok=False, jitter=breaker._jitter())
+        seen.add(round(local.open_for, 3))
+        assert 0.5 <= local.open_for <= 1.0
+    assert len(seen) > 10
+
+
+@pytest.mark.redis
+async def test_redis_breaker_grows_and_resets_the_open_period(ai_redis: str, settings: Any) -> None:
+    settings.AI_BREAKER_PROBE_SECONDS = 0.0  # half-open at once, so the test needs no waiting
+    settings.AI_BREAKER_OPEN_SECONDS = 15
+    await _calls("grow", [False] * settings.AI_BREAKER_CONSECUTIVE_FAILURES)
+    client = breaker.ai_redis()
+    assert client is not None
+    state_key = breaker._keys("grow")[0]
+    assert float(await client.hget(state_key, "open_for")) == 0.0
+    settings.AI_BREAKER_PROBE_SECONDS = 1.0
+    for failed in (1, 2, 3):
+        await client.hset(state_key, "open_for", "0")  # skip the wait: the next caller is the probe
+        assert await breaker_allow("grow") is True
+        await breaker_record("grow", ok=False)
+        assert int(await client.hget(state_key, "failed_probes")) == failed
+        assert 0.5 * 2**failed <= float(await client.hget(state_key, "open_for")) <= 2**failed
+    await client.hset(state_key, "open_for", "0")
+    assert await breaker_allow("grow") is True
+    await breaker_record("grow", ok=True)
+    assert await breaker_state("grow") is BreakerState.CLOSED
+    assert int(await client.hget(state_key, "failed_probes")) == 0

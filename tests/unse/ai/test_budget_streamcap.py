@@ -15,6 +15,7 @@ from unse.ai.budget import (
     token_budget_remaining,
     token_budget_spend,
     token_budget_spent,
+    tokens_estimate,
 )
 from unse.core.errors import ErrorCode, ServiceError
 
@@ -95,3 +96,31 @@ async def test_stream_slot_is_released_on_error_and_cancel(settings: Any) -> Non
         async with streamcap.stream_slot():
             raise RuntimeError("boom")
     assert streamcap.open_streams() == 0
+
+
+async def test_the_batch_reserve_is_closed_to_interactive_readings(backend: str, settings: Any) -> None:
+    settings.AI_DAILY_TOKEN_BUDGET = 10_000
+    settings.AI_BATCH_TOKEN_SHARE = 0.4
+    await token_budget_spend(5_000)  # interactive readings spend their whole pool (6,000) ...
+    await token_budget_spend(1_000)
+    assert await token_budget_remaining() == 0
+    assert await token_budget_remaining(batch=True) == 4_000  # ... the batch still has its 4,000
+    await token_budget_spend(3_000, batch=True)
+    assert await token_budget_remaining() == 0 and await token_budget_remaining(batch=True) == 1_000
+
+
+async def test_batch_spending_comes_out_of_its_reserve_first(backend: str, settings: Any) -> None:
+    settings.AI_DAILY_TOKEN_BUDGET = 10_000
+    settings.AI_BATCH_TOKEN_SHARE = 0.4
+    await token_budget_spend(3_000, batch=True)
+    assert await token_budget_remaining() == 6_000  # inside the reserve: the interactive pool is untouched
+    await token_budget_spend(2_000, batch=True)
+    assert await token_budget_remaining() == 5_000  # 1,000 beyond the reserve came from the shared pool
+    assert await token_budget_remaining(batch=True) == 5_000
+
+
+def test_a_text_without_usage_is_charged_an_estimate() -> None:
+    assert tokens_estimate("") == 0
+    assert tokens_estimate("a") == 1
+    assert tokens_estimate("오늘은 좋은 날입니다.") == 8  # 30 bytes / 4, rounded up
+    assert tokens_estimate("ab", "cd") == 1

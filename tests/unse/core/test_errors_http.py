@@ -115,7 +115,10 @@ async def test_json_clients_get_json_outside_api(async_client):
 def test_csrf_failure_uses_error_model(settings):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post("/api/t/ok/", {"a": "b"})
+    # JSON: under /api/ any other body is refused before the CSRF check (415, tests/unse/core/test_edge.py).
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/t/ok/", {"a": "b"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert _error(response)["code"] == "CSRF_FAILED"
 

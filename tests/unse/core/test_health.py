@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from unse.core import health
+from unse.core import health, probes
 from unse.core.drain import drain_start
 
 pytestmark = [pytest.mark.urls("tests.unse.core.urls")]
@@ -144,3 +144,28 @@ async def test_registry_contract():
     assert health.registered_checks()["x"] is False
     health.register_readiness_check("x", _ok, required=True)
     assert health.registered_checks()["x"] is True
+
+
+@pytest.mark.django_db
+def test_public_ready_answers_status_only_and_bounds_its_round_trips(client, settings, monkeypatch):
+    # Issue 20: a stranger read "Error 111 connecting to 127.0.0.1:6390" and could make every call run the
+    # database, cache and Redis checks.
+    calls: list[int] = []
+
+    async def _counted() -> str | None:
+        calls.append(1)
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6390")
+
+    health.register_readiness_check("internal_redis", _counted, required=False)
+    settings.READY_PUBLIC_CACHE_SECONDS = 60.0
+    monkeypatch.setattr(probes, "_public_results", None)
+    for _ in range(3):
+        public = client.get("/ready/", REMOTE_ADDR="203.0.113.9")
+        assert public.status_code == 200
+        assert json.loads(public.content) == {"status": "degraded"}
+    assert len(calls) == 1  # one run for three public calls
+    inside = client.get("/ready/", REMOTE_ADDR="127.0.0.1")  # in METRICS_ALLOWED_IPS
+    assert "127.0.0.1:6390" in json.loads(inside.content)["checks"]["internal_redis"]["detail"]
+    drain_start()
+    drained = client.get("/ready/", REMOTE_ADDR="203.0.113.9")
+    assert drained.status_code == 503 and json.loads(drained.content) == {"status": "draining"}

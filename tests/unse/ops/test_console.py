@@ -193,3 +193,16 @@ def test_every_staff_action_lands_in_the_audit_trail(client: Any, operator: Any)
     change = AuditEntry.objects.get(action="admin.change")
     assert change.actor == operator and change.target == f"accounts.user:{operator.pk}"
     assert ContentType.objects.get_for_model(operator).model == "user"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/", "javascript:alert(1)"])
+def test_breaker_reset_never_redirects_off_site(client: Any, operator: Any, target: str) -> None:
+    with override_settings(LLM_PROVIDERS=PROVIDERS, AI_REDIS_PREFIX="test:ops:next"):
+        response = client.post(reverse("admin:ops_breaker_reset"), {"provider": "alpha", "next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("admin:ops_status")
+
+
+def test_breaker_reset_returns_to_a_page_of_this_site(client: Any, operator: Any) -> None:
+    with override_settings(LLM_PROVIDERS=PROVIDERS, AI_REDIS_PREFIX="test:ops:next"):
+        response = client.post(reverse("admin:ops_breaker_reset"), {"provider": "alpha", "next": "/admin/"})
+    assert response["Location"] == "/admin/"

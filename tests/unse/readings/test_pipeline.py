@@ -102,7 +102,7 @@ async def test_warm_mode_and_topics_are_different_readings() -> None:
     assert career.text != plain.text and career.reading_id not in (plain.reading_id, warm.reading_id)
 
 
-async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_the_day_pillar(
+async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_only_the_day_signature(
     llm: LLM, providers: list[dict[str, Any]]
 ) -> None:
     from datetime import date
@@ -112,7 +112,12 @@ async def test_daily_reading_is_keyed_by_the_kst_date_and_sees_the_day_pillar(
     next_day = await reading_get_or_create(**kwargs(kind="daily", reference_date=date(2026, 11, 25)))
     assert first.meta.period == "2026-11-24" and again.cached and not next_day.cached
     prompt = llm.stats.last_request["body"]["messages"][1]["content"]
-    assert "오늘" in prompt and "일진" in prompt and "2026-11-25" in prompt
+    assert "2026-11-25" in prompt and "별점 근거" in prompt and "용신" in prompt
+    # The class prompt carries no pillar of the chart (1990-05-17 14:30: 庚午 辛巳 壬午 丁未) and no count.
+    assert not any(pillar in prompt for pillar in ("庚午", "辛巳", "壬午", "丁未", "오행 개수"))
+    # Each reader gets the class text + their own lines (pillars named by position), cached or not.
+    for result in (first, again, next_day):
+        assert "### 나의 오늘" in result.text and "나의 사주: 연주 庚午(경오)" in result.text
     assert llm.stats.requests == 2
 
 

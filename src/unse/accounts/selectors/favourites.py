@@ -21,10 +21,10 @@ from unse.core.clock import kst_today
 
 @dataclass(frozen=True, slots=True)
 class Iljin:
-    """That day's 일진 and how it meets the default profile's day pillar."""
+    """That day's 일진 and how it meets the default profile's day pillar (no pillar outside 1900–2100)."""
 
-    pillar_hanja: str
-    pillar_hangul: str
+    pillar_hanja: str | None
+    pillar_hangul: str | None
     profile_label: str | None
     ten_god: str | None
     relations: tuple[str, ...]
@@ -54,7 +54,10 @@ def _natal_day_pillar(profile: Profile | None) -> Pillar | None:
 
 
 def iljin_for(*, day: date, natal_day: Pillar | None, profile_label: str | None) -> Iljin:
-    pillar = day_pillar(day)
+    try:
+        pillar = day_pillar(day)
+    except SajuError:  # a row saved before dates were checked (outside 1900–2100): shown, editable, deletable
+        return Iljin(None, None, None, None, ())
     if natal_day is None:
         return Iljin(pillar.hanja, pillar.hangul, None, None, ())
     kinds = stem_pair_relations(natal_day.stem, pillar.stem) + branch_pair_relations(

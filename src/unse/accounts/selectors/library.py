@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 
 from unse.accounts.ids import not_found, public_id_or_404
 from unse.accounts.models import SavedReading, Share
+from unse.accounts.redact import day_master_of, redacted_summary
 from unse.core.errors import ErrorCode, ServiceError
 
 
@@ -82,6 +83,48 @@ def shared_birth(share: Share) -> dict[str, Any] | None:
         "leap": birth.get("leap", False),
         "time_unknown": birth.get("time_unknown", False),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class SharedReading:
+    """What a share page shows. Without the owner's opt-in (`include_birth`): a generic title, no pillars,
+    the day master at most, and only the summary sentences that reveal nothing else (unse.accounts.redact)."""
+
+    title: str
+    text: str  # Markdown (sanitized at save time)
+    pillars: dict[str, str] | None
+    day_master: str | None  # "경(庚)"
+    birth: dict[str, Any] | None
+    ai_generated: bool
+    redacted: bool
+
+
+REDACTED_TITLE = "공유된 사주 풀이"
+
+
+def shared_reading(share: Share) -> SharedReading:
+    saved = share.saved
+    ai_generated = saved.generated_by == "ai"
+    if share.include_birth:
+        return SharedReading(
+            title=saved.title,
+            text=saved.text,
+            pillars=dict(saved.pillars),
+            day_master=None,
+            birth=shared_birth(share),
+            ai_generated=ai_generated,
+            redacted=False,
+        )
+    stem = day_master_of(dict(saved.pillars))
+    return SharedReading(
+        title=REDACTED_TITLE,
+        text=redacted_summary(saved.text, day_master=stem),
+        pillars=None,
+        day_master=f"{stem.hangul}({stem.value})" if stem else None,
+        birth=None,
+        ai_generated=ai_generated,
+        redacted=True,
+    )
 
 
 def saved_reading_ids() -> QuerySet[SavedReading, int]:

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from saju.calendar import MAX_DATE, MIN_DATE
 from unse.accounts.ids import not_found, public_id_or_404
 from unse.accounts.models import Colour, FavouriteDate, User
 from unse.core.errors import ErrorCode, ServiceError
@@ -18,6 +19,14 @@ def _favourite_fields(
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if day is not None:
+        # The 일진 (and the 만세력 behind it) exists for 1900–2100 only; a date outside used to be saved and
+        # then broke the favourites page and the export for good.
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise ServiceError(
+                ErrorCode.VALIDATION_ERROR,
+                message=f"날짜는 {MIN_DATE.year}년부터 {MAX_DATE.year}년까지 고를 수 있습니다.",
+                details={"field": "day"},
+            )
         fields["day"] = day
     if label is not None:
         if not label.strip():
@@ -70,3 +79,18 @@ def favourite_delete(*, user: User, public_id: str | uuid.UUID) -> None:
     deleted, _ = FavouriteDate.objects.filter(user=user, public_id=public_id_or_404(public_id)).delete()
     if not deleted:
         raise not_found()
+
+
+def favourites_out_of_range_repair(*, dry_run: bool = False) -> int:
+    """Rows saved before dates were checked: move each to the nearest supported date and keep the date the
+    user typed in the memo (nothing is lost, and the row can be edited like any other). Returns the count."""
+    rows = list(FavouriteDate.objects.exclude(day__range=(MIN_DATE, MAX_DATE)).only("pk", "day", "memo"))
+    if dry_run:
+        return len(rows)
+    for row in rows:
+        original = row.day
+        row.day = MAX_DATE if original > MAX_DATE else MIN_DATE
+        note = f"원래 날짜 {original.isoformat()}는 지원 범위(1900–2100년) 밖이라 {row.day.isoformat()}로 옮겼습니다."
+        row.memo = f"{row.memo}\n{note}".strip()[:1000]
+        row.save(update_fields=["day", "memo"])
+    return len(rows)

@@ -122,7 +122,7 @@ async def budget_warning(*, targets: int) -> str | None:
     """A clear line before the first call when the day's token budget cannot cover the targets."""
     if targets <= 0 or not configured_providers():
         return None
-    remaining = await token_budget_remaining()
+    remaining = await token_budget_remaining(batch=True)
     estimate = max(1, settings.DAILY_FORTUNE_TOKENS_ESTIMATE)
     if remaining == UNLIMITED or remaining >= targets * estimate:
         return None
@@ -301,6 +301,7 @@ def batch_execute(
         elapsed_seconds=time.monotonic() - started,
         max_failure_share=settings.DAILY_FORTUNE_MAX_FAILURE_SHARE,
         interrupted_runs=interrupted,
+        tokens_per_call=settings.DAILY_FORTUNE_TOKENS_ESTIMATE,
     )
     run = batch_run_finish(run_id=run.pk, summary=summary)
     if not plan.dry_run:

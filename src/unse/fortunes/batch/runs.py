@@ -88,6 +88,9 @@ def _tally(counters: BatchCounters) -> dict[str, Any]:
         "skipped": counters.skipped,
         "failed": counters.failed,
         "tokens_used": counters.tokens,
+        "ai_calls": counters.ai_calls,
+        "retries": counters.retries,
+        "fallbacks": counters.fallbacks,
     }
 
 
@@ -123,6 +126,10 @@ def _finish(*, run_id: int, summary: BatchSummary) -> bool:
             failed=summary.failed,
             failures_by_cause=dict(summary.failures_by_cause),
             tokens_used=summary.tokens,
+            ai_calls=summary.ai_calls,
+            retries=summary.retries,
+            fallbacks=summary.fallbacks,
+            classes=summary.classes,
             elapsed_seconds=summary.elapsed_seconds,
             rate_per_second=summary.rate_per_second,
         )
@@ -158,6 +165,11 @@ def batch_run_add_chunk(*, run_id: int, first_id: int, counters: BatchCounters) 
                 done=F("done") + counters.done,
                 skipped=F("skipped") + counters.skipped,
                 tokens_used=F("tokens_used") + counters.tokens,
+                ai_calls=F("ai_calls") + counters.ai_calls,
+                retries=F("retries") + counters.retries,
+                fallbacks=F("fallbacks") + counters.fallbacks,
+                # Across chunks, the sum of each chunk's distinct classes (an upper bound of the run's).
+                classes=F("classes") + len(counters.classes),
             )
     return not BatchChunk.objects.filter(run_id=run_id, finished_at__isnull=True).exists()
 
@@ -174,7 +186,13 @@ def batch_run_finalize_chunks(*, run_id: int, max_failure_share: float) -> Batch
         }
     )
     counters = BatchCounters(
-        done=run.done, skipped=run.skipped, failed=sum(causes.values()), tokens=run.tokens_used
+        done=run.done,
+        skipped=run.skipped,
+        failed=sum(causes.values()),
+        tokens=run.tokens_used,
+        ai_calls=run.ai_calls,
+        retries=run.retries,
+        fallbacks=run.fallbacks,
     )
     counters.causes = causes
     summary = BatchSummary.from_counters(
@@ -183,6 +201,8 @@ def batch_run_finalize_chunks(*, run_id: int, max_failure_share: float) -> Batch
         dry_run=run.dry_run,
         elapsed_seconds=(timezone.now() - run.started_at).total_seconds(),
         max_failure_share=max_failure_share,
+        tokens_per_call=settings.DAILY_FORTUNE_TOKENS_ESTIMATE,
+        classes=run.classes,
     )
     return summary if _finish(run_id=run_id, summary=summary) else None
 

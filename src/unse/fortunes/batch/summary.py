@@ -37,6 +37,13 @@ class UserResult:
     message: str = ""
     attempts: int = 1
     tokens: int = 0
+    ai_calls: int = 0  # provider calls this user's generation led (0 when it shared another's class text)
+    fallbacks: int = 0  # attempts answered by the built-in reading instead of the AI (then retried)
+    class_key: str = ""  # the daily class (signature) a dry run would generate for this user
+
+    @property
+    def retries(self) -> int:
+        return max(0, self.attempts - 1)
 
 
 @dataclass(slots=True)
@@ -48,7 +55,12 @@ class BatchCounters:
     would_generate: int = 0
     failed: int = 0
     tokens: int = 0
+    ai_calls: int = 0
+    retries: int = 0
+    fallbacks: int = 0
     causes: Counter[str] = field(default_factory=Counter)
+    # Dry run: the distinct daily classes that would be generated (a real run counts its AI calls instead).
+    classes: set[str] = field(default_factory=set)
 
     @property
     def processed(self) -> int:
@@ -62,7 +74,11 @@ class BatchCounters:
             "would_generate": self.would_generate,
             "failed": self.failed,
             "tokens": self.tokens,
+            "ai_calls": self.ai_calls,
+            "retries": self.retries,
+            "fallbacks": self.fallbacks,
             "causes": dict(self.causes),
+            "classes": sorted(self.classes),
         }
 
     @classmethod
@@ -76,11 +92,20 @@ class BatchCounters:
             total.would_generate += data["would_generate"]
             total.failed += data["failed"]
             total.tokens += data["tokens"]
+            total.ai_calls += data.get("ai_calls", 0)
+            total.retries += data.get("retries", 0)
+            total.fallbacks += data.get("fallbacks", 0)
             total.causes.update(data["causes"])
+            total.classes.update(data.get("classes", ()))
         return total
 
     def add(self, result: UserResult) -> None:
         self.tokens += result.tokens
+        self.ai_calls += result.ai_calls
+        self.retries += result.retries
+        self.fallbacks += result.fallbacks
+        if result.class_key:
+            self.classes.add(result.class_key)
         if result.outcome is Outcome.GENERATED:
             self.done += 1
         elif result.outcome is Outcome.SKIPPED:
@@ -105,6 +130,11 @@ class BatchSummary:
     tokens: int
     elapsed_seconds: float
     max_failure_share: float
+    ai_calls: int = 0
+    retries: int = 0
+    fallbacks: int = 0
+    classes: int = 0  # dry run: distinct daily classes (day signatures) to generate
+    tokens_per_call: int = 0  # the estimate a dry run multiplies the classes by
     # Earlier runs this run found without a heartbeat and marked INTERRUPTED (runs.batch_runs_mark_stale).
     interrupted_runs: tuple[int, ...] = ()
 
@@ -118,6 +148,8 @@ class BatchSummary:
         elapsed_seconds: float,
         max_failure_share: float,
         interrupted_runs: tuple[int, ...] = (),
+        tokens_per_call: int = 0,
+        classes: int | None = None,
     ) -> BatchSummary:
         return cls(
             target_date=target_date,
@@ -131,8 +163,18 @@ class BatchSummary:
             tokens=counters.tokens,
             elapsed_seconds=elapsed_seconds,
             max_failure_share=max_failure_share,
+            ai_calls=counters.ai_calls,
+            retries=counters.retries,
+            fallbacks=counters.fallbacks,
+            classes=len(counters.classes) if classes is None else classes,
+            tokens_per_call=tokens_per_call,
             interrupted_runs=interrupted_runs,
         )
+
+    @property
+    def estimated_tokens(self) -> int:
+        """Dry run: what generating the classes would cost (classes × the per-call estimate)."""
+        return self.classes * self.tokens_per_call
 
     @property
     def rate_per_second(self) -> float:
@@ -157,6 +199,11 @@ class BatchSummary:
             "failed": self.failed,
             "failures_by_cause": dict(self.failures_by_cause),
             "tokens": self.tokens,
+            "ai_calls": self.ai_calls,
+            "retries": self.retries,
+            "fallbacks": self.fallbacks,
+            "classes": self.classes,
+            "estimated_tokens": self.estimated_tokens,
             "elapsed_seconds": round(self.elapsed_seconds, 3),
             "rate_per_second": round(self.rate_per_second, 2),
             "failure_share": round(self.failure_share, 4),
@@ -172,7 +219,14 @@ class BatchSummary:
             f"대상 {self.targets:,}명 · 생성 {self.done:,} · 건너뜀 {self.skipped:,} · 실패 {self.failed:,}",
         ]
         if self.dry_run:
-            lines.append(f"생성 예정 {self.would_generate:,}명 (AI 호출과 저장은 하지 않았습니다)")
+            lines.append(
+                f"생성 예정 {self.would_generate:,}명 · 서로 다른 오늘의 유형(일진 서명) {self.classes:,}개"
+                f" · 예상 토큰 약 {self.estimated_tokens:,} (AI 호출과 저장은 하지 않았습니다)"
+            )
+        else:
+            lines.append(
+                f"AI 호출 {self.ai_calls:,}회 · 재시도 {self.retries:,}회 · 기본 풀이로 대체 {self.fallbacks:,}회"
+            )
         if self.failures_by_cause:
             causes = ", ".join(f"{cause} {count:,}" for cause, count in self.failures_by_cause.items())
             lines.append(f"실패 원인: {causes}")

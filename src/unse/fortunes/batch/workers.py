@@ -49,8 +49,10 @@ TRANSIENT_CODES = frozenset(
 HALTING_CAUSES = frozenset({ErrorCode.AI_QUOTA.name})
 HALTED_MESSAGE = "하루 AI 토큰 예산(AI_DAILY_TOKEN_BUDGET)이 소진되어 AI를 호출하지 않았습니다. 예산을 늘린 뒤 다시 실행하세요."
 MAX_MESSAGE_CHARS = 500
-# Longest single wait for an open breaker before trying again (the breaker decides; we only poll).
-BREAKER_POLL_SECONDS = 5.0
+# Longest single wait for an open breaker before looking again (the breaker decides; we only poll). Short:
+# the breaker's first open period is about a second (unse.ai.breaker), and the batch should be back at
+# work as soon as a probe closed it.
+BREAKER_POLL_SECONDS = 0.5
 
 T_co = TypeVar("T_co", covariant=True)
 
@@ -64,8 +66,22 @@ class Prepared(Protocol):
     @property
     def exists(self) -> bool: ...
 
+    @property
+    def class_key(self) -> str:
+        """The stored fortune this user's reads (users of one daily class share it)."""
+        ...
+
 
 P = TypeVar("P", bound=Prepared)
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """What one `DailyWork.generate` cost: tokens, and whether it called the provider (0 when the pipeline
+    answered from a flight or row another user of the same class had started)."""
+
+    tokens: int
+    ai_calls: int
 
 
 class DailyWork(Protocol[P]):
@@ -75,8 +91,13 @@ class DailyWork(Protocol[P]):
         """`prepare` for a whole page in a few queries (the per-user error, if any, in place of the result)."""
         ...
 
-    async def generate(self, prepared: P, *, force: bool) -> int:
-        """Generate and store the daily reading; returns tokens used."""
+    async def generate(self, prepared: P, *, force: bool) -> Generated:
+        """Generate and store the daily reading (the leader of its class in this run)."""
+        ...
+
+    async def join(self, prepared: P) -> bool:
+        """True once another user of this run has stored the same class's fortune (waits while it is
+        being generated); False makes the caller the class's generator (again, after a failed attempt)."""
         ...
 
     async def provider_open(self) -> bool:
@@ -98,6 +119,9 @@ class EngineOptions:
 def error_cause(exc: BaseException) -> tuple[str, bool]:
     """(stable cause name, transient?) for any exception raised while producing one fortune."""
     code = getattr(exc, "code", None)
+    if isinstance(cause := getattr(exc, "batch_cause", None), str):
+        # A cause the work names itself (e.g. UNDECRYPTABLE_PROFILE): one user's data, never transient.
+        return cause, False
     if isinstance(exc, ServiceError) and "engine_code" in exc.details:
         # The stored birth data cannot make a chart (the pipeline's VALIDATION_ERROR); retrying will not help.
         return f"INVALID_BIRTH:{exc.details['engine_code']}", False
@@ -130,6 +154,8 @@ async def process_user(
 ) -> UserResult:
     """One user, start to finish. `first` is the page-wise preparation (used by the first attempt)."""
     attempts = 0
+    ai_calls = 0
+    fallbacks = 0
 
     def is_transient(exc: BaseException) -> bool:
         return error_cause(exc)[1]
@@ -164,17 +190,47 @@ async def process_user(
                 if prepared.exists and not (options.force and attempts == 1):
                     # On a retry after a forced regeneration was stored, the fortune now exists: done.
                     if attempts > 1:
-                        return UserResult(user_id=user_id, outcome=Outcome.GENERATED, attempts=attempts)
+                        return UserResult(
+                            user_id=user_id,
+                            outcome=Outcome.GENERATED,
+                            attempts=attempts,
+                            ai_calls=ai_calls,
+                            fallbacks=fallbacks,
+                        )
                     return UserResult(user_id=user_id, outcome=Outcome.SKIPPED)
                 if options.dry_run:
-                    return UserResult(user_id=user_id, outcome=Outcome.WOULD_GENERATE, attempts=0)
+                    return UserResult(
+                        user_id=user_id,
+                        outcome=Outcome.WOULD_GENERATE,
+                        attempts=0,
+                        class_key=prepared.class_key,
+                    )
+                if await work.join(prepared):
+                    # Another user of the same daily class generated it in this run: no provider call.
+                    return UserResult(
+                        user_id=user_id,
+                        outcome=Outcome.GENERATED,
+                        attempts=attempts,
+                        ai_calls=ai_calls,
+                        fallbacks=fallbacks,
+                    )
                 while await work.provider_open():
                     await sleep(BREAKER_POLL_SECONDS)
                 await limiter.acquire(tokens=options.tokens_estimate)
-                tokens = await work.generate(prepared, force=options.force)
-                await limiter.settle(estimated=options.tokens_estimate, actual=tokens)
+                try:
+                    generated = await work.generate(prepared, force=options.force)
+                except Exception as exc:
+                    ai_calls += int(getattr(exc, "ai_calls", 0))
+                    fallbacks += int(getattr(exc, "fallback", False))
+                    raise
+                await limiter.settle(estimated=options.tokens_estimate, actual=generated.tokens)
                 return UserResult(
-                    user_id=user_id, outcome=Outcome.GENERATED, attempts=attempts, tokens=tokens
+                    user_id=user_id,
+                    outcome=Outcome.GENERATED,
+                    attempts=attempts,
+                    tokens=generated.tokens,
+                    ai_calls=ai_calls + generated.ai_calls,
+                    fallbacks=fallbacks,
                 )
         raise AssertionError("unreachable: tenacity either returns or reraises")  # pragma: no cover
     except Exception as exc:
@@ -186,6 +242,8 @@ async def process_user(
             cause=cause,
             message=HALTED_MESSAGE if cause in HALTING_CAUSES else (str(exc)[:MAX_MESSAGE_CHARS] or cause),
             attempts=max(attempts, 1),
+            ai_calls=ai_calls,
+            fallbacks=fallbacks,
         )
 
 

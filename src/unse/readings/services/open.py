@@ -23,21 +23,24 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError
 
 from saju.chart import Chart
+from saju.reading.signature import day_signature
 from unse.ai import metrics
 from unse.ai.providers import ChatProvider, configured_providers
 from unse.ai.ratelimit import RateDecision, rate_limit_check
-from unse.ai.streamcap import open_streams
+from unse.ai.streamcap import client_refusal, open_streams, worker_refusal
 from unse.core.db import db_call, release_request_connection
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.event_stream import StreamEvent
 from unse.core.request import Caller
 from unse.readings import builtin
 from unse.readings.cached import chart_document_get, chart_document_put, html_fields, html_is_current
+from unse.readings.dayclass import DayClass, class_facts, class_fingerprint, class_truth, day_class
 from unse.readings.facts import ground_truth, prompt_facts
 from unse.readings.flight import Flight, flight_lead, local_flight
 from unse.readings.keys import CacheKey, Kind, Mode, Topic, chart_fingerprint, period_of
@@ -50,6 +53,7 @@ from unse.readings.selectors import reading_find_cached, reading_get
 from unse.readings.services.charts import ChartResult, birth_parse, chart_of, chart_result
 from unse.readings.services.session import ReadingMeta, ReadingResult, ReadingSession
 from unse.readings.signals import reading_requested
+from unse.readings.yearly import yearly_ground_truth, yearly_prompt_facts
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +82,11 @@ def reading_keys(
     template: PromptTemplate,
     providers: Sequence[ChatProvider],
     relation: str = "",
+    builtin_version: tuple[str, str] | None = None,
 ) -> ReadingKeys:
+    """`builtin_version`: the built-in interpreter's (prompt version, model) for a kind with its own rules
+    (a 궁합); the one-chart interpreter's otherwise."""
+
     def key(prompt_version: str, model: str) -> CacheKey:
         return CacheKey.of(
             fingerprints,
@@ -93,7 +101,7 @@ def reading_keys(
 
     return ReadingKeys(
         ai=[(provider, key(template.version, provider.model)) for provider in providers],
-        builtin=key(builtin.prompt_version(), builtin.model_id()),
+        builtin=key(*(builtin_version or (builtin.prompt_version(kind), builtin.model_id(kind)))),
         template=template,
     )
 
@@ -101,7 +109,14 @@ def reading_keys(
 def reading_lookup_keys(request: ReadingRequest) -> list[str]:
     """Sync: the keys `reading_open` would look up for `request` (the batch prepares pages with them).
     The prompt pins are read from this process's switch snapshot (refreshed by the caller's thread)."""
-    fingerprints = tuple(chart_fingerprint(birth_parse(birth=c.birth).to_mapping()) for c in request.charts)
+    if request.kind is Kind.DAILY:
+        computed = chart_result(birth_parse(birth=request.birth), request.reference)
+        signature = day_signature(computed.chart, computed.analysis, request.reference)
+        fingerprints: tuple[str, ...] = (class_fingerprint(signature),)
+    else:
+        fingerprints = tuple(
+            chart_fingerprint(birth_parse(birth=c.birth).to_mapping()) for c in request.charts
+        )
     template = prompt_override(request.kind, request.topic, request.mode) or prompt_template(
         request.kind, request.topic, request.mode
     )
@@ -145,9 +160,21 @@ def stream_cap_error() -> ServiceError:
     )
 
 
-class _Opening:
-    """One `reading_open` call: its request, caller and the once-only note of the request (a follower may
-    reopen mid-stream, and that must not note again)."""
+def _refuse(refusal: ServiceError | None) -> None:
+    """Refused before the response starts, so the client gets a real status + Retry-After; the slot itself
+    is taken when the events start (which re-checks, for the rare race with another request)."""
+    if refusal is not None:
+        metrics.STREAMS_REJECTED.inc()
+        raise refusal
+
+
+R = TypeVar("R")
+
+
+class OpeningBase(Generic[R]):
+    """One opening of a reading: its request, caller and the once-only note of the request (a follower may
+    reopen mid-stream, and that must not note again). `R` is what a cache miss computes (one chart's
+    `ChartResult`, or a pair's); subclasses build the keys (`open`) and the generation (`_job`)."""
 
     def __init__(self, request: ReadingRequest, caller: Caller) -> None:
         self.request = request
@@ -169,53 +196,10 @@ class _Opening:
         return self.open(skip_lookup=False)
 
     async def open(self, *, skip_lookup: bool) -> ReadingSession:
-        request = self.request
-        reference = request.reference
-        parsed = birth_parse(birth=request.birth)
-        # The key needs only the normalized input; the chart document comes from this worker's cache when it
-        # has it (a chart computed before under the same engine version, so it validated then), else the
-        # engine computes and validates it here, before any I/O (bad input never reaches the database).
-        fingerprint = chart_fingerprint(parsed.to_mapping())
-        chart_document = chart_document_get(fingerprint)
-        chart: Chart | None = None
-        if chart_document is None:
-            chart = chart_of(parsed)
-            chart_document = chart_document_put(fingerprint, chart)
-        period = period_of(request.kind, reference)
-        # The operators' console may pin a prompt version; this also refreshes the runtime switches.
-        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
-            request.kind, request.topic, request.mode
-        )
-        keys = reading_keys(
-            fingerprints=(fingerprint,),
-            kind=request.kind,
-            topic=request.topic,
-            mode=request.mode,
-            period=period,
-            template=template,
-            providers=configured_providers(),
-            relation=request.relation,
-        )
-        meta = ReadingMeta(
-            request_id=self.caller.request_id,
-            kind=request.kind.value,
-            topic=request.topic.value,
-            mode=request.mode.value,
-            period=period,
-            chart=chart_document,
-        )
-        session = ReadingSession(
-            request_id=self.caller.request_id, meta=meta, keepalive=settings.READINGS_KEEPALIVE_SECONDS
-        )
-        try:
-            return await self._open(
-                session,
-                keys,
-                skip_lookup=skip_lookup,
-                computed=lambda: chart_result(parsed, reference, chart=chart),
-            )
-        finally:
-            await release_request_connection()
+        raise NotImplementedError
+
+    def _job(self, keys: ReadingKeys, result: R) -> Job:
+        raise NotImplementedError
 
     async def _open(
         self,
@@ -223,7 +207,7 @@ class _Opening:
         keys: ReadingKeys,
         *,
         skip_lookup: bool,
-        computed: Callable[[], ChartResult],
+        computed: Callable[[], R],
     ) -> ReadingSession:
         lookup = keys.lookup
         # One database hop less per generation when the caller already knows the reading is missing.
@@ -238,18 +222,25 @@ class _Opening:
         # Only a miss needs the analysis (and the chart, unless computed above for the document);
         # computed before the stream cap and the limiter, so bad input is never charged.
         result = computed()
-        if open_streams() >= int(settings.AI_MAX_STREAMS_PER_WORKER):
-            raise stream_cap_error()
+        # One client holds a bounded share of this worker's streams, joined or not (issue 20); joiners
+        # have their own pool, so they never take the slot a new generation needs.
+        session.subject = self.caller.client_subject if self.caller.charge else None
+        _refuse(client_refusal(session.subject))
         flight_key = lookup[0]
         # Leadership is decided before the rate limit, so that requests arriving while the leader is
         # being checked attach to it and are never charged.
         flight = await flight_lead(flight_key)
         if flight is None:
+            _refuse(worker_refusal(joined=True))
             session.reopen = self.reopen
             if not _join(session, flight_key):
                 # The flight we saw ended a moment ago (its reading is stored now, or it failed): start over.
                 return await self.reopen()
             return session
+        refusal = worker_refusal(joined=False)
+        if refusal is not None:
+            await flight.abandon()
+            _refuse(refusal)
         try:
             return await self._lead(session, flight, keys=keys, result=result)
         except BaseException:
@@ -268,7 +259,7 @@ class _Opening:
         )
 
     async def _lead(
-        self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: ChartResult
+        self, session: ReadingSession, flight: Flight, *, keys: ReadingKeys, result: R
     ) -> ReadingSession:
         """The leader's part: rate limit, cache re-check, start the generation."""
         # No AI provider to call (none configured, all switched off): the built-in interpreter writes the
@@ -294,10 +285,80 @@ class _Opening:
         session.flight = flight
         return session
 
+
+class _Opening(OpeningBase[ChartResult]):
+    """One `reading_open` call of a one-chart reading."""
+
+    async def open(self, *, skip_lookup: bool) -> ReadingSession:
+        request = self.request
+        reference = request.reference
+        parsed = birth_parse(birth=request.birth)
+        # The key needs only the normalized input; the chart document comes from this worker's cache when it
+        # has it (a chart computed before under the same engine version, so it validated then), else the
+        # engine computes and validates it here, before any I/O (bad input never reaches the database).
+        fingerprint = chart_fingerprint(parsed.to_mapping())
+        chart_document = chart_document_get(fingerprint)
+        chart: Chart | None = None
+        if chart_document is None:
+            chart = chart_of(parsed)
+            chart_document = chart_document_put(fingerprint, chart)
+        known: ChartResult | None = None
+        cls: DayClass | None = None
+        if request.kind is Kind.DAILY:
+            # A daily reading is stored per day signature (unse.readings.dayclass): the key needs the analysis.
+            known = chart_result(parsed, reference, chart=chart)
+            cls = day_class(known.chart, known.analysis, reference)
+
+        def computed() -> ChartResult:
+            return known if known is not None else chart_result(parsed, reference, chart=chart)
+
+        period = period_of(request.kind, reference)
+        # The operators' console may pin a prompt version; this also refreshes the runtime switches.
+        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
+            request.kind, request.topic, request.mode
+        )
+        keys = reading_keys(
+            fingerprints=(cls.fingerprint if cls is not None else fingerprint,),
+            kind=request.kind,
+            topic=request.topic,
+            mode=request.mode,
+            period=period,
+            template=template,
+            providers=configured_providers(),
+            relation=request.relation,
+        )
+        meta = ReadingMeta(
+            request_id=self.caller.request_id,
+            kind=request.kind.value,
+            topic=request.topic.value,
+            mode=request.mode.value,
+            period=period,
+            chart=chart_document,
+        )
+        session = ReadingSession(
+            request_id=self.caller.request_id,
+            meta=meta,
+            keepalive=settings.READINGS_KEEPALIVE_SECONDS,
+            epilogue=f"\n{cls.personal}" if cls is not None else "",
+        )
+        try:
+            return await self._open(session, keys, skip_lookup=skip_lookup, computed=computed)
+        finally:
+            await release_request_connection()
+
     def _job(self, keys: ReadingKeys, result: ChartResult) -> Job:
         request = self.request
         reference = request.reference
-        facts = prompt_facts(result.chart, result.analysis, request.kind, reference)
+        if request.kind is Kind.YEARLY:
+            facts = yearly_prompt_facts(result.chart, result.analysis, reference)
+            truth = yearly_ground_truth(result.chart, result.analysis, reference)
+        elif request.kind is Kind.DAILY:
+            signature = day_signature(result.chart, result.analysis, reference)
+            facts = class_facts(signature, reference)
+            truth = class_truth(result.analysis)
+        else:
+            facts = prompt_facts(result.chart, result.analysis, request.kind, reference)
+            truth = ground_truth(result.chart, result.analysis)
         return Job(
             ai_keys=keys.ai,
             builtin_key=keys.builtin,
@@ -311,9 +372,10 @@ class _Opening:
                 mode=request.mode,
                 reference=reference,
             ),
-            truth=ground_truth(result.chart, result.analysis),
+            truth=truth,
             facts=facts,
             max_tokens=settings.READINGS_MAX_TOKENS,
+            batch=self.caller.batch,
         )
 
 

@@ -17,6 +17,7 @@ from unse.core.event_stream import EventName, StreamEvent, error_event, with_req
 from unse.readings.flight import Flight, FlightAbandoned, redis_client, remote_follow
 from unse.readings.labels import generated_by
 from unse.readings.models import GeneratedBy, Reading
+from unse.readings.sanitize import render_markdown
 
 
 @dataclass(slots=True)
@@ -62,14 +63,19 @@ class ReadingResult:
 
 
 async def slotted_events(
-    events: AsyncGenerator[StreamEvent | None, None], *, request_id: str
+    events: AsyncGenerator[StreamEvent | None, None],
+    *,
+    request_id: str,
+    subject: str | None = None,
+    joined: bool = False,
 ) -> AsyncGenerator[StreamEvent | None, None]:
-    """`events` relayed inside one of the worker's stream slots; when none is free, one AI_BUSY error event."""
-    slot = stream_slot()
+    """`events` relayed inside one of the worker's stream slots (the joiners' pool for a joiner, counted for
+    the client `subject`); when none is free, one AI_BUSY / AI_TOO_MANY_STREAMS error event."""
+    slot = stream_slot(subject=subject, joined=joined)
     try:
         await slot.__aenter__()
     except ServiceError as busy:
-        yield error_event(ErrorCode.AI_BUSY, request_id=request_id, retry_after=busy.retry_after)
+        yield error_event(busy.code, request_id=request_id, retry_after=busy.retry_after)
         return
     try:
         async for event in events:
@@ -104,18 +110,33 @@ class ReadingSession:
     remote_key: str | None = None
     rate: RateDecision | None = None
     joined: bool = False
+    # The rate-limit subject whose streams are counted (None for callers that are not charged).
+    subject: str | None = None
     reopen: Callable[[], Awaitable[ReadingSession]] | None = None
     keepalive: float = field(default=15.0)
+    # Markdown appended to the stored text before `done` (a daily class text + the person's own lines).
+    epilogue: str = ""
 
     async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
         yield StreamEvent.make(EventName.META, self.meta.as_json())
         if self.cached is not None:
-            async for event in _cached_events(self.cached):
+            async for event in self._with_epilogue(_cached_events(self.cached)):
                 yield event
             return
-        async with contextlib.aclosing(slotted_events(self._relayed(), request_id=self.request_id)) as events:
-            async for event in events:
+        relayed = slotted_events(
+            self._relayed(), request_id=self.request_id, subject=self.subject, joined=self.joined
+        )
+        async with contextlib.aclosing(relayed) as events:
+            async for event in self._with_epilogue(events):
                 yield event
+
+    async def _with_epilogue(
+        self, events: AsyncGenerator[StreamEvent | None, None]
+    ) -> AsyncGenerator[StreamEvent | None, None]:
+        async for event in events:
+            if self.epilogue and event is not None and event.name == EventName.DONE:
+                yield StreamEvent.make(EventName.DELTA, {"text": self.epilogue})
+            yield event
 
     async def _relayed(self) -> AsyncGenerator[StreamEvent | None, None]:
         async for event in self.body():
@@ -185,8 +206,11 @@ class ReadingSession:
     def cached_result(self, reading: Reading) -> ReadingResult:
         """What collecting the cached events would give, without the event round trip (the hot path)."""
         done = _cached_done(reading)
+        html = reading.html
+        if html is not None and self.epilogue:
+            html += render_markdown(self.epilogue)
         return ReadingResult(
-            text=reading.text,
+            text=reading.text + self.epilogue,
             reading_id=done["reading_id"],
             cached=True,
             joined=self.joined,
@@ -195,7 +219,7 @@ class ReadingSession:
             usage=done["usage"],
             meta=self.meta,
             rate=self.rate,
-            html=reading.html,
+            html=html,
         )
 
     async def result(self) -> ReadingResult:

@@ -21,9 +21,12 @@ class NavLink:
 
 NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("today", "오늘의 운세", "web:today", needs_login=False),
+    NavLink("year", "신년운세", "web:year", needs_login=False),
+    NavLink("calendar", "만세력", "web:calendar_today", needs_login=False),
     NavLink("chat", "상담", "web:chat", needs_login=True),
     NavLink("library", "보관함", "accounts:library", needs_login=True),
     NavLink("profile", "내 정보", "accounts:profile", needs_login=True),
+    NavLink("gunghap", "궁합", "web:gunghap", needs_login=False),
 )
 
 

@@ -12,13 +12,17 @@ import pytest
 from unse.core.errors import ErrorCode, ServiceError
 from unse.fortunes.batch.bucket import ProviderLimiter
 from unse.fortunes.batch.summary import Outcome
-from unse.fortunes.batch.workers import EngineOptions, error_cause, process_user, run_engine
+from unse.fortunes.batch.workers import EngineOptions, Generated, error_cause, process_user, run_engine
 
 
 @dataclass(frozen=True)
 class Item:
     user_id: int
     exists: bool
+
+    @property
+    def class_key(self) -> str:
+        return f"class-{self.user_id % 3}"
 
 
 class ScriptedWork:
@@ -51,7 +55,10 @@ class ScriptedWork:
             return True
         return False
 
-    async def generate(self, prepared: Item, *, force: bool) -> int:
+    async def join(self, prepared: Item) -> bool:
+        return False
+
+    async def generate(self, prepared: Item, *, force: bool) -> Generated:
         self.calls[prepared.user_id] += 1
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -60,7 +67,7 @@ class ScriptedWork:
             if self.errors[prepared.user_id]:
                 raise self.errors[prepared.user_id].pop(0)
             self.generated.append(prepared.user_id)
-            return 100
+            return Generated(tokens=100, ai_calls=1)
         finally:
             self.in_flight -= 1
 

@@ -1,0 +1,80 @@
+"""Sentry receives no birth data: a local fake Sentry endpoint (real HTTP, the SDK's own transport) records
+what leaves the process when a view fails with birth data in its query string, its body and its locals."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import sentry_sdk
+from config.sentry import sentry_options
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
+
+
+async def failing_with_birth_data(request: HttpRequest) -> HttpResponse:
+    # Frame locals holding the decrypted values (Sentry used to send them with the stack trace).
+    birth_date = json.loads(request.body)["birth_date"]
+    guardian_email = f"parent@{request.GET['day']}.example"
+    raise ValueError(f"broken chart for profile {len(birth_date) + len(guardian_email)}")
+
+
+urlpatterns = [path("api/v1/broken/", failing_with_birth_data)]
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    bodies: list[bytes] = []
+
+    def do_POST(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+        elif self.headers.get("Content-Encoding") == "br":
+            import brotli  # type: ignore[import-not-found]
+
+            raw = brotli.decompress(raw)
+        type(self).bodies.append(raw)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def fake_sentry() -> Iterator[list[bytes]]:
+    _Recorder.bodies = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    dsn = f"http://public@127.0.0.1:{server.server_address[1]}/1"
+    sentry_sdk.init(**sentry_options(dsn=dsn, environment="test", release=None, traces_sample_rate=0.0))
+    try:
+        yield _Recorder.bodies
+    finally:
+        sentry_sdk.get_client().close()
+        sentry_sdk.init(dsn=None)
+        server.shutdown()
+        server.server_close()
+
+
+async def test_no_birth_data_reaches_sentry(async_client, fake_sentry: list[bytes]):
+    response = await async_client.post(
+        "/api/v1/broken/?year=1977&month=7&day=15&hour=14",
+        data='{"birth_date": "1977-07-15", "email": "me@example.com", "time": "14:30"}',
+        content_type="application/json",
+        HTTP_REFERER="https://unse.example/chart/?year=1977&month=7",
+    )
+    assert response.status_code == 500
+    sentry_sdk.flush(timeout=5)
+    sent = b"".join(fake_sentry)
+    assert b"ValueError" in sent and b"broken chart" in sent  # the event did arrive
+    for needle in (b"1977", b"me@example.com", b"parent@15.example", b"year=", b"14:30"):
+        assert needle not in sent, needle
+    assert b"/api/v1/broken/" in sent  # the path stays, so the event is still useful
