@@ -70,6 +70,9 @@ def fill_person(page, side: str, *, year: str, month: str, day: str, time: str |
 
 def run_gunghap(page, relation: str = "연인·부부", *, b_time: str | None = "09:10") -> None:
     page.goto("/")
+    menu = page.get_by_role("button", name="메뉴")
+    if menu.is_visible():  # a phone's header folds the links behind one button
+        menu.click()
     page.get_by_role("navigation").get_by_role("link", name="궁합").click()
     page.get_by_label("두 사람의 관계").select_option(label=relation)
     fill_person(page, "a", year="1990", month="5", day="15", time="14:30", gender="여성")

@@ -177,6 +177,10 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
         description = stranger.locator('meta[property="og:description"]').get_attribute("content")
         assert description and "**" not in description and not description.startswith("안녕")
         assert stranger.locator('meta[property="og:title"]').count() == 1
+        image = stranger.locator('meta[property="og:image"]').get_attribute("content")
+        served = stranger.request.get(image)
+        assert served.status == 200 and served.headers["content-type"] == "image/png"
+        assert served.body()[:8] == b"\x89PNG\r\n\x1a\n"
         _fits(stranger, width)
         shot(stranger, f"shared-{size}")
 

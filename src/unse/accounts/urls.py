@@ -30,6 +30,7 @@ urlpatterns = [
     path("me/shares/", views.shares, name="shares"),
     path("me/shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
     path("s/<str:token>/", views.shared_page, name="shared"),
+    path("s/<str:token>/card.png", views.shared_card, name="shared_card"),
     path("me/api-key/", views.api_key, name="api_key"),
     path("me/export/", views.export, name="export"),
     path("me/delete/", views.delete_account, name="delete"),

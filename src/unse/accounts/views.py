@@ -23,10 +23,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from unse.accounts import serializers
+from unse.accounts import serializers, share_card
 from unse.accounts.forms import ApiKeyForm, DeleteAccountForm, FavouriteForm, ProfileForm
 from unse.accounts.models import ActivityKind, User
 from unse.accounts.selectors.api_keys import api_key_masked
@@ -485,10 +486,28 @@ def shared_page(request: HttpRequest, token: str) -> HttpResponse:
             "description": plain_preview(shared.text),
             **_kakao_context(),
             "page_url": request.build_absolute_uri(),
+            "card_url": request.build_absolute_uri(reverse("accounts:shared_card", args=[token])),
+            "card_width": share_card.WIDTH,
+            "card_height": share_card.HEIGHT,
         },
     )
     _kakao_csp(response)
     # The token is the secret: never leak it to other sites through the Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def shared_card(request: HttpRequest, token: str) -> HttpResponse:
+    """The share's Open Graph image (1200×630 PNG): what the shared page shows, pillars only when opted in."""
+    try:
+        share = share_get_public(token=token)
+    except ServiceError as exc:
+        raise Http404(exc.message) from exc
+    card = share_card.share_card_of(shared_reading(share))
+    response = HttpResponse(share_card.share_card_png(token=token, card=card), content_type="image/png")
+    # Link previews fetch it a few times; an hour keeps a revoked share's image from living long in caches.
+    response["Cache-Control"] = "public, max-age=3600"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response

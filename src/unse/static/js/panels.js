@@ -10,7 +10,14 @@ export function panelize(body, { dropGlance = false } = {}) {
   const out = [];
   let panel = null;
   let count = 0;
-  for (const node of nodes) {
+  for (let node of nodes) {
+    // h4 sections become <summary> lines, so the deeper headings move up two levels: the page's heading
+    // outline never skips a level (h2 title → h3), which screen readers and axe's heading-order expect.
+    if (node.nodeName === "H5" || node.nodeName === "H6") {
+      const raised = document.createElement(node.nodeName === "H5" ? "h3" : "h4");
+      raised.append(...node.childNodes);
+      node = raised;
+    }
     if (node.nodeName === "H4") {
       const title = node.textContent.trim();
       panel = document.createElement("details");
