@@ -204,7 +204,7 @@ class Nginx:
             start = site.index("proxy_next_upstream error timeout non_idempotent;")
             end = site.index("proxy_next_upstream_timeout 5s;") + len("proxy_next_upstream_timeout 5s;")
             site = site[:start] + OLD_NEXT_UPSTREAM + site[end:]
-        (root / "site.conf").write_text(site)
+        (root / "site.conf").write_text(site.replace("/var/log/nginx/access.log", f"{root}/access.log"))
         mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
         # What /etc/nginx/nginx.conf is around the site config in a real install (as tests/integration/test_nginx.py).
         (root / "nginx.conf").write_text(

@@ -49,7 +49,8 @@ def proxied(
     root = tmp_path / "nginx"
     root.mkdir()
     root.chmod(0o777)
-    (root / "site.conf").write_text(render_site_config(upstream=f"127.0.0.1:{app.port}", port=port))
+    site = render_site_config(upstream=f"127.0.0.1:{app.port}", port=port)
+    (root / "site.conf").write_text(site.replace("/var/log/nginx/access.log", f"{root}/access.log"))
     mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
     # The harness around the site config: what /etc/nginx/nginx.conf is in a real install.
     (root / "nginx.conf").write_text(
@@ -89,6 +90,25 @@ http {{
         process.terminate()
         process.wait(timeout=10)
         app.kill()
+
+
+def test_access_log_keeps_no_query_string(proxied, tmp_path_factory):
+    _app, port = proxied
+    response = httpx.get(
+        f"http://127.0.0.1:{port}/t/ok/?year=1977&month=7&day=15",
+        headers={"Referer": "https://example.org/saju/?year=1977&month=7", "User-Agent": "access-log-probe"},
+    )
+    assert response.status_code in (200, 301)
+    log = next(tmp_path_factory.getbasetemp().glob("proxied*/nginx/access.log"))
+    # nginx writes the line when it finalizes the request, which may be just after the client has the answer.
+    deadline = time.monotonic() + 10
+    lines: list[str] = []
+    while not lines and time.monotonic() < deadline:
+        lines = [line for line in log.read_text().splitlines() if "access-log-probe" in line]
+        time.sleep(0.05)
+    assert len(lines) == 1, "nginx logged nothing for the request"
+    assert "1977" not in lines[0] and "month" not in lines[0]
+    assert '"GET /t/ok/ HTTP/1.1"' in lines[0] and '"https://example.org/saju/"' in lines[0]
 
 
 def test_nginx_health_is_nginx_own(proxied):

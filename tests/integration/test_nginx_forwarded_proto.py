@@ -37,6 +37,7 @@ def _start_nginx(root: Path, site: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     root.mkdir()
     root.chmod(0o777)
+    site = site.replace("/var/log/nginx/access.log", f"{root}/access.log")
     (root / "site.conf").write_text(site.replace("listen PORT;", f"listen {port};"))
     (root / "nginx.conf").write_text(
         f"""
