@@ -34,7 +34,7 @@ run: release
 test: install
 	bash scripts/test.sh
 
-# The inner loop (under 2 minutes): lint, formatting, types, import contracts, then the unit tests on
+# The inner loop (≈ 5 minutes on 2 cores): lint, formatting, types, import contracts, then the unit tests on
 # embedded defaults -- no apt installs, no browser, no private servers, no integration or slow suites.
 test-fast: install
 	bash scripts/test.sh --fast
