@@ -173,8 +173,8 @@ def _unexpected(page: object, url: str) -> bool:
     return not any(url.endswith(suffix) for suffix in _ALLOWED_FAILURES.get(page, set()))
 
 
-def new_page(browser: object, server: LiveServer) -> Iterator[object]:
-    context = browser.new_context(viewport=PHONE, locale="ko-KR", base_url=server.url)  # type: ignore[attr-defined]
+def new_page(browser: object, server: LiveServer, viewport: dict[str, int] = PHONE) -> Iterator[object]:
+    context = browser.new_context(viewport=viewport, locale="ko-KR", base_url=server.url)  # type: ignore[attr-defined]
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     errors: list[str] = []

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import LiveServer, screenshot
+from tests.browser.conftest import LiveServer, new_page, screenshot
 from tests.browser.helpers import wait_for_reading
 
 pytestmark = pytest.mark.browser
@@ -16,44 +16,14 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE_390 = {"width": 390, "height": 844}
 
 
-def _page(browser: object, server: LiveServer, viewport: dict[str, int]) -> Iterator[object]:
-    context = browser.new_context(viewport=viewport, locale="ko-KR", base_url=server.url)  # type: ignore[attr-defined]
-    pg = context.new_page()
-    pg.set_default_timeout(20_000)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    # A form answered with 400 (validation) is logged by Chromium as a failed load: not an error here.
-    pg.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    pg.on(
-        "response",
-        lambda r: (
-            errors.append(f"{r.status} {r.url}")
-            if r.status >= 400 and r.request.resource_type != "document"
-            else None
-        ),
-    )
-    try:
-        yield pg
-        assert not errors, f"JavaScript errors or CSP violations: {errors}"
-    finally:
-        context.close()
-
-
 @pytest.fixture
 def desktop(browser: object, live_server_url: LiveServer) -> Iterator[object]:
-    yield from _page(browser, live_server_url, DESKTOP)
+    yield from new_page(browser, live_server_url, DESKTOP)
 
 
 @pytest.fixture
 def phone(browser: object, live_server_url: LiveServer) -> Iterator[object]:
-    yield from _page(browser, live_server_url, PHONE_390)
+    yield from new_page(browser, live_server_url, PHONE_390)
 
 
 def fill_person(page, side: str, *, year: str, month: str, day: str, time: str | None, gender: str) -> None:
