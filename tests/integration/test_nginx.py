@@ -36,23 +36,10 @@ def render_site_config(*, upstream: str, port: int) -> str:
     return text.replace("${APP_UPSTREAM}", upstream).replace("${NGINX_PORT}", str(port))
 
 
-@pytest.fixture(scope="module")
-def proxied(
-    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
-) -> Iterator[tuple[AppServer, int]]:
-    nginx = _nginx_binary()
-    tmp_path = tmp_path_factory.mktemp("proxied")
-    database = tmp_path / "db.sqlite3"
-    shutil.copy(migrated_sqlite, database)
-    app = start_app(tmp_path, database_url=f"sqlite:///{database}")
-    port = free_port()
-    root = tmp_path / "nginx"
-    root.mkdir()
-    root.chmod(0o777)
-    site = render_site_config(upstream=f"127.0.0.1:{app.port}", port=port)
+def write_harness(root: Path, site: str) -> None:
+    """The site config in `root`, logging there, inside what /etc/nginx/nginx.conf is in a real install."""
     (root / "site.conf").write_text(site.replace("/var/log/nginx/access.log", f"{root}/access.log"))
     mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    # The harness around the site config: what /etc/nginx/nginx.conf is in a real install.
     (root / "nginx.conf").write_text(
         f"""
 daemon off;
@@ -72,6 +59,22 @@ http {{
 }}
 """
     )
+
+
+@pytest.fixture(scope="module")
+def proxied(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[tuple[AppServer, int]]:
+    nginx = _nginx_binary()
+    tmp_path = tmp_path_factory.mktemp("proxied")
+    database = tmp_path / "db.sqlite3"
+    shutil.copy(migrated_sqlite, database)
+    app = start_app(tmp_path, database_url=f"sqlite:///{database}")
+    port = free_port()
+    root = tmp_path / "nginx"
+    root.mkdir()
+    root.chmod(0o777)
+    write_harness(root, render_site_config(upstream=f"127.0.0.1:{app.port}", port=port))
     check = subprocess.run([nginx, "-t", "-c", str(root / "nginx.conf")], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen([nginx, "-c", str(root / "nginx.conf")], stderr=subprocess.PIPE)

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.integration.conftest import free_port
-from tests.integration.test_nginx import _nginx_binary, render_site_config
+from tests.integration.test_nginx import _nginx_binary, render_site_config, write_harness
 
 pytestmark = [pytest.mark.integration]
 
@@ -37,26 +37,7 @@ def _start_nginx(root: Path, site: str) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     root.mkdir()
     root.chmod(0o777)
-    site = site.replace("/var/log/nginx/access.log", f"{root}/access.log")
-    (root / "site.conf").write_text(site.replace("listen PORT;", f"listen {port};"))
-    (root / "nginx.conf").write_text(
-        f"""
-daemon off;
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log info;
-events {{ worker_connections 64; }}
-http {{
-    access_log {root}/access.log;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
-    include {root}/site.conf;
-}}
-"""
-    )
+    write_harness(root, site.replace("listen PORT;", f"listen {port};"))
     process = subprocess.Popen([_nginx_binary(), "-c", str(root / "nginx.conf")], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 15
     while True:
