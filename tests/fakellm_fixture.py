@@ -45,6 +45,11 @@ class FakeLLMHandle:
         response.raise_for_status()
         return dict(response.json()["scenario"])
 
+    async def release_cut(self) -> None:
+        """Let the streams held by the `cut_hold` scenario drop their connection now."""
+        async with httpx.AsyncClient() as client:
+            (await client.post(f"{self.root}/_release_cut", timeout=5)).raise_for_status()
+
     def reset(self) -> None:
         httpx.post(f"{self.root}/_reset", timeout=5).raise_for_status()
 

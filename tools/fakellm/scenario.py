@@ -38,6 +38,10 @@ class Scenario:
     fault_rate: float = 1.0  # probability that `fault` applies to a request (0.1 = 10 % of requests)
     retry_after: int = 1  # seconds, for the 429 fault
     cut_after: int = 5
+    # > 0: after `cut_after` tokens the cut waits (at most this many seconds) for `POST /_release_cut`, so a
+    # test can cut only after its client has read the tokens (aiohttp raises a connection loss before
+    # handing over data that arrived with it, which makes an immediate cut race the reader).
+    cut_hold: float = 0.0
     malformed_after: int = 0
     text: str = ""  # fixed answer text instead of the FACTS echo
     usage: int = 1  # 0: never send a `usage` chunk (some OpenAI-compatible servers don't)
@@ -50,8 +54,11 @@ class Scenario:
                 raise ScenarioError(f"unknown scenario field {key!r}")
             values[key] = _coerce(key, raw)
         scenario = dataclasses.replace(self, **values)
-        if scenario.tokens < 0 or scenario.ttft < 0 or scenario.tps < 0 or not 0 <= scenario.fault_rate <= 1:
-            raise ScenarioError("tokens, ttft, tps must be >= 0 and fault_rate in [0, 1]")
+        if (
+            min(scenario.tokens, scenario.ttft, scenario.tps, scenario.cut_hold) < 0
+            or not 0 <= scenario.fault_rate <= 1
+        ):
+            raise ScenarioError("tokens, ttft, tps, cut_hold must be >= 0 and fault_rate in [0, 1]")
         return scenario
 
     def as_dict(self) -> dict[str, Any]:
@@ -61,7 +68,7 @@ class Scenario:
 
 
 _INT_FIELDS = frozenset({"tokens", "retry_after", "cut_after", "malformed_after", "usage"})
-_FLOAT_FIELDS = frozenset({"ttft", "tps", "fault_rate"})
+_FLOAT_FIELDS = frozenset({"ttft", "tps", "fault_rate", "cut_hold"})
 
 
 def _coerce(key: str, raw: Any) -> Any:

@@ -6,6 +6,7 @@ Endpoints:
     POST /_control              JSON scenario fields -> new default scenario; {"reset": true} restores
     GET  /_stats                counters (requests, tokens_sent, streams_open, by fault)
     POST /_reset                zero the counters and restore the default scenario
+    POST /_release_cut          let the streams held by `cut_hold` drop their connection now
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class FakeLLM:
         # Set while no stream is open (in-process tests wait on it instead of polling the counters).
         self.idle = asyncio.Event()
         self.idle.set()
+        self.cut_release = asyncio.Event()
 
     # --- connection handling -------------------------------------------------------------------------
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -114,9 +116,14 @@ class FakeLLM:
         if method == "GET" and path == "/_stats":
             _respond_json(writer, 200, self.stats.as_dict())
             return True
+        if method == "POST" and path == "/_release_cut":
+            self.cut_release.set()
+            _respond_json(writer, 200, {"released": True})
+            return True
         if method == "POST" and path == "/_reset":
             self.stats = Stats()
             self.scenario = self.initial
+            self.cut_release = asyncio.Event()
             _respond_json(writer, 200, {"scenario": self.scenario.as_dict()})
             return True
         if method == "POST" and path == "/_control":
@@ -236,6 +243,9 @@ class FakeLLM:
             for index, token in enumerate(tokens):
                 if fault is Fault.CUT and index >= scenario.cut_after:
                     await writer.drain()
+                    if scenario.cut_hold:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(self.cut_release.wait(), scenario.cut_hold)
                     writer.transport.abort()
                     return False
                 if fault is Fault.MALFORMED and index >= scenario.malformed_after:

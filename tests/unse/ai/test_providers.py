@@ -141,8 +141,15 @@ async def test_hang_hits_the_first_token_timeout(fake_llm: FakeLLMHandle) -> Non
 
 
 async def test_cut_mid_stream_is_not_retried(fake_llm: FakeLLMHandle) -> None:
-    fake_llm.control(fault="cut", cut_after=5, tokens=50)
-    error, tokens = await _failure(_provider(fake_llm, max_retries=2))
+    fake_llm.control(fault="cut", cut_after=5, tokens=50, cut_hold=10)
+    stream = _provider(fake_llm, max_retries=2).stream(FACTS_PROMPT, max_tokens=500)
+    tokens: list[str] = []
+    with pytest.raises(ProviderError) as info:
+        async for token in stream:
+            tokens.append(token)
+            if len(tokens) == 5:
+                await fake_llm.release_cut()  # cut only after the client has read the tokens
+    error = info.value
     assert error.code is ErrorCode.AI_UNAVAILABLE
     assert error.before_first_token is False
     assert len(tokens) == 5

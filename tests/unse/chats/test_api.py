@@ -310,10 +310,17 @@ async def test_a_cut_answer_is_an_error_and_not_stored(
     member: Any, fake_llm: FakeLLMHandle, settings: Any
 ) -> None:
     use_fake(fake_llm, settings)
-    fake_llm.control(fault="cut", cut_after=5, tokens=60)
+    fake_llm.control(fault="cut", cut_after=5, tokens=60, cut_hold=10)
     _, client = member
     chat = await new_chat(client)
-    events = await ask(client, chat["chat_id"], "제 직업운은요?")
+    response = await post(client, f"/api/v1/chats/{chat['chat_id']}/messages", {"content": "제 직업운은요?"})
+    body = b""
+    async for chunk in response.streaming_content:
+        body += chunk
+        if b"event: delta" in chunk:
+            await fake_llm.release_cut()  # the cut comes after part of the answer reached the user
+    events = parse_sse(body)
+    assert answer_of(events)
     assert events[-1][0] == "error" and events[-1][1]["error"]["request_id"]
     assert [m.role async for m in ChatMessage.objects.order_by("id")] == ["user"]
 

@@ -256,8 +256,13 @@ async def test_a_hanging_provider_times_out_into_the_builtin_reading(llm: LLM) -
 async def test_a_provider_failing_mid_answer_ends_with_an_error_and_caches_nothing(
     llm: LLM, providers: list[dict[str, Any]], scenario: dict[str, Any], code: str
 ) -> None:
-    llm.set(tokens=80, **scenario)
-    events = await events_of()
+    llm.set(tokens=80, cut_hold=10, **scenario)
+    events: list[StreamEvent] = []
+    async for event in reading_stream(**kwargs()):
+        if event is not None:
+            events.append(event)
+            if event.name == EventName.DELTA:
+                llm.fake.cut_release.set()  # the cut comes after text reached the user
     assert names(events) == [EventName.META, EventName.DELTA, EventName.ERROR]
     error = events[-1].data["error"]
     assert error["code"] == code and error["request_id"] == "test-request-id"
