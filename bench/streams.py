@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/streams.py                       # both targets, defaults below
     .venv/bin/python bench/streams.py --targets naive --fixed 150 --ladder 100,150,200
+    .venv/bin/python bench/streams.py --settings prod --db postgres://postgres@127.0.0.1:5432/unse_bench_streams \
+        --fixed 400 --burst 300 --slow 1000 --ladder ""      # the headline run (BENCHMARKS.md)
 
 Layout: ONE service worker (uvicorn, uvloop + httptools) pinned with taskset to `--server-core`; the fake
 LLM (`python -m tools.fakellm`) and this load generator pinned to `--client-core`. Provider profile: one
@@ -12,7 +14,14 @@ Per target it reports
   tokens counted by the fake LLM over the same window);
 - memory per open stream ((RSS at `--fixed` streams - RSS idle) / streams);
 - the largest N of `--ladder` with p99 time to first delta < 1 s, p99 gap between events < 500 ms and
-  zero errors (a ladder stops at its first failing N).
+  zero errors (a ladder stops at its first failing N);
+- with `--burst N`: N streams that arrive at once (no ramp), their p50/p99 time to the first delta and the
+  server CPU per stream (CPU of the burst window / N: request handling, chart, prompt, lookups, INSERT and
+  the first tokens);
+- with `--slow N`: memory per open stream with N slow streams (`--slow-tps`, default 2 tok/s).
+`--settings prod|dev` picks the service's settings module; `--db sqlite` (a fresh file under var/) or
+`--db postgres://user@host:port/name`: the database `name` is DROPPED and created afresh, so give the bench
+its own name.
 Targets: `naive` = bench/naive_relay (AsyncOpenAI, one SSE event per chunk, StreamingHttpResponse);
 `readings` = the service's `POST /api/v1/readings/stream` (prod settings, in-process limiter state,
 rate limits and budget off so every request is a distinct uncached AI call).
@@ -33,6 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 from cryptography.fernet import Fernet
@@ -56,6 +66,7 @@ class PhaseResult:
     window: float = 0.0
     tokens: int = 0
     rss_idle: int = 0
+    rss_mid: int = 0  # at half the ramp: about half of the streams open
     rss_load: int = 0
 
     @property
@@ -100,6 +111,12 @@ class PhaseResult:
                 rss_idle_mib=round(self.rss_idle / 2**20, 1),
                 rss_load_mib=round(self.rss_load / 2**20, 1),
                 kib_per_stream=round((self.rss_load - self.rss_idle) / 1024 / self.streams, 1),
+                # Growth from half to all of the streams: what one more open stream costs, without the
+                # one-time allocations of the first streams (a heap grown by an earlier, bigger phase
+                # hides growth: memory phases run on a fresh server, see bench_target).
+                kib_per_stream_marginal=round(
+                    (self.rss_load - self.rss_mid) / 1024 / (self.streams - self.streams // 2), 1
+                ),
             )
         return data
 
@@ -140,19 +157,42 @@ TARGETS = {
 }
 
 
-def _target_env(target: str, llm_port: int, workdir: Path) -> dict[str, str]:
+def _database_url(db: str, workdir: Path) -> str:
+    if db == "sqlite":
+        return f"sqlite:///{workdir / 'bench-streams.sqlite3'}"
+    if not db.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"--db: sqlite or a postgres:// URL, got {db!r}")
+    return db
+
+
+def _fresh_database(url: str, workdir: Path) -> None:
+    if url.startswith("sqlite:"):
+        (workdir / "bench-streams.sqlite3").unlink(missing_ok=True)
+        return
+    import psycopg  # only for the PostgreSQL mode
+    from psycopg import sql
+
+    parsed = urlsplit(url)
+    name = parsed.path.lstrip("/")
+    admin = urlunsplit(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _target_env(target: str, llm_port: int, workdir: Path, settings: str, db: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "RATE_LIMIT_", "AI_"))}
     env.update(PYTHONPATH=f"{ROOT}:{ROOT / 'src'}", LLM_BASE_URL=f"http://127.0.0.1:{llm_port}/v1")
     if target == "naive":
         env["DJANGO_SETTINGS_MODULE"] = "bench.naive_relay.settings"
         return env
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        DJANGO_SETTINGS_MODULE=f"config.settings.{settings}",
         SECRET_KEY="bench-only-secret-key-0123456789abcdef",  # noqa: S106 - throwaway bench server
         SECURE_SSL_REDIRECT="false",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"sqlite:///{workdir / 'bench-streams.sqlite3'}",
+        DATABASE_URL=db,
         LLM_API_KEY="bench",
         LLM_MODEL="fake-model",
         LLM_FIRST_TOKEN_TIMEOUT="10",  # noqa: S106 - not a secret
@@ -169,14 +209,15 @@ def _target_env(target: str, llm_port: int, workdir: Path) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, target: str, llm_port: int, core: int, workdir: Path) -> None:
+    def __init__(self, target: str, llm_port: int, args: argparse.Namespace, workdir: Path) -> None:
         self.target = target
         self.port = _free_port()
-        self.env = _target_env(target, llm_port, workdir)
+        db = _database_url(args.db, workdir)
+        self.env = _target_env(target, llm_port, workdir, args.settings, db)
         self.log = (workdir / f"bench-streams-{target}.log").open("w")
+        core = args.server_core
         if target == "readings":
-            db = workdir / "bench-streams.sqlite3"
-            db.unlink(missing_ok=True)
+            _fresh_database(db, workdir)
             subprocess.run(
                 [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=self.env, check=True
             )
@@ -266,7 +307,9 @@ async def phase(
     result.rss_idle = server.rss()
 
     async def sample() -> None:
-        await asyncio.sleep(ramp)
+        await asyncio.sleep(ramp / 2)
+        result.rss_mid = server.rss()
+        await asyncio.sleep(ramp / 2)
         cpu0, tokens0, t0 = (
             server.cpu(),
             (await _http_get_json(llm_port, "/_stats"))["tokens_sent"],
@@ -296,17 +339,59 @@ async def phase(
     return result
 
 
+async def _control(port: int, scenario: dict[str, Any]) -> None:
+    body = json.dumps(scenario).encode()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /_control HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
+    await reader.read()
+    writer.close()
+
+
+async def burst(server: Server, llm_port: int, streams: int) -> dict[str, Any]:
+    """`streams` requests at the same instant; each is dropped after its first delta (TTFT is the point)."""
+    cpu0 = server.cpu()
+    started = time.monotonic()
+    stats = await run_load(
+        host="127.0.0.1",
+        port=server.port,
+        path=STREAM_PATH,
+        body_for=TARGETS[server.target]["body"],
+        streams=streams,
+        ramp=0.0,
+        duration=60.0,
+        first_delta_only=True,
+    )
+    window = time.monotonic() - started
+    cpu = server.cpu() - cpu0
+    await asyncio.sleep(3)  # let the server notice the aborted streams before the next phase
+    return {
+        "streams": streams,
+        "first_deltas": len(stats.ttft),
+        "errors": stats.errors,
+        "ttft_p50": round(percentile(stats.ttft, 0.5), 3),
+        "ttft_p99": round(percentile(stats.ttft, 0.99), 3),
+        "window_s": round(window, 2),
+        "server_cpu_ms_per_stream": round(1000 * cpu / streams, 2),
+    }
+
+
 async def bench_target(
     target: str, args: argparse.Namespace, llm_port: int, fake: psutil.Process
 ) -> dict[str, Any]:
     workdir = ROOT / "var"
-    server = Server(target, llm_port, args.server_core, workdir)
+    server = Server(target, llm_port, args, workdir)
     report: dict[str, Any] = {"target": target}
     try:
         await server.wait_ready()
-        warm = await phase(server, fake, llm_port, 10, 1.0, 4.0, measure=False)
-        if warm.stats.errors or not warm.stats.deltas:
-            raise RuntimeError(f"{target} warm-up failed: {warm.summary()}")
+        await _warm(server, fake, llm_port)
+        if args.burst:
+            # First, on an idle server: a burst after the loaded phases would meet their leftovers.
+            report["burst"] = await burst(server, llm_port, args.burst)
+            print(json.dumps({target: {"burst": report["burst"]}}, ensure_ascii=False), flush=True)
         # Twice at the fixed load: the first run also pays one-time allocations (imports, caches, the
         # allocator's arenas), so memory per stream is taken from the second; CPU is reported for both.
         primed = await phase(server, fake, llm_port, args.fixed, args.ramp, args.steady, measure=True)
@@ -327,7 +412,34 @@ async def bench_target(
         report["max_streams"] = max(passing) if passing else 0
     finally:
         server.stop()
+    if args.slow:
+        report["slow"] = await slow_phase(target, args, llm_port, fake, workdir)
+        print(json.dumps({target: {"slow": report["slow"]}}, ensure_ascii=False), flush=True)
     return report
+
+
+async def _warm(server: Server, fake: psutil.Process, llm_port: int) -> None:
+    warm = await phase(server, fake, llm_port, 10, 1.0, 4.0, measure=False)
+    if warm.stats.errors or not warm.stats.deltas:
+        raise RuntimeError(f"{server.target} warm-up failed: {warm.summary()}")
+
+
+async def slow_phase(
+    target: str, args: argparse.Namespace, llm_port: int, fake: psutil.Process, workdir: Path
+) -> dict[str, Any]:
+    """`--slow` streams at `--slow-tps` on a fresh server (memory: see PhaseResult.summary)."""
+    server = Server(target, llm_port, args, workdir)
+    try:
+        await server.wait_ready()
+        await _warm(server, fake, llm_port)
+        await _control(llm_port, {"tps": args.slow_tps})
+        try:
+            slow = await phase(server, fake, llm_port, args.slow, args.ramp, args.steady, measure=True)
+        finally:
+            await _control(llm_port, {"tps": args.tps})
+    finally:
+        server.stop()
+    return slow.summary()
 
 
 async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -397,6 +509,17 @@ def main() -> int:
         "--ramp", type=float, default=20.0, help="seconds over which stream starts are spread"
     )
     parser.add_argument("--steady", type=float, default=15.0, help="seconds measured after the ramp")
+    parser.add_argument("--settings", choices=["prod", "dev"], default="prod")
+    parser.add_argument(
+        "--db",
+        default="sqlite",
+        help="sqlite, or postgres://user@host:port/name (that database is recreated)",
+    )
+    parser.add_argument(
+        "--burst", type=int, default=0, help="N simultaneous arrivals: TTFT p50/p99, CPU/stream"
+    )
+    parser.add_argument("--slow", type=int, default=0, help="N slow streams: memory per open stream")
+    parser.add_argument("--slow-tps", type=float, default=2.0)
     parser.add_argument("--server-core", type=int, default=0)
     parser.add_argument("--client-core", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the full report here")
@@ -421,6 +544,9 @@ def main() -> int:
         naive = by_target["naive"]["fixed"]["cpu_s_per_1000_tokens"]
         ours = by_target["readings"]["fixed"]["cpu_s_per_1000_tokens"]
         print(json.dumps({"cpu_ratio_readings_over_naive": round(ours / naive, 3)}))
+        if "burst" in by_target["naive"] and "burst" in by_target["readings"]:
+            ttft = by_target["readings"]["burst"]["ttft_p50"] / by_target["naive"]["burst"]["ttft_p50"]
+            print(json.dumps({"burst_ttft_p50_ratio_readings_over_naive": round(ttft, 3)}))
     if args.json:
         args.json.write_text(json.dumps(reports, ensure_ascii=False, indent=2))
     return 0

@@ -42,8 +42,11 @@ def percentile(values: array, q: float) -> float:
 
 
 class _Stream(asyncio.Protocol):
-    def __init__(self, request: bytes, stats: LoadStats, done: asyncio.Future[None]) -> None:
+    def __init__(
+        self, request: bytes, stats: LoadStats, done: asyncio.Future[None], *, first_only: bool = False
+    ) -> None:
         self.request = request
+        self.first_only = first_only
         self.stats = stats
         self.done = done
         self.parser = httptools.HttpResponseParser(self)
@@ -90,6 +93,9 @@ class _Stream(asyncio.Protocol):
                 self.stats.deltas += 1
                 if self.last == 0.0:
                     self.stats.ttft.append(now - self.t0)
+                    if self.first_only:
+                        self._finish(None)
+                        return
                 else:
                     self.stats.gaps.append(now - self.last)
                 self.last = now
@@ -141,8 +147,10 @@ async def run_load(
     duration: float,
     on_steady: Callable[[], None] | None = None,
     stop_after_first: bool = False,
+    first_delta_only: bool = False,
 ) -> LoadStats:
-    """Keep `streams` streams open for `duration` seconds (ramp included), then abort the open ones."""
+    """Keep `streams` streams open for `duration` seconds (ramp included), then abort the open ones.
+    `first_delta_only`: each client makes one request and closes it at its first delta (arrival bursts)."""
     loop = asyncio.get_running_loop()
     stats = LoadStats()
     stop = loop.time() + duration
@@ -157,7 +165,11 @@ async def run_load(
             stats.started += 1
             try:
                 transport, protocol = await loop.create_connection(
-                    lambda request=request, done=done: _Stream(request, stats, done), host, port
+                    lambda request=request, done=done: _Stream(
+                        request, stats, done, first_only=first_delta_only
+                    ),
+                    host,
+                    port,
                 )
             except OSError:
                 stats.error("connect")
@@ -178,6 +190,8 @@ async def run_load(
                 transport.abort()
             finally:
                 open_transports.discard(transport)
+            if first_delta_only:
+                return
 
     tasks = [asyncio.create_task(user(slot)) for slot in range(streams)]
     if on_steady is not None:

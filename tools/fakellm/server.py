@@ -91,6 +91,8 @@ class FakeLLM:
                     if length > MAX_BODY_BYTES:
                         raise _BadRequest("body too large")
                     body = await reader.readexactly(length) if length else b""
+                except asyncio.IncompleteReadError:
+                    return  # the client left mid-request (a benchmark aborting its open streams)
                 except (_BadRequest, ValueError) as exc:
                     _respond_json(writer, 400, {"error": {"message": str(exc)}}, close=True)
                     await writer.drain()

@@ -12,6 +12,9 @@ READINGS_FINGERPRINT_SECRET = _r_env_str("READINGS_FINGERPRINT_SECRET")
 READINGS_FALLBACK_BUILTIN = _r_env_bool("READINGS_FALLBACK_BUILTIN", True)
 # Tokens are coalesced into one SSE `delta` event per this many milliseconds.
 READINGS_COALESCE_MS = _r_env_int("READINGS_COALESCE_MS", 100)
+# Openings (chart, analysis, prompt, lookups) in progress at once per worker; later arrivals wait their
+# turn in order (unse.readings.services.open.opening_gate); 0 = no gate.
+READINGS_OPENING_CONCURRENCY = _r_env_int("READINGS_OPENING_CONCURRENCY", 8)
 READINGS_KEEPALIVE_SECONDS = _r_env_float("READINGS_KEEPALIVE_SECONDS", 15.0)
 READINGS_MAX_TOKENS = _r_env_int("READINGS_MAX_TOKENS", 1800)
 # Single flight across workers: leader lock TTL (refreshed while generating) and how long a joiner in

@@ -1,7 +1,10 @@
 """Single flight: concurrent identical reading requests share one upstream generation.
 
-In one worker, a `Flight` keeps the (already encoded) events of one generation; every attached client
-replays the log from the start and then follows it. The generation runs in its own task, so the client
+In one worker, a `Flight` keeps the events of one generation for the clients that attach late; every
+attached client replays the log from the start and then follows it. Deltas are kept as text, not as events
+(`_TextRun`): a late or slow client gets what it missed as one `delta`, a client at the live end gets the
+event just published (encoded once, shared). So an open stream holds its answer's text once, not ~450
+bytes of event objects per 100 ms `delta` (issue 19: ~112 KiB per open stream at 400 streams before). The generation runs in its own task, so the client
 that started it may leave without stopping it; the task is cancelled -- which closes the upstream HTTP
 response in the producer's `finally` -- only when the last attached client has gone.
 
@@ -27,7 +30,7 @@ from django.conf import settings
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from unse.core.event_stream import StreamEvent
+from unse.core.event_stream import EventName, StreamEvent
 from unse.core.loop_local import PerLoop
 from unse.core.process import on_process_reset
 
@@ -43,7 +46,45 @@ ORPHAN_GRACE_SECONDS = 10.0
 Producer = Callable[["Flight"], Awaitable[None]]
 
 _flights: dict[str, Flight] = {}
+
+
+class _Ends:
+    """Which keys' generations ended in this worker, and when (a sequence number): a new leader re-checks
+    the cache only when a generation of its key ended after its own lookup (issue 19: one database round
+    trip less per uncached reading). Bounded: the oldest ends are forgotten, and a lookup older than the
+    forgotten ones always re-checks."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.forgotten_upto = 0
+        self.by_key: dict[str, int] = {}
+
+    def note(self, key: str) -> None:
+        self.seq += 1
+        self.by_key.pop(key, None)
+        self.by_key[key] = self.seq
+        if len(self.by_key) > self.LIMIT:
+            oldest = next(iter(self.by_key))
+            self.forgotten_upto = self.by_key.pop(oldest)
+
+    def since(self, key: str, mark: int) -> bool:
+        return mark < self.forgotten_upto or self.by_key.get(key, 0) > mark
+
+    def clear(self) -> None:
+        self.seq = self.forgotten_upto = 0
+        self.by_key.clear()
+
+
+_ends = _Ends()
 on_process_reset("readings.flights", _flights.clear)
+on_process_reset("readings.flight_ends", _ends.clear)
+
+
+def ends_mark() -> int:
+    """Take before the cache lookup; pass to `flight_lead` (see `Flight.previous_ended`)."""
+    return _ends.seq
 
 
 class FlightAbandoned(Exception):
@@ -75,12 +116,51 @@ def _redis_key(key: str, part: str) -> str:
     return f"{settings.READINGS_REDIS_PREFIX}flight:{key}:{part}"
 
 
+# Joining the parts of a text run costs O(length); compacting every 32 parts keeps both the list and the
+# catch-up join short.
+_RUN_COMPACT_PARTS = 32
+
+
+class _TextRun:
+    """Consecutive `delta` texts of a flight's log, as text."""
+
+    __slots__ = ("length", "parts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def append(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+        if len(self.parts) >= _RUN_COMPACT_PARTS:
+            self.parts = ["".join(self.parts)]
+
+    def text_from(self, offset: int) -> str:
+        if len(self.parts) > 1:
+            self.parts = ["".join(self.parts)]
+        return self.parts[0][offset:] if self.parts else ""
+
+
 class Flight:
     """One generation running in this worker; see the module docstring."""
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self.log: list[StreamEvent] = []
+        self.log: list[StreamEvent | _TextRun] = []
+        # The newest delta as published (shared by every client at the live end) and where it starts.
+        self._last_delta: StreamEvent | None = None
+        self._last_delta_at = (-1, -1)
+        self.verdict: StreamEvent | None = None  # the terminal event, once published
+        # Set by `flight_lead`: a generation of this key ended (here, or in another worker when Redis is
+        # used) after the caller's cache lookup, so the reading may be stored now: look again.
+        self.previous_ended = True
+        # Keep-alive ticks come from one timer per flight, re-armed once per quiet period, instead of a
+        # timeout per client per event (issue 19: ≈ 10 µs per delta and client).
+        self._ticks = 0
+        self._keepalive: float | None = None
+        self._quiet_since = 0.0
+        self._ticker: asyncio.TimerHandle | None = None
         self.finished = False
         self.local_clients = 0
         self._wakeup = asyncio.Event()
@@ -92,13 +172,23 @@ class Flight:
 
     # --- producer side ---------------------------------------------------------------------------
     async def publish(self, event: StreamEvent) -> None:
-        self.log.append(event)
+        log = self.log
+        if event.name == EventName.DELTA:
+            run = log[-1] if log else None
+            if not isinstance(run, _TextRun):
+                run = _TextRun()
+                log.append(run)
+            self._last_delta, self._last_delta_at = event, (len(log) - 1, run.length)
+            run.append(event.data["text"])
+        else:
+            log.append(event)
+        self._quiet_since = time.monotonic()
         if event.terminal:
+            self.verdict = event
             # From now on a new request must not attach: the reading is stored (or it failed).
             self.finished = True
             _flights.pop(self.key, None)
-        wakeup, self._wakeup = self._wakeup, asyncio.Event()
-        wakeup.set()
+        self._wake()
         if self._redis is not None:
             try:
                 await self._redis.xadd(
@@ -110,6 +200,40 @@ class Flight:
             except RedisError:
                 logger.warning("single flight: mirroring to Redis failed; remote clients will time out")
                 self._redis = None
+
+    def _wake(self) -> None:
+        wakeup, self._wakeup = self._wakeup, asyncio.Event()
+        wakeup.set()
+
+    def _arm_ticker(self, keepalive: float) -> None:
+        if self._keepalive is not None and keepalive >= self._keepalive:
+            return
+        self._keepalive = keepalive
+        if self._ticker is not None:
+            self._ticker.cancel()
+        if not self._quiet_since:
+            self._quiet_since = time.monotonic()
+        self._ticker = asyncio.get_running_loop().call_later(keepalive, self._tick)
+
+    def _tick(self) -> None:
+        """A keep-alive tick for every client after `keepalive` quiet seconds, then again every period."""
+        self._ticker = None
+        keepalive = self._keepalive
+        if keepalive is None or self.finished or self.local_clients == 0:
+            self._keepalive = None
+            return
+        quiet = time.monotonic() - self._quiet_since
+        if quiet >= keepalive * 0.999:
+            self._ticks += 1
+            self._quiet_since = time.monotonic()
+            self._wake()
+            quiet = 0.0
+        self._ticker = asyncio.get_running_loop().call_later(keepalive - quiet, self._tick)
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
 
     def hold_lock(self, client: Redis, token: str) -> None:
         """This flight leads across workers: it mirrors its events to Redis and refreshes the lock `token`."""
@@ -125,27 +249,49 @@ class Flight:
         """Every event of the flight from the start; None is a keep-alive tick after `keepalive` idle seconds."""
         self.local_clients += 1
         self._had_clients = True
+        self._arm_ticker(keepalive)
+        ticks = self._ticks
         try:
-            index = 0
+            index = offset = 0
             while True:
-                while index < len(self.log):
-                    event = self.log[index]
+                log = self.log
+                while index < len(log):
+                    entry = log[index]
+                    if isinstance(entry, _TextRun):
+                        if offset < entry.length:
+                            yield self._delta_from(index, offset, entry)
+                            offset = entry.length
+                        elif index == len(log) - 1:
+                            break  # the live end of the text: wait for more
+                        else:
+                            index, offset = index + 1, 0
+                        continue
                     index += 1
-                    yield event
-                    if event.terminal:
+                    yield entry
+                    if entry.terminal:
                         return
                 if self.finished:
                     return
-                wakeup = self._wakeup
-                try:
-                    async with asyncio.timeout(keepalive):
-                        await wakeup.wait()
-                except TimeoutError:
+                await self._wakeup.wait()
+                if self._ticks != ticks:
+                    ticks = self._ticks
                     yield None
         finally:
             self.local_clients -= 1
             if self.local_clients == 0 and not self.finished:
                 self._last_client_left()
+
+    def _delta_from(self, index: int, offset: int, run: _TextRun) -> StreamEvent:
+        """The text of run `index` from `offset` on, as one delta: the published event itself when that is
+        exactly what the client misses (the usual case), else one made for this client."""
+        last = self._last_delta
+        if (
+            last is not None
+            and self._last_delta_at == (index, offset)
+            and offset + len(last.data["text"]) == run.length
+        ):
+            return last
+        return StreamEvent.make(EventName.DELTA, {"text": run.text_from(offset)})
 
     def _last_client_left(self) -> None:
         if self._redis is None:
@@ -202,8 +348,10 @@ class Flight:
         if self.finished:
             return
         self.finished = True
+        self._stop_ticker()
         self._wakeup.set()
         _flights.pop(self.key, None)
+        _ends.note(self.key)
         if self._redis is not None:
             await self._release_remote(self._redis)
 
@@ -224,8 +372,10 @@ class Flight:
             logger.exception("single flight %s: generation crashed", self.key[:12])
         finally:
             self.finished = True
+            self._stop_ticker()
             self._wakeup.set()
             _flights.pop(self.key, None)
+            _ends.note(self.key)
             if self._monitor is not None:
                 self._monitor.cancel()
             if self._redis is not None:
@@ -259,12 +409,14 @@ def local_flight(key: str) -> Flight | None:
     return flight if flight is not None and not flight.finished else None
 
 
-async def flight_lead(key: str) -> Flight | None:
-    """Become the leader of `key` (None when another worker leads: follow it with `remote_follow`)."""
+async def flight_lead(key: str, *, since: int = -1) -> Flight | None:
+    """Become the leader of `key` (None when another worker leads: follow it with `remote_follow`).
+    `since`: the `ends_mark()` taken before the caller's cache lookup (default: unknown, so re-check)."""
     existing = local_flight(key)
     if existing is not None:
         return None
     flight = Flight(key)
+    flight.previous_ended = since < 0 or _ends.since(key, since)
     # Registered before any await, so concurrent requests of this worker attach locally at once.
     _flights[key] = flight
     client = redis_client()
@@ -272,12 +424,21 @@ async def flight_lead(key: str) -> Flight | None:
         return flight
     token = secrets.token_hex(8)
     try:
-        acquired = await client.set(
-            _redis_key(key, "lock"), token, nx=True, px=int(settings.READINGS_FLIGHT_LOCK_TTL_SECONDS * 1000)
-        )
+        # One round trip: the lock, and whether another generation of this key ended lately (its event
+        # stream outlives it by STREAM_EXPIRE_SECONDS), which may have stored the reading after our lookup.
+        async with client.pipeline(transaction=False) as pipe:
+            pipe.set(
+                _redis_key(key, "lock"),
+                token,
+                nx=True,
+                px=int(settings.READINGS_FLIGHT_LOCK_TTL_SECONDS * 1000),
+            )
+            pipe.exists(_redis_key(key, "events"))
+            acquired, recent = await pipe.execute()
     except RedisError:
         logger.warning("single flight: Redis unreachable, the flight stays local to this worker")
         return flight
+    flight.previous_ended = flight.previous_ended or bool(recent)
     if not acquired:
         # Another worker leads: local clients that attached meanwhile see an empty flight and start over.
         await flight.abandon()

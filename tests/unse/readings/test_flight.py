@@ -59,7 +59,8 @@ async def test_concurrent_clients_share_one_generation_and_each_gets_every_event
     results = await asyncio.gather(*(_collect(leader) for _ in range(5)))
     assert producer.started == 1
     for events in results:
-        assert [e.name for e in events] == [EventName.DELTA] * 20 + [EventName.DONE]
+        assert _text(events) == "".join(f"t{i} " for i in range(20))
+        assert {e.name for e in events[:-1]} == {EventName.DELTA} and events[-1].name == EventName.DONE
     assert local_flight(key) is None  # finished flights are forgotten
 
 
@@ -72,7 +73,51 @@ async def test_a_late_joiner_replays_from_the_start() -> None:
     first = asyncio.ensure_future(_collect(flight))
     await producer.midway.wait()  # the late client attaches with half of the answer already published
     late = await _collect(flight)
-    assert [e.data for e in late] == [e.data for e in await first]
+    live = await first
+    # What was published before the late client attached arrives as one delta: the same text, the same end.
+    assert _text(late) == _text(live) == "".join(f"t{i} " for i in range(10))
+    assert late[0].name == EventName.DELTA and late[0].data["text"].startswith("t0 t1 ")
+    assert late[-1].data == live[-1].data == {"reading_id": "r"}
+
+
+def _text(events: list[StreamEvent]) -> str:
+    return "".join(e.data["text"] for e in events if e.name == EventName.DELTA)
+
+
+async def test_the_log_keeps_the_text_once_and_live_clients_share_each_published_event() -> None:
+    key = secrets.token_hex(8)
+    flight = await flight_lead(key)
+    assert flight is not None
+    published: list[StreamEvent] = []
+    started = asyncio.Event()
+    step = asyncio.Event()
+
+    async def producer(running: Flight) -> None:
+        await running.publish(StreamEvent.make(EventName.META, {"kind": "saju"}))
+        started.set()
+        for index in range(600):  # a long answer: 600 deltas
+            await step.wait()
+            step.clear()
+            event = StreamEvent.make(EventName.DELTA, {"text": f"글자{index} "})
+            published.append(event)
+            await running.publish(event)
+        await running.publish(StreamEvent.make(EventName.DONE, {"reading_id": "r"}))
+
+    flight.start(producer)
+    await started.wait()
+    follower = flight.follow(keepalive=5)
+    received: list[StreamEvent] = [e for e in [await anext(follower)] if e is not None]  # meta
+    for _ in range(600):
+        step.set()
+        event = await anext(follower)
+        assert event is not None
+        received.append(event)
+    received.extend([e async for e in follower if e is not None])
+    # At the live end a client gets the very event published (encoded once for every client) ...
+    assert all(a is b for a, b in zip(received[1:601], published, strict=True))
+    assert [e.name for e in received] == [EventName.META] + [EventName.DELTA] * 600 + [EventName.DONE]
+    # ... while the log holds the answer as one text, not 600 events.
+    assert len(flight.log) == 3
 
 
 async def test_one_client_leaving_does_not_cancel_while_others_remain_but_the_last_one_does() -> None:
@@ -201,3 +246,53 @@ async def test_redis_down_keeps_the_flight_local() -> None:
         flight.start(Producer(count=3))
         events = await _collect(flight)
     assert events[-1].name == EventName.DONE
+
+
+# --- the leader's second cache lookup (issue 19): only when a generation of its key ended since the first
+async def _run_to_the_end(key: str) -> None:
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(Producer(count=1, gap=0))
+    await _collect(flight)
+    assert flight._task is not None
+    await flight._task  # its lock released (with Redis) and its end noted
+
+
+async def test_a_new_leader_looks_again_only_when_its_key_ended_after_its_lookup() -> None:
+    key, other = secrets.token_hex(8), secrets.token_hex(8)
+    before = flight_module.ends_mark()
+    await _run_to_the_end(other)  # another reading ended: nothing to look up again for `key`
+    flight = await flight_lead(key, since=before)
+    assert flight is not None and flight.previous_ended is False
+    await flight.abandon()
+
+    mark = flight_module.ends_mark()
+    await _run_to_the_end(key)  # the same reading ended after the lookup: it may be stored now
+    again = await flight_lead(key, since=mark)
+    assert again is not None and again.previous_ended is True
+    await again.abandon()
+    assert (await flight_lead(key)).previous_ended is True  # no mark: always look again
+
+
+async def test_a_lookup_older_than_the_forgotten_ends_looks_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flight_module._Ends, "LIMIT", 2)
+    key = secrets.token_hex(8)
+    mark = flight_module.ends_mark()
+    for _ in range(3):  # three other readings end: the oldest end is forgotten
+        await _run_to_the_end(secrets.token_hex(8))
+    flight = await flight_lead(key, since=mark)
+    assert flight is not None and flight.previous_ended is True
+    await flight.abandon()
+
+
+@pytest.mark.redis
+async def test_a_generation_that_ended_in_another_worker_makes_the_leader_look_again(redis_flights) -> None:
+    key = secrets.token_hex(8)
+    await _run_to_the_end(key)  # "another worker": only its Redis event stream remains
+    flight_module._ends.clear()
+    flight = await flight_lead(key, since=flight_module.ends_mark())
+    assert flight is not None and flight.previous_ended is True
+    await flight.abandon()
+    fresh = await flight_lead(secrets.token_hex(8), since=flight_module.ends_mark())
+    assert fresh is not None and fresh.previous_ended is False
+    await fresh.abandon()

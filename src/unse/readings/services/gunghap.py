@@ -152,8 +152,7 @@ async def gunghap_open(
 ) -> GunghapSession:
     """Everything before the first streamed byte of a 궁합 reading; `names` are the request's A and B."""
     opening = _GunghapOpening(request, caller)
-    session = await opening.open(skip_lookup=request.known_missing)
-    await opening.note()
+    session = await opening.start()
     if opening.order is None:
         raise RuntimeError("a 궁합 opening without its order")
     return GunghapSession(session, opening.order.names_for_text(names))

@@ -19,9 +19,10 @@ Callers (API, web pages, daily fortunes, batch):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -37,12 +38,13 @@ from unse.ai.streamcap import client_refusal, open_streams, worker_refusal
 from unse.core.db import db_call, release_request_connection
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.event_stream import StreamEvent
+from unse.core.loop_local import PerLoop
 from unse.core.request import Caller
 from unse.readings import builtin
 from unse.readings.cached import chart_document_get, chart_document_put, html_fields, html_is_current
 from unse.readings.dayclass import DayClass, class_facts, class_fingerprint, class_truth, day_class
 from unse.readings.facts import ground_truth, prompt_facts
-from unse.readings.flight import Flight, flight_lead, local_flight
+from unse.readings.flight import Flight, ends_mark, flight_lead, local_flight
 from unse.readings.keys import CacheKey, Kind, Mode, Topic, chart_fingerprint, period_of
 from unse.readings.models import Reading
 from unse.readings.pipeline import Job, generate
@@ -170,6 +172,23 @@ def _refuse(refusal: ServiceError | None) -> None:
 
 R = TypeVar("R")
 
+_gates: PerLoop[asyncio.Semaphore] = PerLoop()
+
+
+@contextlib.asynccontextmanager
+async def opening_gate() -> AsyncIterator[None]:
+    """At most `READINGS_OPENING_CONCURRENCY` openings at a time in this worker, in arrival order (0: no
+    gate). An opening is CPU (chart, analysis, prompt) between a few short waits (lookup, limiter); when
+    hundreds arrive at once, letting all of them interleave delays every one's upstream call to the end of
+    the burst, while taking them a few at a time sends the first ones upstream at once (issue 19: time to
+    the first event of 300 simultaneous arrivals). A few at a time still overlap each other's waits."""
+    limit = int(settings.READINGS_OPENING_CONCURRENCY)
+    if limit <= 0:
+        yield
+        return
+    async with _gates.get(str(limit), lambda: asyncio.Semaphore(limit)):
+        yield
+
 
 class OpeningBase(Generic[R]):
     """One opening of a reading: its request, caller and the once-only note of the request (a follower may
@@ -195,6 +214,14 @@ class OpeningBase(Generic[R]):
     def reopen(self) -> Awaitable[ReadingSession]:
         return self.open(skip_lookup=False)
 
+    async def start(self) -> ReadingSession:
+        """A new request's opening, in its turn at the worker's opening gate (`opening_gate`), then noted
+        once (a leader noted before starting its generation; this notes cached and joined sessions)."""
+        async with opening_gate():
+            session = await self.open(skip_lookup=self.request.known_missing)
+        await self.note()
+        return session
+
     async def open(self, *, skip_lookup: bool) -> ReadingSession:
         raise NotImplementedError
 
@@ -210,6 +237,7 @@ class OpeningBase(Generic[R]):
         computed: Callable[[], R],
     ) -> ReadingSession:
         lookup = keys.lookup
+        mark = -1 if skip_lookup else ends_mark()
         # One database hop less per generation when the caller already knows the reading is missing.
         cached = None if skip_lookup else await db_call(reading_find_cached, cache_keys=lookup)
         if cached is not None:
@@ -229,7 +257,7 @@ class OpeningBase(Generic[R]):
         flight_key = lookup[0]
         # Leadership is decided before the rate limit, so that requests arriving while the leader is
         # being checked attach to it and are never charged.
-        flight = await flight_lead(flight_key)
+        flight = await flight_lead(flight_key, since=mark)
         if flight is None:
             _refuse(worker_refusal(joined=True))
             session.reopen = self.reopen
@@ -271,8 +299,9 @@ class OpeningBase(Generic[R]):
             # Clients that attached meanwhile start over on their own account (ReadingSession.reopen).
             await flight.abandon()
             raise _rate_limited(decision, login_helps=not free and not self.caller.authenticated)
-        # Double-checked: the previous leader may have stored the reading between our lookup and our lock.
-        cached = await db_call(reading_find_cached, cache_keys=keys.lookup)
+        # Double-checked when a previous leader may have stored the reading between our lookup and our lock
+        # (a generation of this key ended since: `Flight.previous_ended`).
+        cached = await db_call(reading_find_cached, cache_keys=keys.lookup) if flight.previous_ended else None
         if cached is not None:
             await flight.abandon()
             session.meta.cached = True
@@ -382,10 +411,7 @@ class _Opening(OpeningBase[ChartResult]):
 async def reading_open(*, request: ReadingRequest, caller: Caller) -> ReadingSession:
     """Everything before the first streamed byte (see module docstring). A logged-in user's request is
     noted on their statistics page once, before any byte is streamed."""
-    opening = _Opening(request, caller)
-    session = await opening.open(skip_lookup=request.known_missing)
-    await opening.note()  # cached and joined sessions; a leader noted before starting its generation
-    return session
+    return await _Opening(request, caller).start()
 
 
 async def _with_current_html(reading: Reading) -> Reading:

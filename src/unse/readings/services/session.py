@@ -166,7 +166,7 @@ class ReadingSession:
         if not received and self.reopen is not None:
             async for event in self._start_over():
                 yield event
-        elif not flight.log or not flight.log[-1].terminal:
+        elif flight.verdict is None:
             # The generation ended without a verdict (it crashed): never leave the client hanging.
             yield error_event(ErrorCode.INTERNAL, request_id=self.request_id)
 
