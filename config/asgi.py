@@ -25,8 +25,8 @@ from unse.core.drain import install_signal_handler  # noqa: E402
 
 install_signal_handler()
 
-# The first readings of a fresh worker would pay for per-process memos (≈ 1 s CPU): fill them in the
-# background while the worker already serves.
-from unse.readings.warm import worker_warm_start  # noqa: E402
+# The first readings of a fresh worker would pay for per-process memos (≈ 1 s CPU): fill them before it
+# serves.
+from unse.readings.warm import worker_warm  # noqa: E402
 
-worker_warm_start()
+worker_warm()

@@ -4,11 +4,13 @@ from django.urls import include, path
 from config.api import api
 
 urlpatterns = [
+    # First: the API takes the most requests (streams included), and every pattern tried before a match is
+    # kept on the request (ResolverMatch.tried) for as long as it lives, a stream's whole life.
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # Before allauth's URLs: the atomic sign-up views override allauth's at the same paths.
     path("", include("unse.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", api.urls),
     path("", include("unse.core.urls")),
     path("", include("unse.web.urls")),
     path("", include("unse.fortunes.urls")),

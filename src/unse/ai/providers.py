@@ -295,6 +295,10 @@ class OpenAIStream:
             inner = self._attempt(deadline, state)
             try:
                 async for text in inner:
+                    if self._body:
+                        # No retry once text has reached the user: the request body (the whole prompt,
+                        # ≈ 30 KiB) need not live as long as the stream (issue 19: memory per stream).
+                        self._body = b""
                     yield text
                 await breaker_record(name, ok=True)
                 metrics.AI_CALLS.labels(name, "ok").inc()

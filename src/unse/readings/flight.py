@@ -185,6 +185,7 @@ class Flight:
         self._quiet_since = time.monotonic()
         if event.terminal:
             self.verdict = event
+            _ends.note(self.key)
             # From now on a new request must not attach: the reading is stored (or it failed).
             self.finished = True
             _flights.pop(self.key, None)
@@ -259,8 +260,10 @@ class Flight:
                     entry = log[index]
                     if isinstance(entry, _TextRun):
                         if offset < entry.length:
-                            yield self._delta_from(index, offset, entry)
-                            offset = entry.length
+                            # Taken before the yield: the client may be slow (a paused write awaits
+                            # inside the yield) while more text is published; that text comes next time.
+                            delta, offset = self._delta_from(index, offset, entry), entry.length
+                            yield delta
                         elif index == len(log) - 1:
                             break  # the live end of the text: wait for more
                         else:

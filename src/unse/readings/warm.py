@@ -3,15 +3,14 @@
 Per-process memos filled lazily cost the first requests of every worker about one second of CPU between
 them: the engine's relation rows (≈ 0.3 s), the built-in interpreter's and the prompts' version hashes
 (≈ 0.7 s: they hash the facts of committed probe charts). A burst right after a deploy or a rolling restart
-would queue behind them. `worker_warm_start()` computes them in a background thread when the ASGI worker
-starts (config/asgi.py): requests are served meanwhile, and a memo filled twice by a request and the thread
-is filled with the same value.
+would queue behind them. `worker_warm()` computes them when the ASGI worker imports its application
+(config/asgi.py), before it serves (a background thread would compete with the first requests for the
+interpreter, and a request arriving first would compute the same memo again).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from saju.analysis.analyze import warm_tables
@@ -34,17 +33,3 @@ def worker_warm() -> None:
     logger.info(
         "worker warm-up: %d relation rows, prompt versions (%.2f s CPU)", rows, time.process_time() - started
     )
-
-
-def worker_warm_start() -> threading.Thread:
-    thread = threading.Thread(target=_warm_logged, name="unse-warm", daemon=True)
-    thread.start()
-    return thread
-
-
-def _warm_logged() -> None:
-    try:
-        worker_warm()
-    except Exception:
-        # A warm-up is an optimisation: the first requests compute whatever it did not.
-        logger.exception("worker warm-up failed")

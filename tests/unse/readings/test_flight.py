@@ -296,3 +296,19 @@ async def test_a_generation_that_ended_in_another_worker_makes_the_leader_look_a
     fresh = await flight_lead(secrets.token_hex(8), since=flight_module.ends_mark())
     assert fresh is not None and fresh.previous_ended is False
     await fresh.abandon()
+
+
+async def test_a_slow_client_gets_every_piece_of_text_published_while_it_was_writing() -> None:
+    key = secrets.token_hex(8)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(Producer(count=50, gap=0))
+    received: list[StreamEvent] = []
+    async for event in flight.follow(keepalive=5):
+        if event is not None:
+            received.append(event)
+            # A paused write: the producer publishes more while this client is inside the yield.
+            for _ in range(3):
+                await asyncio.sleep(0)
+    assert _text(received) == "".join(f"t{i} " for i in range(50))
+    assert received[-1].name == EventName.DONE

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from django.test import override_settings
 
+from unse.readings.services import open as open_module
 from unse.readings.services.open import opening_gate
 
 
@@ -44,3 +46,24 @@ async def test_a_burst_is_opened_two_at_a_time_in_arrival_order() -> None:
 async def test_zero_turns_the_gate_off() -> None:
     _, peak = await _burst(12, first_inside=12)
     assert peak == 12
+
+
+@override_settings(READINGS_OPENING_CONCURRENCY=1)
+async def test_openings_stuck_on_a_slow_backend_do_not_hold_the_others_for_longer_than_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(open_module, "OPENING_WAIT_SECONDS", 0.05)
+    stuck = asyncio.Event()
+    entered = asyncio.Event()
+
+    async def stuck_opening() -> None:
+        async with opening_gate():
+            entered.set()
+            await stuck.wait()  # e.g. a pool checkout waiting for a database that is down
+
+    first = asyncio.ensure_future(stuck_opening())
+    await entered.wait()
+    async with asyncio.timeout(5), opening_gate():  # ungated after the bound, not queued behind it
+        pass
+    stuck.set()
+    await first

@@ -173,6 +173,9 @@ def _refuse(refusal: ServiceError | None) -> None:
 R = TypeVar("R")
 
 _gates: PerLoop[asyncio.Semaphore] = PerLoop()
+# A burst of a few hundred openings clears in about a second; a longer wait means the openings ahead are
+# waiting on something slow, not on the CPU.
+OPENING_WAIT_SECONDS = 2.0
 
 
 @contextlib.asynccontextmanager
@@ -186,8 +189,19 @@ async def opening_gate() -> AsyncIterator[None]:
     if limit <= 0:
         yield
         return
-    async with _gates.get(str(limit), lambda: asyncio.Semaphore(limit)):
+    gate = _gates.get(str(limit), lambda: asyncio.Semaphore(limit))
+    try:
+        async with asyncio.timeout(OPENING_WAIT_SECONDS):
+            await gate.acquire()
+    except TimeoutError:
+        # The openings ahead are stuck on a slow database or Redis (up to their own timeouts): queueing
+        # behind them would only add their wait to this request's. Go on ungated.
         yield
+        return
+    try:
+        yield
+    finally:
+        gate.release()
 
 
 class OpeningBase(Generic[R]):
