@@ -28,39 +28,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench")]
 
-from streams import _body_readings, _database_url, _fresh_database  # noqa: E402
+from streams import _body_readings, _database_url, _fresh_database, _target_env  # noqa: E402
 
 PATH = "/api/v1/readings/stream"
 
 
 def _environment(args: argparse.Namespace, llm_port: int, db: str) -> None:
-    for name in [k for k in os.environ if k.startswith(("LLM_", "RATE_LIMIT_", "AI_"))]:
-        del os.environ[name]
-    os.environ.pop("REDIS_URL", None)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE=f"config.settings.{args.settings}",
-        SECRET_KEY="bench-only-secret-key-0123456789abcdef",  # noqa: S106 - throwaway bench process
-        SECURE_SSL_REDIRECT="false",
-        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        DATABASE_URL=db,
-        LLM_BASE_URL=f"http://127.0.0.1:{llm_port}/v1",
-        LLM_API_KEY="bench",
-        LLM_MODEL="fake-model",
-        LLM_FIRST_TOKEN_TIMEOUT="10",  # noqa: S106 - not a secret
-        LLM_TOTAL_TIMEOUT="120",
-        RATE_LIMIT_ANON="",
-        RATE_LIMIT_USER="",
-        RATE_LIMIT_ANON_GLOBAL="",
-        AI_DAILY_TOKEN_BUDGET="0",  # noqa: S106 - not a secret
-        AI_MAX_STREAMS_PER_WORKER="100000",
-        AI_MAX_STREAMS_PER_CLIENT="100000",
-    )
+    """This process's environment = the readings server's of bench/streams.py (prod settings, no Redis,
+    limits and budget off)."""
+    env = _target_env("readings", llm_port, ROOT / "var", args.settings, db)
+    os.environ.clear()
+    os.environ.update(env)
 
 
 def _scope(body: bytes) -> dict[str, Any]:
