@@ -18,12 +18,10 @@ from saju.birth import BirthInput
 from saju.chart import chart_from_birth
 from saju.compat import Side
 from saju.errors import SajuError
-from unse.ai.providers import configured_providers
-from unse.core.db import release_request_connection
 from unse.core.event_stream import StreamEvent
 from unse.core.request import Caller
 from unse.readings.cached import chart_document_get, chart_document_put
-from unse.readings.keys import chart_fingerprint, period_of
+from unse.readings.keys import chart_fingerprint
 from unse.readings.pair import (
     DEFAULT_NAMES,
     PairOrder,
@@ -41,11 +39,10 @@ from unse.readings.pair import (
     role_events,
 )
 from unse.readings.pipeline import Job
-from unse.readings.prompt_versions import aprompt_override
-from unse.readings.prompting import build_messages, prompt_template
+from unse.readings.prompting import build_messages
 from unse.readings.requests import ReadingRequest
-from unse.readings.services.open import OpeningBase, ReadingKeys, reading_keys
-from unse.readings.services.session import ReadingMeta, ReadingResult, ReadingSession
+from unse.readings.services.open import OpeningBase, ReadingKeys
+from unse.readings.services.session import ReadingResult, ReadingSession
 
 
 def builtin_gunghap_version() -> tuple[str, str]:
@@ -83,43 +80,20 @@ class _GunghapOpening(OpeningBase[PairResult]):
         fingerprint_b, document_b = _document(parsed_b, Side.B)
         order = PairOrder.of(fingerprint_a, fingerprint_b, relation)
         self.order = order
-        period = period_of(request.kind, reference)
-        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
-            request.kind, request.topic, request.mode
-        )
-        keys = reading_keys(
-            fingerprints=(fingerprint_a, fingerprint_b),
-            kind=request.kind,
-            topic=request.topic,
-            mode=request.mode,
-            period=period,
-            template=template,
-            providers=configured_providers(),
+        keys = await self._keys(
+            (fingerprint_a, fingerprint_b),
             relation=order.relation.value,
             builtin_version=builtin_gunghap_version(),
         )
-        meta = ReadingMeta(
-            request_id=self.caller.request_id,
-            kind=request.kind.value,
-            topic=request.topic.value,
-            mode=request.mode.value,
-            period=period,
-            chart={"a": document_a, "b": document_b, "relation": relation.value},
+        session = self._session({"a": document_a, "b": document_b, "relation": relation.value})
+        return await self._open(
+            session,
+            keys,
+            skip_lookup=skip_lookup,
+            computed=lambda: gunghap_compute(
+                a=births[0], b=births[1], relation=relation.value, reference_date=reference
+            ),
         )
-        session = ReadingSession(
-            request_id=self.caller.request_id, meta=meta, keepalive=settings.READINGS_KEEPALIVE_SECONDS
-        )
-        try:
-            return await self._open(
-                session,
-                keys,
-                skip_lookup=skip_lookup,
-                computed=lambda: gunghap_compute(
-                    a=births[0], b=births[1], relation=relation.value, reference_date=reference
-                ),
-            )
-        finally:
-            await release_request_connection()
 
     def _job(self, keys: ReadingKeys, result: PairResult) -> Job:
         if self.order is None:

@@ -24,7 +24,7 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -242,7 +242,63 @@ class OpeningBase(Generic[R]):
     def _job(self, keys: ReadingKeys, result: R) -> Job:
         raise NotImplementedError
 
+    async def _keys(
+        self,
+        fingerprints: tuple[str, ...],
+        *,
+        relation: str,
+        builtin_version: tuple[str, str] | None = None,
+    ) -> ReadingKeys:
+        """The request's keys under the current prompt (the operators' console may pin a version; reading
+        the pin also refreshes the runtime switches)."""
+        request = self.request
+        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
+            request.kind, request.topic, request.mode
+        )
+        return reading_keys(
+            fingerprints=fingerprints,
+            kind=request.kind,
+            topic=request.topic,
+            mode=request.mode,
+            period=period_of(request.kind, request.reference),
+            template=template,
+            providers=configured_providers(),
+            relation=relation,
+            builtin_version=builtin_version,
+        )
+
+    def _session(self, chart: dict[str, Any], *, epilogue: str = "") -> ReadingSession:
+        request = self.request
+        meta = ReadingMeta(
+            request_id=self.caller.request_id,
+            kind=request.kind.value,
+            topic=request.topic.value,
+            mode=request.mode.value,
+            period=period_of(request.kind, request.reference),
+            chart=chart,
+        )
+        return ReadingSession(
+            request_id=self.caller.request_id,
+            meta=meta,
+            keepalive=settings.READINGS_KEEPALIVE_SECONDS,
+            epilogue=epilogue,
+        )
+
     async def _open(
+        self,
+        session: ReadingSession,
+        keys: ReadingKeys,
+        *,
+        skip_lookup: bool,
+        computed: Callable[[], R],
+    ) -> ReadingSession:
+        try:
+            return await self._lookup_or_lead(session, keys, skip_lookup=skip_lookup, computed=computed)
+        finally:
+            # Before the first streamed byte: an open stream holds no pooled connection.
+            await release_request_connection()
+
+    async def _lookup_or_lead(
         self,
         session: ReadingSession,
         keys: ReadingKeys,
@@ -355,39 +411,11 @@ class _Opening(OpeningBase[ChartResult]):
         def computed() -> ChartResult:
             return known if known is not None else chart_result(parsed, reference, chart=chart)
 
-        period = period_of(request.kind, reference)
-        # The operators' console may pin a prompt version; this also refreshes the runtime switches.
-        template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
-            request.kind, request.topic, request.mode
+        keys = await self._keys(
+            (cls.fingerprint if cls is not None else fingerprint,), relation=request.relation
         )
-        keys = reading_keys(
-            fingerprints=(cls.fingerprint if cls is not None else fingerprint,),
-            kind=request.kind,
-            topic=request.topic,
-            mode=request.mode,
-            period=period,
-            template=template,
-            providers=configured_providers(),
-            relation=request.relation,
-        )
-        meta = ReadingMeta(
-            request_id=self.caller.request_id,
-            kind=request.kind.value,
-            topic=request.topic.value,
-            mode=request.mode.value,
-            period=period,
-            chart=chart_document,
-        )
-        session = ReadingSession(
-            request_id=self.caller.request_id,
-            meta=meta,
-            keepalive=settings.READINGS_KEEPALIVE_SECONDS,
-            epilogue=f"\n{cls.personal}" if cls is not None else "",
-        )
-        try:
-            return await self._open(session, keys, skip_lookup=skip_lookup, computed=computed)
-        finally:
-            await release_request_connection()
+        session = self._session(chart_document, epilogue=f"\n{cls.personal}" if cls is not None else "")
+        return await self._open(session, keys, skip_lookup=skip_lookup, computed=computed)
 
     def _job(self, keys: ReadingKeys, result: ChartResult) -> Job:
         request = self.request
