@@ -1,12 +1,12 @@
 """Single flight: concurrent identical reading requests share one upstream generation.
 
-In one worker, a `Flight` keeps the events of one generation for the clients that attach late; every
-attached client replays the log from the start and then follows it. Deltas are kept as text, not as events
-(`_TextRun`): a late or slow client gets what it missed as one `delta`, a client at the live end gets the
-event just published (encoded once, shared). So an open stream holds its answer's text once, not ~450
-bytes of event objects per 100 ms `delta` (issue 19: ~112 KiB per open stream at 400 streams before). The generation runs in its own task, so the client
-that started it may leave without stopping it; the task is cancelled -- which closes the upstream HTTP
-response in the producer's `finally` -- only when the last attached client has gone.
+In one worker, a `Flight` keeps the log of one generation; every attached client replays it from the start
+and then follows it. Deltas are kept as text, not as events (`_TextRun`): a late or slow client gets what
+it missed as one `delta`, a client at the live end gets the event just published (encoded once, shared).
+So an open stream holds its answer's text once, not ~450 bytes of event objects per 100 ms `delta` (issue
+19). The generation runs in its own task, so the client that started it may leave without stopping it; the
+task is cancelled -- which closes the upstream HTTP response in the producer's `finally` -- only when the
+last attached client has gone.
 
 Across workers and hosts (when `REDIS_URL` is set) the leader holds `flight:<key>:lock` (SET NX PX,
 refreshed while it runs) and mirrors its events into the Redis stream `flight:<key>:events`; a client in

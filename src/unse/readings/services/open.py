@@ -196,12 +196,14 @@ async def opening_gate() -> AsyncIterator[None]:
     except TimeoutError:
         # The openings ahead are stuck on a slow database or Redis (up to their own timeouts): queueing
         # behind them would only add their wait to this request's. Go on ungated.
-        yield
-        return
+        acquired = False
+    else:
+        acquired = True
     try:
         yield
     finally:
-        gate.release()
+        if acquired:
+            gate.release()
 
 
 class OpeningBase(Generic[R]):
