@@ -122,6 +122,20 @@ def reading_lookup_keys(request: ReadingRequest) -> list[str]:
     template = prompt_override(request.kind, request.topic, request.mode) or prompt_template(
         request.kind, request.topic, request.mode
     )
+    return request_keys(
+        request, fingerprints=fingerprints, template=template, relation=request.relation
+    ).lookup
+
+
+def request_keys(
+    request: ReadingRequest,
+    *,
+    fingerprints: tuple[str, ...],
+    template: PromptTemplate,
+    relation: str,
+    builtin_version: tuple[str, str] | None = None,
+) -> ReadingKeys:
+    """`reading_keys` of a request: its kind, topic, mode and period, the configured providers."""
     return reading_keys(
         fingerprints=fingerprints,
         kind=request.kind,
@@ -130,8 +144,9 @@ def reading_lookup_keys(request: ReadingRequest) -> list[str]:
         period=period_of(request.kind, request.reference),
         template=template,
         providers=configured_providers(),
-        relation=request.relation,
-    ).lookup
+        relation=relation,
+        builtin_version=builtin_version,
+    )
 
 
 def _rate_limited(decision: RateDecision, *, login_helps: bool) -> ServiceError:
@@ -257,14 +272,10 @@ class OpeningBase(Generic[R]):
         template = await aprompt_override(request.kind, request.topic, request.mode) or prompt_template(
             request.kind, request.topic, request.mode
         )
-        return reading_keys(
+        return request_keys(
+            request,
             fingerprints=fingerprints,
-            kind=request.kind,
-            topic=request.topic,
-            mode=request.mode,
-            period=period_of(request.kind, request.reference),
             template=template,
-            providers=configured_providers(),
             relation=relation,
             builtin_version=builtin_version,
         )
