@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.unse.readings.factories import ReadingFactory
 from unse.accounts.models import SavedReading, Share
 from unse.accounts.services.deletion import user_delete
 from unse.accounts.services.library import saved_reading_create, share_create
@@ -24,21 +24,11 @@ PILLARS = {"연주": "庚午(경오)", "월주": "辛巳(신사)", "일주": "�
 
 def _reading(**extra) -> Reading:
     fields = {
-        "cache_key": uuid.uuid4().hex,
-        "fingerprint": "f" * 64,
-        "kind": "saju",
-        "topic": "general",
-        "mode": "plain",
-        "prompt_version": "v1",
-        "model": "fake",
-        "provider": "fake",
-        "period": "2026",
-        "generated_by": "ai",
         "text": "## 성격\n\n경금 일간은 **결단력**이 있습니다.",
         "facts": {"사주": PILLARS, "일간": "庚金(경금)"},
+        **extra,
     }
-    fields.update(extra)
-    return Reading.objects.create(**fields)
+    return ReadingFactory(**fields)
 
 
 @pytest.fixture

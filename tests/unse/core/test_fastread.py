@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unse.accounts.factories import ProfileFactory, UserFactory
+from tests.unse.readings.factories import ReadingFactory
 from unse.accounts.models import Profile
 from unse.accounts.selectors.profiles import profile_default_get
 from unse.core.fastread import FieldsReader
@@ -35,12 +36,8 @@ def test_the_default_profile_equals_the_orms_in_every_field_and_type() -> None:
 
 
 def test_a_cached_reading_equals_the_orms_in_the_served_fields_and_defers_the_rest() -> None:
-    stored = Reading.objects.create(
+    stored = ReadingFactory(
         cache_key="k" * 64,
-        fingerprint="f" * 64,
-        kind="saju",
-        topic="general",
-        mode="plain",
         prompt_version="p1",
         model="m",
         provider="builtin",

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.unse.readings.factories import ReadingFactory
 from unse.accounts.models import AdminAccessLog, SavedReading
 from unse.fortunes.models import BatchFailure, BatchRun, BatchSource, BatchStatus
 from unse.ops.models import AuditEntry
@@ -19,19 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _reading(key: str, age_days: int) -> Reading:
-    reading = Reading.objects.create(
-        cache_key=key,
-        fingerprint="f" * 64,
-        kind="saju",
-        topic="general",
-        mode="plain",
-        prompt_version="p1",
-        model="m",
-        provider="p",
-        period="2026",
-        generated_by="ai",
-        text="풀이",
-    )
+    reading = ReadingFactory(cache_key=key, text="풀이")
     Reading.objects.filter(pk=reading.pk).update(created_at=timezone.now() - timedelta(days=age_days))
     return reading
 

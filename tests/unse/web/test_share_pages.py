@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 
 from tests.unse.accounts.factories import UserFactory
+from tests.unse.readings.factories import ReadingFactory
 from unse.accounts.services.library import saved_reading_create, share_create
-from unse.readings.models import Reading
 from unse.readings.sanitize import plain_preview
 
 pytestmark = pytest.mark.django_db
@@ -18,20 +17,7 @@ TEXT = "# 사주 풀이\n\n안녕하세요! 반가워요.\n\n## 한눈에 보기
 
 
 def _saved(user):
-    reading = Reading.objects.create(
-        cache_key=uuid.uuid4().hex,
-        fingerprint="f" * 64,
-        kind="saju",
-        topic="general",
-        mode="plain",
-        prompt_version="v1",
-        model="fake",
-        provider="fake",
-        period="2026",
-        generated_by="ai",
-        text=TEXT,
-        facts={},
-    )
+    reading = ReadingFactory(text=TEXT)
     return saved_reading_create(user=user, reading_public_id=reading.public_id, title="나의 사주")
 
 
