@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,8 +173,16 @@ def _unexpected(page: object, url: str) -> bool:
     return not any(url.endswith(suffix) for suffix in _ALLOWED_FAILURES.get(page, set()))
 
 
-def new_page(browser: object, server: LiveServer, viewport: dict[str, int] = PHONE) -> Iterator[object]:
+def new_page(
+    browser: object,
+    server: LiveServer,
+    viewport: dict[str, int] = PHONE,
+    *,
+    permissions: Sequence[str] = (),
+) -> Iterator[object]:
     context = browser.new_context(viewport=viewport, locale="ko-KR", base_url=server.url)  # type: ignore[attr-defined]
+    if permissions:
+        context.grant_permissions(list(permissions), origin=server.url)
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     errors: list[str] = []

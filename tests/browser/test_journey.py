@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, ROOT, LiveServer
+from tests.browser.conftest import ARTIFACTS, ROOT, LiveServer, new_page
 from tests.browser.helpers import RESULT_PAGE, TODAY_RESULT_PAGE, visit, wait_for_reading
 
 pytestmark = pytest.mark.browser
@@ -21,26 +20,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 PASSWORD = "journey-Pass-2026!"
 
 
-def _context_page(browser, server: LiveServer, viewport: dict[str, int]) -> Iterator[object]:
-    context = browser.new_context(viewport=viewport, locale="ko-KR", base_url=server.url)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    try:
-        yield page
-        assert not errors, errors
-    finally:
-        context.close()
+CLIPBOARD = ("clipboard-read", "clipboard-write")  # the share page's 링크 복사 is read back
 
 
 def _superuser(server: LiveServer, name: str) -> str:
@@ -87,7 +67,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
     viewport = VIEWPORTS[size]
     width = viewport["width"]
     email = _superuser(live_server_url, f"journey-{size}")
-    for page in _context_page(browser, live_server_url, viewport):
+    for page in new_page(browser, live_server_url, viewport, permissions=CLIPBOARD):
         page.goto("/accounts/login/")
         page.get_by_label("이메일").fill(email)
         page.get_by_label("비밀번호").fill(PASSWORD)
@@ -172,7 +152,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
             _fits(page, width)
 
     # The link opened logged out: the reading, Open Graph tags, no horizontal scroll.
-    for stranger in _context_page(browser, live_server_url, viewport):
+    for stranger in new_page(browser, live_server_url, viewport, permissions=CLIPBOARD):
         assert stranger.goto(link).status == 200
         description = stranger.locator('meta[property="og:description"]').get_attribute("content")
         assert description and "**" not in description and not description.startswith("안녕")
@@ -188,7 +168,7 @@ def test_the_journey_from_login_to_a_shared_reading(browser, live_server_url: Li
 @pytest.mark.parametrize("size", sorted(VIEWPORTS))
 def test_anonymous_pages_fit_and_the_header_stays_compact(browser, live_server_url: LiveServer, size: str):
     viewport = VIEWPORTS[size]
-    for page in _context_page(browser, live_server_url, viewport):
+    for page in new_page(browser, live_server_url, viewport, permissions=CLIPBOARD):
         names = {"/": "home", TODAY_RESULT_PAGE: "today", "/accounts/login/": "login"}
         for path in ("/", "/today/", RESULT_PAGE, TODAY_RESULT_PAGE, "/accounts/login/", "/accounts/signup/"):
             visit(page, path)
@@ -209,7 +189,7 @@ def test_anonymous_pages_fit_and_the_header_stays_compact(browser, live_server_u
 
 def test_the_phone_header_folds_its_menu_behind_one_button(browser, live_server_url: LiveServer):
     email = _superuser(live_server_url, "journey-menu")
-    for page in _context_page(browser, live_server_url, VIEWPORTS["phone"]):
+    for page in new_page(browser, live_server_url, VIEWPORTS["phone"], permissions=CLIPBOARD):
         page.goto("/accounts/login/")
         page.get_by_label("이메일").fill(email)
         page.get_by_label("비밀번호").fill(PASSWORD)
@@ -228,7 +208,7 @@ def test_the_phone_header_folds_its_menu_behind_one_button(browser, live_server_
 
 
 def test_offline_the_installed_app_shows_its_offline_page(browser, live_server_url: LiveServer):
-    for page in _context_page(browser, live_server_url, VIEWPORTS["phone"]):
+    for page in new_page(browser, live_server_url, VIEWPORTS["phone"], permissions=CLIPBOARD):
         page.goto("/")
         assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         page.reload()  # the page is now controlled by the worker
