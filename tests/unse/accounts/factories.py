@@ -14,6 +14,18 @@ from unse.accounts.services.profiles import birth_normalize
 PASSWORD = "saju-테스트-비밀번호-2026"
 
 
+def signup_form(email: str, **extra: str) -> dict[str, str]:
+    """The sign-up form as a person fills it in: the password twice, over 14, the privacy notice agreed."""
+    return {
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "age_group": "over14",
+        "agree_privacy": "on",
+        **extra,
+    }
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User

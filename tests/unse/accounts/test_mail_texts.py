@@ -10,11 +10,10 @@ import uuid
 import pytest
 from django.core import mail
 
-from .factories import UserFactory
+from .factories import UserFactory, signup_form
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "saju-테스트-비밀번호-2026"
 URL_LINE = re.compile(r"^https?://\S+$")
 
 
@@ -26,13 +25,7 @@ def test_verification_mail_is_korean_with_the_link_alone_on_its_line(
     client, django_capture_on_commit_callbacks
 ):
     email = f"u{uuid.uuid4().hex[:12]}@example.com"
-    data = {
-        "email": email,
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "age_group": "over14",
-        "agree_privacy": "on",
-    }
+    data = signup_form(email)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/accounts/signup/", data).status_code == 302
     message = mail.outbox[-1]

@@ -12,27 +12,14 @@ from asgiref.sync import sync_to_async
 from django.core import mail
 from django.test import override_settings
 
+from tests.unse.accounts.factories import PASSWORD, signup_form
 from unse.accounts.models import ConsentKind, ConsentRecord, EmailOutbox, GuardianConsent, OutboxStatus, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "saju-테스트-비밀번호-2026"
-
 
 def _email() -> str:
     return f"u{uuid.uuid4().hex[:12]}@example.com"
-
-
-def _signup_data(email: str, **extra: str) -> dict[str, str]:
-    data = {
-        "email": email,
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "age_group": "over14",
-        "agree_privacy": "on",
-    }
-    data.update(extra)
-    return data
 
 
 def _link(body: str, pattern: str) -> str:
@@ -56,7 +43,7 @@ async def test_signup_verify_login_next_and_logout(async_client):
     html = page.content.decode()
     assert "개인정보처리방침" in html and "만 14세" in html
 
-    response = await async_client.post("/accounts/signup/", _signup_data(email))
+    response = await async_client.post("/accounts/signup/", signup_form(email))
     assert response.status_code == 302
     users, verified, outbox, kinds = await _user_state(email)
     assert users == 1 and verified == 0
@@ -92,7 +79,7 @@ async def test_signup_verify_login_next_and_logout(async_client):
 
 async def test_login_rejects_foreign_next(async_client):
     email = _email()
-    await async_client.post("/accounts/signup/", _signup_data(email))
+    await async_client.post("/accounts/signup/", signup_form(email))
     await sync_to_async(EmailAddress.objects.filter(email=email).update)(verified=True)
     response = await async_client.post(
         "/accounts/login/", {"login": email, "password": PASSWORD, "next": "https://evil.example/"}
@@ -103,7 +90,7 @@ async def test_login_rejects_foreign_next(async_client):
 
 async def test_signup_without_privacy_consent_creates_nothing(async_client):
     email = _email()
-    data = _signup_data(email)
+    data = signup_form(email)
     del data["agree_privacy"]
     response = await async_client.post("/accounts/signup/", data)
     assert response.status_code == 200
@@ -126,7 +113,7 @@ async def test_signup_rolls_back_user_and_outbox_together(async_client):
 
     with mock.patch.object(adapters, "outbox_enqueue", enqueue_then_fail):
         async_client.raise_request_exception = False
-        response = await async_client.post("/accounts/signup/", _signup_data(email))
+        response = await async_client.post("/accounts/signup/", signup_form(email))
     assert response.status_code == 500
     assert len(written) == 1  # the row was written inside the transaction…
     assert await _user_state(email) == (0, 0, [], [])  # …and rolled back with the account
@@ -138,7 +125,7 @@ async def test_mail_failure_keeps_account_with_pending_mail(async_client):
     """SMTP down at sign-up: the account exists with its pending mail, delivered by the retry run."""
     email = _email()
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("smtp down")):
-        response = await async_client.post("/accounts/signup/", _signup_data(email))
+        response = await async_client.post("/accounts/signup/", signup_form(email))
     assert response.status_code == 302
     users, _, outbox, _ = await _user_state(email)
     assert users == 1 and outbox == [OutboxStatus.PENDING]
@@ -158,7 +145,7 @@ async def test_under_14_needs_guardian_before_login(async_client):
     guardian = _email()
     response = await async_client.post(
         "/accounts/signup/",
-        _signup_data(email, age_group="under14", guardian_name="김보호", guardian_email=guardian),
+        signup_form(email, age_group="under14", guardian_name="김보호", guardian_email=guardian),
     )
     assert response.status_code == 200
     assert "법정대리인 동의를 기다리고" in response.content.decode()
@@ -187,7 +174,7 @@ async def test_under_14_needs_guardian_before_login(async_client):
 
 async def test_under_14_missing_guardian_is_a_form_error(async_client):
     email = _email()
-    response = await async_client.post("/accounts/signup/", _signup_data(email, age_group="under14"))
+    response = await async_client.post("/accounts/signup/", signup_form(email, age_group="under14"))
     assert response.status_code == 200
     assert "법정대리인 이메일이 필요합니다" in response.content.decode()
     assert (await _user_state(email))[0] == 0
@@ -198,7 +185,7 @@ async def test_under_14_refused_when_configured(async_client):
     email = _email()
     response = await async_client.post(
         "/accounts/signup/",
-        _signup_data(email, age_group="under14", guardian_name="김", guardian_email=_email()),
+        signup_form(email, age_group="under14", guardian_name="김", guardian_email=_email()),
     )
     assert response.status_code == 200
     assert "만 14세 미만은 가입할 수 없습니다" in response.content.decode()
@@ -207,7 +194,7 @@ async def test_under_14_refused_when_configured(async_client):
 
 async def test_failed_logins_lock_the_account_then_the_ip(async_client):
     email = _email()
-    await async_client.post("/accounts/signup/", _signup_data(email))
+    await async_client.post("/accounts/signup/", signup_form(email))
     await sync_to_async(EmailAddress.objects.filter(email=email).update)(verified=True)
     for _ in range(5):
         response = await async_client.post(
@@ -233,7 +220,7 @@ async def test_failed_logins_lock_the_account_then_the_ip(async_client):
 async def test_signups_are_rate_limited(async_client):
     statuses = []
     for _ in range(12):
-        data = _signup_data(_email())
+        data = signup_form(_email())
         del data["agree_privacy"]  # invalid forms still count against the limit
         statuses.append((await async_client.post("/accounts/signup/", data)).status_code)
     assert 429 in statuses and statuses[0] == 200
@@ -241,7 +228,7 @@ async def test_signups_are_rate_limited(async_client):
 
 async def test_password_reset_is_rate_limited_and_goes_through_outbox(async_client):
     email = _email()
-    await async_client.post("/accounts/signup/", _signup_data(email))
+    await async_client.post("/accounts/signup/", signup_form(email))
     mail.outbox.clear()
     statuses = [
         (await async_client.post("/accounts/password/reset/", {"email": email})).status_code for _ in range(5)
@@ -259,7 +246,7 @@ async def test_signup_and_login_pages_are_not_cached(async_client):
 
 async def test_last_seen_is_refreshed_at_most_hourly_and_personal_paths_are_no_store(async_client):
     email = _email()
-    await async_client.post("/accounts/signup/", _signup_data(email))
+    await async_client.post("/accounts/signup/", signup_form(email))
     await sync_to_async(EmailAddress.objects.filter(email=email).update)(verified=True)
     await async_client.post("/accounts/login/", {"login": email, "password": PASSWORD})
     await async_client.get("/me/")

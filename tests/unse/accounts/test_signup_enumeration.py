@@ -8,11 +8,10 @@ import uuid
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 
+from tests.unse.accounts.factories import signup_form
 from unse.accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "saju-테스트-비밀번호-2026"
 
 
 class CountingHasher(MD5PasswordHasher):
@@ -28,13 +27,7 @@ def _signup(client, email: str) -> int:
     CountingHasher.calls = 0
     response = client.post(
         "/accounts/signup/",
-        {
-            "email": email,
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "age_group": "over14",
-            "agree_privacy": "on",
-        },
+        signup_form(email),
     )
     assert response.status_code == 302  # the same "check your mail" answer on both paths
     return CountingHasher.calls
