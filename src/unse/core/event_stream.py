@@ -34,6 +34,9 @@ class EventName:
 TERMINAL_EVENTS = frozenset({EventName.DONE, EventName.ERROR})
 
 
+_SSE_DATA_OFFSET = len(b"event: \ndata: ")
+
+
 def encode_sse(name: str, data_json: bytes) -> bytes:
     # orjson never emits a newline without OPT_INDENT, so one `data:` line is always enough.
     return b"event: " + name.encode() + b"\ndata: " + data_json + b"\n\n"
@@ -43,19 +46,22 @@ def encode_sse(name: str, data_json: bytes) -> bytes:
 class StreamEvent:
     name: str
     data: dict[str, Any]
-    raw_data: bytes = field(default=b"", compare=False, repr=False)
+    # The wire form only: orjson's own output (a buffer of 4 KiB or more, unshrunk) is let go once copied
+    # into it, so an event held by a flight or a slow client costs its size (unse.core.jsonbytes).
     raw: bytes = field(default=b"", compare=False, repr=False)
 
     @classmethod
     def make(cls, name: str, data: dict[str, Any]) -> StreamEvent:
-        data_json = orjson.dumps(data)
-        return cls(name=name, data=data, raw_data=data_json, raw=encode_sse(name, data_json))
+        return cls(name=name, data=data, raw=encode_sse(name, orjson.dumps(data)))
 
     @classmethod
     def from_wire(cls, name: str, data_json: bytes) -> StreamEvent:
-        return cls(
-            name=name, data=orjson.loads(data_json), raw_data=data_json, raw=encode_sse(name, data_json)
-        )
+        return cls(name=name, data=orjson.loads(data_json), raw=encode_sse(name, data_json))
+
+    @property
+    def raw_data(self) -> bytes:
+        """The event's JSON (the `data:` line's value), as sent."""
+        return self.raw[len(self.name) + _SSE_DATA_OFFSET : -2]
 
     @property
     def terminal(self) -> bool:

@@ -26,13 +26,14 @@ from typing import Any
 import orjson
 
 from saju.chart import Chart, chart_to_json
+from unse.core.jsonbytes import dumps_kept
 from unse.core.process import on_process_reset
 from unse.readings import sanitize
 from unse.readings.keys import engine_version
 from unse.readings.models import Reading
 
 VERSION_HASH_CHARS = 16
-CHART_CACHE_SIZE = 4096  # ≈ 1.3 KB per document: a few MB per worker
+CHART_CACHE_SIZE = 4096  # ≈ 1.3 KB per document (right-sized: unse.core.jsonbytes): ≈ 5 MB per worker
 
 _charts: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 _charts_lock = threading.Lock()
@@ -62,7 +63,7 @@ def chart_document_get(fingerprint: str) -> dict[str, Any] | None:
 def chart_document_put(fingerprint: str, chart: Chart) -> dict[str, Any]:
     """`chart_to_json(chart)`, remembered for the fingerprint (the caller owns the returned dict)."""
     document = chart_to_json(chart)
-    raw = orjson.dumps(document)
+    raw = dumps_kept(document)
     key = (fingerprint, engine_version())
     with _charts_lock:
         _charts[key] = raw

@@ -128,6 +128,7 @@ class ProviderRelay:
         self.answer: RelayAnswer | None = None
         self.failure: RelayFailure | None = None
         self.cut = False
+        self._prompt_estimate = 0
 
     async def events(self) -> AsyncIterator[StreamEvent | None]:
         if await token_budget_remaining(batch=self.batch) <= 0:
@@ -156,8 +157,10 @@ class ProviderRelay:
                 if piece is None:
                     yield None
                 elif (event := coalescer.add(piece)) is not None:
+                    self._text_started()
                     yield event
             if (event := coalescer.finish()) is not None:
+                self._text_started()
                 yield event
             if not coalescer.text.strip():
                 raise ProviderError(
@@ -185,11 +188,19 @@ class ProviderRelay:
         else:
             # A provider that sends no `usage` is charged an estimate from the text, so the budget and the
             # batch's tokens-per-minute bucket never see a free answer.
-            prompt_tokens = tokens_estimate(*(str(m["content"]) for m in self.messages))
+            prompt_tokens = self._prompt_estimate
             completion_tokens = tokens_estimate(text)
         await token_budget_spend(prompt_tokens + completion_tokens, batch=self.batch)
         findings = text_findings(text, self.truth) if self.truth is not None else []
         self.answer = RelayAnswer(provider, text, prompt_tokens, completion_tokens, findings)
+
+    def _text_started(self) -> None:
+        """Text reached the user: no other provider will be asked (no silent switch), so the prompt need
+        not live as long as the stream, which may stay open for minutes (issue 19: memory per open stream);
+        only its size is kept, the charge for a provider that sends no `usage`."""
+        if self.messages:
+            self._prompt_estimate = tokens_estimate(*(str(m["content"]) for m in self.messages))
+            self.messages = ()
 
     async def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:
         """The stream's pieces; with `keepalive_seconds`, `None` after each that many idle seconds."""

@@ -11,7 +11,6 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
@@ -20,6 +19,7 @@ from saju.almanac.document import month_calendar_json
 from saju.errors import SajuError
 from unse.core.errors import ErrorCode, ServiceError
 from unse.core.json_api import error_responses
+from unse.core.jsonbytes import dumps_kept
 
 router = Router(tags=["calendar"])
 
@@ -31,7 +31,7 @@ ETAG_CHARS = 32
 @lru_cache(maxsize=MEMO_MONTHS)
 def calendar_month_bytes(year: int, month: int) -> tuple[bytes, str]:
     """The month document as JSON bytes and its ETag (memoized per process)."""
-    body = orjson.dumps(month_calendar_json(month_calendar(year, month)))
+    body = dumps_kept(month_calendar_json(month_calendar(year, month)))
     return body, f'"{hashlib.sha256(body).hexdigest()[:ETAG_CHARS]}"'
 
 

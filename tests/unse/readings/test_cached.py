@@ -3,6 +3,7 @@ the chart document from the worker's cache. A cached answer must be the answer t
 
 from __future__ import annotations
 
+import tracemalloc
 from typing import Any
 
 import orjson
@@ -101,3 +102,26 @@ def test_each_caller_gets_its_own_copy_of_a_cached_chart_document() -> None:
     assert first is not None
     first["pillars"]["day"] = "changed by one caller"
     assert chart_document_get(fingerprint) == expected
+
+
+def test_a_cached_chart_document_costs_its_size() -> None:
+    """The worker's chart cache holds 4,096 documents of ≈ 1.3 KB; orjson's own output buffer was 4-8 KiB
+    each (≈ 28 MB per worker instead of ≈ 5 MB: unse.core.jsonbytes)."""
+    charts = []
+    for day in range(1, 29):
+        parsed = BirthInput.from_mapping({**BIRTH, "datetime": f"1984-02-{day:02d}T06:45"})
+        chart = chart_from_birth(parsed)
+        chart_to_json(chart)  # what the chart computes lazily, once, is not the cache's
+        charts.append((chart_fingerprint(parsed.to_mapping()), chart))
+    chart_documents_clear()
+    chart_document_put(*charts.pop())  # per-process memos (the engine version) are not the cache's
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        sizes = [len(orjson.dumps(chart_document_put(fingerprint, chart))) for fingerprint, chart in charts]
+        per_document = (tracemalloc.get_traced_memory()[0] - before) / len(charts)
+    finally:
+        tracemalloc.stop()
+        chart_documents_clear()
+    # The document itself, its key and the cache's bookkeeping: well under twice the JSON's size.
+    assert per_document < 2 * max(sizes), (per_document, max(sizes))

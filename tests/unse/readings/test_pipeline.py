@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import orjson
 import pytest
 from django.test import override_settings
 
@@ -16,6 +17,7 @@ from unse.core.errors import ErrorCode, ServiceError
 from unse.core.event_stream import EventName, StreamEvent
 from unse.core.request import Caller
 from unse.readings.models import GeneratedBy, Reading
+from unse.readings.prompting import FACTS_MARKER
 from unse.readings.requests import reading_request
 from unse.readings.services import open as open_service
 from unse.readings.services.open import reading_get_or_create, reading_open, reading_stream
@@ -148,6 +150,9 @@ async def test_ai_reading_streams_in_coalesced_deltas_and_is_stored(
     stored = await Reading.objects.aget(public_id=done["reading_id"])
     assert stored.text == text_of(events)
     assert stored.model == "fake-1"
+    # The facts the prompt gave are the facts stored (kept as JSON while the stream was open, issue 19).
+    prompt = llm.stats.last_request["body"]["messages"][-1]["content"]
+    assert stored.facts == orjson.loads(prompt.split(f"{FACTS_MARKER}\n", 1)[1])
     assert llm.stats.requests == 1
     again = await events_of()
     assert again[0].data["cached"] is True and llm.stats.requests == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -118,7 +118,7 @@ class ReadingSession:
     epilogue: str = ""
 
     async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
-        yield StreamEvent.make(EventName.META, self.meta.as_json())
+        yield self._meta_event()
         if self.cached is not None:
             async for event in self._with_epilogue(_cached_events(self.cached)):
                 yield event
@@ -129,6 +129,13 @@ class ReadingSession:
         async with contextlib.aclosing(relayed) as events:
             async for event in self._with_epilogue(events):
                 yield event
+
+    def _meta_event(self) -> StreamEvent:
+        event = StreamEvent.make(EventName.META, self.meta.as_json())
+        # The chart document (≈ 5 KiB of objects) is in the event now; a streamed session lives as long as
+        # the stream, which may stay open for minutes (issue 19: memory per open stream).
+        self.meta.chart = {}
+        return event
 
     async def _with_epilogue(
         self, events: AsyncGenerator[StreamEvent | None, None]
@@ -229,6 +236,7 @@ class ReadingSession:
         parts: list[str] = []
         notices: list[dict[str, Any]] = []
         done: dict[str, Any] | None = None
+        meta = replace(self.meta)  # `events()` lets the session's chart document go once it is in `meta`
         async with contextlib.aclosing(self.events()) as events:
             async for event in events:
                 if event is None:
@@ -248,11 +256,11 @@ class ReadingSession:
         return ReadingResult(
             text="".join(parts),
             reading_id=done["reading_id"],
-            cached=self.meta.cached,
+            cached=meta.cached,
             joined=self.joined,
             notices=tuple(notices),
             generated_by=done["generated_by"],
             usage=done["usage"],
-            meta=self.meta,
+            meta=meta,
             rate=self.rate,
         )
