@@ -202,18 +202,20 @@ class ProviderRelay:
             self._prompt_estimate = tokens_estimate(*(str(m["content"]) for m in self.messages))
             self.messages = ()
 
-    async def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:
+    def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:
         """The stream's pieces; with `keepalive_seconds`, `None` after each that many idle seconds."""
         if self.keepalive_seconds is None:
-            async for piece in stream:
-                yield piece
-            return
+            return stream  # no generator in between: one less per token and per open stream (issue 19)
+        return self._ticking(stream, self.keepalive_seconds)
+
+    @staticmethod
+    async def _ticking(stream: ProviderStream, keepalive: float) -> AsyncIterator[str | None]:
         iterator = stream.__aiter__()
         pending: asyncio.Future[str] | None = None
         try:
             while True:
                 pending = asyncio.ensure_future(iterator.__anext__())
-                while not (await asyncio.wait({pending}, timeout=self.keepalive_seconds))[0]:
+                while not (await asyncio.wait({pending}, timeout=keepalive))[0]:
                     yield None
                 try:
                     piece = pending.result()

@@ -26,7 +26,7 @@ from unse.readings.warm import worker_warm
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STREAMS = 24
-# Python memory the service keeps per open stream, the fake LLM's side excluded: 29 KiB measured here, 59 KiB
+# Python memory the service keeps per open stream, the fake LLM's side excluded: 28 KiB measured here, 59 KiB
 # before the analysis, the prompt and the chart document were let go and kept JSON was right-sized
 # (the facts kept as JSON: 34 KiB before that alone).
 KEPT_PER_STREAM = 40 * 1024

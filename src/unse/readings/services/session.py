@@ -124,10 +124,11 @@ class ReadingSession:
                 yield event
             return
         relayed = slotted_events(
-            self._relayed(), request_id=self.request_id, subject=self.subject, joined=self.joined
+            self.body(), request_id=self.request_id, subject=self.subject, joined=self.joined
         )
         async with contextlib.aclosing(relayed) as events:
-            async for event in self._with_epilogue(events):
+            # One generator less per event and per open stream when there is no epilogue (issue 19).
+            async for event in self._with_epilogue(events) if self.epilogue else events:
                 yield event
 
     def _meta_event(self) -> StreamEvent:
@@ -145,25 +146,20 @@ class ReadingSession:
                 yield StreamEvent.make(EventName.DELTA, {"text": self.epilogue})
             yield event
 
-    async def _relayed(self) -> AsyncGenerator[StreamEvent | None, None]:
-        async for event in self.body():
-            if event is not None and event.name == EventName.ERROR:
-                yield with_request_id(event, self.request_id)
-            else:
-                yield event
-
     async def body(self) -> AsyncGenerator[StreamEvent | None, None]:
-        """Everything after `meta` (no stream slot of its own: `events()` holds one)."""
+        """Everything after `meta`, an `error` with this client's request id (no stream slot of its own:
+        `events()` holds one)."""
         if self.cached is not None:
             async for event in _cached_events(self.cached):
                 yield event
             return
-        if self.flight is not None:
-            async for event in self._follow_local(self.flight):
-                yield event
-            return
-        async for event in self._follow_remote():
-            yield event
+        source = self._follow_local(self.flight) if self.flight is not None else self._follow_remote()
+        async with contextlib.aclosing(source) as events:
+            async for event in events:
+                if event is not None and event.name == EventName.ERROR:
+                    yield with_request_id(event, self.request_id)
+                else:
+                    yield event
 
     async def _follow_local(self, flight: Flight) -> AsyncGenerator[StreamEvent | None, None]:
         received = False
