@@ -18,7 +18,8 @@ Per target it reports
 - with `--burst N`: N streams that arrive at once (no ramp), their p50/p99 time to the first delta and the
   server CPU per stream (CPU of the burst window / N: request handling, chart, prompt, lookups, INSERT and
   the first tokens);
-- with `--slow N`: memory per open stream with N slow streams (`--slow-tps`, default 2 tok/s).
+- with `--slow N`: memory per open stream with N slow streams (`--slow-tps`, default 2 tok/s), on a fresh
+  server of its own (`--fixed 0` and no `--burst`: this phase alone).
 `--settings prod|dev` picks the service's settings module; `--db sqlite` (a fresh file under var/) or
 `--db postgres://user@host:port/name`: the database `name` is DROPPED and created afresh, so give the bench
 its own name.
@@ -384,8 +385,25 @@ async def bench_target(
     target: str, args: argparse.Namespace, llm_port: int, fake: psutil.Process
 ) -> dict[str, Any]:
     workdir = ROOT / "var"
-    server = Server(target, llm_port, args, workdir)
     report: dict[str, Any] = {"target": target}
+    if args.burst or args.fixed:
+        await _loaded_phases(target, args, llm_port, fake, workdir, report)
+    if args.slow:
+        report["slow"] = await slow_phase(target, args, llm_port, fake, workdir)
+        print(json.dumps({target: {"slow": report["slow"]}}, ensure_ascii=False), flush=True)
+    return report
+
+
+async def _loaded_phases(
+    target: str,
+    args: argparse.Namespace,
+    llm_port: int,
+    fake: psutil.Process,
+    workdir: Path,
+    report: dict[str, Any],
+) -> None:
+    """The bursts, then the fixed load (twice) and the ladder, on one server."""
+    server = Server(target, llm_port, args, workdir)
     try:
         await server.wait_ready()
         await _warm(server, fake, llm_port)
@@ -423,10 +441,6 @@ async def bench_target(
             report["max_streams"] = max(passing) if passing else 0
     finally:
         server.stop()
-    if args.slow:
-        report["slow"] = await slow_phase(target, args, llm_port, fake, workdir)
-        print(json.dumps({target: {"slow": report["slow"]}}, ensure_ascii=False), flush=True)
-    return report
 
 
 async def _warm(server: Server, fake: psutil.Process, llm_port: int) -> None:
