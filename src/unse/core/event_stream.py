@@ -61,7 +61,7 @@ class StreamEvent:
     @property
     def raw_data(self) -> bytes:
         """The event's JSON (the `data:` line's value), as sent."""
-        return self.raw[len(self.name) + _SSE_DATA_OFFSET : -2]
+        return self.raw[len(self.name.encode()) + _SSE_DATA_OFFSET : -2]
 
     @property
     def terminal(self) -> bool:
@@ -111,10 +111,19 @@ class _EventStreamResponse(StreamingHttpResponse):
     """Its parts are bytes already: Django's two wrapping generators (and `make_bytes` per part) are skipped,
     two generators less per event and per open stream (issue 19)."""
 
+    def __init__(self, parts: AsyncIterator[bytes], *, content_type: str) -> None:
+        super().__init__(parts, content_type=content_type)
+        self._parts = parts
+
     def __aiter__(self) -> AsyncIterator[bytes]:
-        # `_iterator` is what `streaming_content` wraps (and what a middleware that sets it replaces).
-        iterator: AsyncIterator[bytes] = self._iterator  # type: ignore[attr-defined]  # not in django-stubs
-        return iterator
+        # Only while the content is still ours: a middleware that sets `streaming_content` gets Django's
+        # path (its conversions, its fallback for a sync iterator).
+        parts = self._parts
+        current: object = self._iterator  # type: ignore[attr-defined]  # not in django-stubs
+        if current is parts:
+            return parts
+        wrapped: AsyncIterator[bytes] = super().__aiter__()
+        return wrapped
 
 
 def event_stream_response(

@@ -53,7 +53,8 @@ class Job:
     max_tokens: int
     notices: list[StreamEvent] = field(default_factory=list)
     batch: bool = False  # asked by the nightly batch (spends its reserved share of the token budget)
-    # `facts` as JSON once text flows: ≈ 2 KB instead of ≈ 7 KB of small objects (issue 19).
+    # Set by `text_started`; `facts` as JSON from then on: ≈ 2 KB instead of ≈ 7 KB of small objects.
+    text_flowing: bool = field(default=False, init=False)
     _facts_json: bytes = field(default=b"", init=False)
 
     def text_started(self) -> None:
@@ -61,9 +62,15 @@ class Job:
         (ProviderRelay), so the prompt and the chart analysis behind the built-in text are let go and the
         facts to store are kept as JSON; the stream may stay open for minutes (issue 19: memory per open
         stream)."""
+        self.text_flowing = True
         self.messages = []
         self.builtin_text = _no_builtin_after_ai_text
-        self._facts_json = dumps_kept(self.facts, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            self._facts_json = dumps_kept(self.facts, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            # Facts orjson cannot write stay as they are: the user's stream must not fail on a memory saving
+            # (the store reports its own failure, after the text).
+            return
         self.facts = {}
 
     def stored_facts(self) -> dict[str, Any]:
@@ -201,7 +208,7 @@ async def generate(flight: Flight, job: Job) -> None:
     )
     async for event in relay.events():
         if event is not None:
-            if event.name == EventName.DELTA and job.messages:
+            if event.name == EventName.DELTA and not job.text_flowing:
                 job.text_started()
             await flight.publish(event)
     if relay.answer is not None:

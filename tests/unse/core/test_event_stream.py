@@ -1,11 +1,24 @@
-"""The one error event of every stream: the error object, its request id, and `retry_after` rounded up."""
+"""The one error event of every stream: the error object, its request id, and `retry_after` rounded up; an
+event's wire form and the stream response."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
+import orjson
 import pytest
 
 from unse.core.errors import ErrorCode
-from unse.core.event_stream import EventName, StreamEvent, error_event, retry_after_seconds, with_request_id
+from unse.core.event_stream import (
+    SSE_KEEPALIVE,
+    SSE_OPEN,
+    EventName,
+    StreamEvent,
+    error_event,
+    event_stream_response,
+    retry_after_seconds,
+    with_request_id,
+)
 
 
 @pytest.mark.parametrize(
@@ -37,3 +50,32 @@ def test_a_shared_error_event_gets_each_clients_request_id() -> None:
     assert mine.data["error"]["request_id"] == "client-7"
     assert shared.data["error"]["request_id"] == ""
     assert StreamEvent.from_wire(mine.name, mine.raw_data) == mine
+
+
+def test_an_events_json_is_read_back_from_its_wire_form() -> None:
+    # The event keeps only its wire form (issue 19); the JSON mirrored to Redis is cut out of it.
+    for name in (EventName.DELTA, "알림"):
+        event = StreamEvent.make(name, {"text": "오늘은 맑음"})
+        assert event.raw_data == orjson.dumps({"text": "오늘은 맑음"})
+        assert StreamEvent.from_wire(name, event.raw_data) == event
+
+
+async def test_the_stream_response_sends_its_parts_and_a_replaced_content_as_django_does() -> None:
+    async def events() -> AsyncIterator[StreamEvent | None]:
+        yield StreamEvent.make(EventName.DELTA, {"text": "가"})
+        yield None
+
+    response = event_stream_response(events())
+    assert [part async for part in response] == [
+        SSE_OPEN,
+        b'event: delta\ndata: {"text":"\xea\xb0\x80"}\n\n',
+        SSE_KEEPALIVE,
+    ]
+
+    async def text_parts() -> AsyncIterator[str]:
+        yield "나"
+
+    # A middleware that replaces the content gets Django's conversions (str parts become bytes).
+    response = event_stream_response(events())
+    response.streaming_content = text_parts()
+    assert [part async for part in response] == ["나".encode()]
