@@ -2,7 +2,8 @@
 so that the client side costs little next to the server being measured.
 
 Each of the N "users" posts a stream request, reads events until `done`/`error`/close, records the time
-to the first `delta` event and every gap between consecutive events after it, and starts over with a new
+to the first event (any name: the service's `meta` carries the chart) and to the first `delta` event, and
+every gap between consecutive events after it, and starts over with a new
 (distinct) request at once, so N streams stay open. Starts are staggered over `ramp` seconds.
 """
 
@@ -27,6 +28,7 @@ class LoadStats:
     error_kinds: dict[str, int] = field(default_factory=dict)
     deltas: int = 0
     ttft: array = field(default_factory=lambda: array("d"))
+    ttfe: array = field(default_factory=lambda: array("d"))  # to the first named event (any name)
     gaps: array = field(default_factory=lambda: array("d"))
 
     def error(self, kind: str) -> None:
@@ -55,6 +57,7 @@ class _Stream(asyncio.Protocol):
         self.tail = b""
         self.t0 = 0.0
         self.last = 0.0
+        self.first_event = False
         self.finished = False
 
     # asyncio protocol
@@ -89,6 +92,9 @@ class _Stream(asyncio.Protocol):
                 continue  # comments (open / keep-alive) and unnamed events
             name = block[7 : block.find(b"\n")]
             now = time.monotonic()
+            if not self.first_event:
+                self.first_event = True
+                self.stats.ttfe.append(now - self.t0)
             if name == b"delta":
                 self.stats.deltas += 1
                 if self.last == 0.0:

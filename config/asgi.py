@@ -5,9 +5,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
-from django.core.asgi import get_asgi_application
+from unse.core.asgi import asgi_application
 
-application = get_asgi_application()
+# Django's handler, except that a streaming response lets go of its request (unse/core/asgi.py).
+application = asgi_application()
 
 # Under ASGI every request runs in a fresh ThreadSensitiveContext, so Django's request_started receivers
 # (close_old_connections, reset_queries) find no connection and no query log in that request's thread:

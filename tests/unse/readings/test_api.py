@@ -7,11 +7,11 @@ from typing import Any
 
 import orjson
 import pytest
-from django.core.asgi import get_asgi_application
 from django.test import AsyncClient, override_settings
 
 from tests.unse.conftest import parse_sse
 from tests.unse.readings.llm_fixtures import BIRTH, LLM
+from unse.core.asgi import asgi_application
 from unse.core.clock import kst_today
 from unse.readings.models import Reading
 
@@ -248,7 +248,7 @@ async def test_client_disconnect_closes_the_upstream_and_stores_nothing(
     llm: LLM, providers: list[dict[str, Any]]
 ) -> None:
     llm.set(tokens=3000, tps=200)
-    app = get_asgi_application()
+    app = asgi_application()
     body = orjson.dumps({"birth": BIRTH})
     inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     await inbox.put({"type": "http.request", "body": body, "more_body": False})

@@ -1,0 +1,214 @@
+"""The ASGI entry point's handler: Django's, except that a streaming response does not keep its request.
+
+Django's `ASGIHandler.handle` keeps the request for as long as the response is sent: in its own frame, in
+the task that sends the response, and in the response's resource closers (`request.close`). For a page that
+is milliseconds; for an AI stream that stays open for minutes it is the request's META, session, user,
+URL match, body file and CSP nonce, about 8 KiB per open stream, and the ≈ 2 KiB of response header
+objects that were sent with the first byte (issue 19: memory per open stream, measured with tracemalloc in
+a worker holding 1,000 slow streams: 56 -> 46 KiB of Python memory per stream).
+
+Here the request is handed to the response task alone, which lets go of it as soon as the view has returned
+a streaming response: its content has all it needs by then (the middleware, the session save and the access
+log ran on the way out), so `request.close` runs at once instead of after the last byte. The response's
+headers and cookies are dropped once the first message carried them. Sentry's Django integration would keep
+the request too (its ASGI request processor holds it for the request's scope, i.e. the stream's life): the
+request is built here, and Sentry's processor is given a weak reference, as Sentry's own WSGI integration
+does, so an error while a stream is open still carries the request's URL and headers while they exist.
+Closing a request starts no thread unless its code used one (`_finished`). Everything else, including how a
+client's disconnect cancels the response task, is Django 5.2's code; `DJANGO_SOURCES_SHA256` pins the module
+this copy follows, and a test fails when Django's changes (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import aclosing
+from http.cookies import SimpleCookie
+from typing import IO, Any, cast
+
+import django
+import sentry_sdk
+from asgiref.sync import SyncToAsync, sync_to_async
+from django.core import signals
+from django.core.exceptions import RequestAborted, RequestDataTooBig
+from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase, ResponseHeaders
+from django.urls import set_script_prefix
+from sentry_sdk.integrations.django import DjangoIntegration, DjangoRequestExtractor
+from sentry_sdk.types import Event, Hint
+from sentry_sdk.utils import capture_internal_exceptions
+
+logger = logging.getLogger("django.request")
+
+Receive = Callable[[], Awaitable[Mapping[str, Any]]]
+Send = Callable[[Mapping[str, Any]], Awaitable[None]]
+
+# sha256 of django/core/handlers/asgi.py, the module this class follows (tests/unse/core/test_asgi.py fails
+# when it changes; the file, not the methods: Sentry replaces some of them at run time).
+DJANGO_SOURCES_SHA256 = "4d963486575b32aa9fd04bd2d4ecd15f7988a5011341296980070d85a5c9d418"
+
+
+class StreamReleasingASGIHandler(ASGIHandler):
+    """See the module docstring."""
+
+    async def handle(self, scope: dict[str, Any], receive: Receive, send: Send) -> HttpResponseBase | None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return None
+        set_script_prefix(get_script_prefix(scope))
+        await signals.request_started.asend(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if error_response is not None:  # Django returns a request or the response that refuses it
+            body_file.close()
+            await self.send_response(error_response, send)
+            await sync_to_async(error_response.close)()
+            return None
+        handed: list[HttpRequest] = [cast(HttpRequest, request)]
+        del request
+        # The disconnect listener goes first: it raises nothing that would keep the response task running.
+        tasks: list[asyncio.Task[Any]] = [
+            asyncio.create_task(self.listen_for_disconnect(receive)),
+            asyncio.create_task(self._respond(handed, send)),
+        ]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            if task.done():
+                try:
+                    task.result()
+                except RequestAborted:
+                    pass  # the client went away
+                except AssertionError:
+                    body_file.close()
+                    raise
+            else:
+                # The view sees the cancellation (an AI stream closes its upstream request in `finally`).
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            response: HttpResponseBase = tasks[1].result()
+        except asyncio.CancelledError:
+            await self._finished(None)
+        else:
+            await self._finished(response)
+        body_file.close()
+        return None
+
+    async def _finished(self, response: HttpResponseBase | None) -> None:
+        """Close the response (or only send request_finished when its task was cancelled).
+
+        Django does it in the request's thread (`sync_to_async`), where the request_finished receivers
+        close what the request's sync code opened there (its database connections). A request whose
+        code never ran in such a thread has none, and Django then started one only for this and another
+        to join it: two thread starts per request, about a tenth of the event loop's time at 400 streams
+        (py-spy, issue 19). Such a request is closed here, on the loop: the receivers find nothing to
+        close (Django refuses database work on the loop thread) and reset the URLconf as in the thread.
+        """
+        if _request_thread_started():
+            if response is None:
+                await signals.request_finished.asend(sender=self.__class__)
+            else:
+                await sync_to_async(response.close)()
+        elif response is None:
+            signals.request_finished.send(sender=self.__class__)
+        else:
+            response.close()
+
+    def create_request(
+        self, scope: Mapping[str, Any], body_file: IO[bytes]
+    ) -> tuple[ASGIRequest, None] | tuple[None, HttpResponseBase]:
+        try:
+            request = self.request_class(scope, body_file)
+        except UnicodeDecodeError:
+            logger.warning(
+                "Bad Request (UnicodeDecodeError)", exc_info=sys.exc_info(), extra={"status_code": 400}
+            )
+            return None, HttpResponseBadRequest()
+        except RequestDataTooBig:
+            return None, HttpResponse("413 Payload too large", status=413)
+        _sentry_request_data(request)
+        return request, None
+
+    async def _respond(self, handed: list[HttpRequest], send: Send) -> HttpResponseBase:
+        request = handed.pop()
+        response = await self.run_get_response(request)
+        if response.streaming:
+            _release_request(request, response)
+        del request
+        with contextlib.suppress(asyncio.CancelledError):  # the client disconnected while it was sent
+            await self.send_response(response, send)
+        return response
+
+    async def send_response(self, response: HttpResponseBase, send: Send) -> None:
+        if not isinstance(response, StreamingHttpResponse):  # Django's only streaming response class
+            await super().send_response(response, send)
+            return
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": _headers(response)}
+        )
+        response.headers = ResponseHeaders({})
+        response.cookies = SimpleCookie()
+        # As Django: `__aiter__` (a sync iterator is mapped), closed with aclosing().
+        async with aclosing(aiter(response)) as content:  # type: ignore[type-var]  # async generators: aclose()
+            async for part in content:
+                for chunk, _ in self.chunk_bytes(part):
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body"})
+
+
+def _sentry_request_data(request: ASGIRequest) -> None:
+    """Sentry's request data for the events of this request's scope, from a weak reference."""
+    if sentry_sdk.get_client().get_integration(DjangoIntegration) is None:
+        return
+    alive = weakref.ref(request)
+
+    def request_data(event: Event, hint: Hint) -> Event:
+        request = alive()
+        if request is not None:
+            with capture_internal_exceptions():
+                DjangoRequestExtractor(request).extract_into_event(event)
+        return event
+
+    sentry_sdk.get_isolation_scope().add_event_processor(request_data)
+
+
+def _request_thread_started() -> bool:
+    """Whether this request's ThreadSensitiveContext (Django's `__call__`) started its thread."""
+    try:
+        context = SyncToAsync.thread_sensitive_context.get()
+    except LookupError:
+        return True  # no request context: Django's way
+    return context in SyncToAsync.context_to_thread_executor
+
+
+def _headers(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:
+    """Django's header list of a response's start message (header case preserved, cookies last)."""
+    headers = [(name.encode("ascii"), value.encode("latin1")) for name, value in response.items()]
+    headers.extend(
+        (b"Set-Cookie", cookie.output(header="").encode("ascii").strip())
+        for cookie in response.cookies.values()
+    )
+    return headers
+
+
+def _release_request(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Close the request now rather than after the stream's last byte (its body was read by the view)."""
+    closers: list[Callable[[], None]] = response._resource_closers  # type: ignore[attr-defined]  # noqa: SLF001
+    try:
+        closers.remove(request.close)  # Django registers it in get_response_async; it held the request
+    except ValueError:
+        return  # not registered there (another Django): closed with the response, as Django does
+    request.close()
+
+
+def asgi_application() -> StreamReleasingASGIHandler:
+    """`django.core.asgi.get_asgi_application` with this handler."""
+    django.setup(set_prefix=False)
+    return StreamReleasingASGIHandler()

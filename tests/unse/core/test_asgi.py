@@ -1,0 +1,279 @@
+"""The ASGI handler (unse.core.asgi): a streaming response lets go of its request and of its sent headers;
+everything a client sees is what Django's own handler sends."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import hashlib
+import inspect
+import threading
+import weakref
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any
+
+import django.core.handlers.asgi
+import pytest
+import sentry_sdk
+from asgiref.sync import sync_to_async
+from django.core import signals
+from django.core.handlers.asgi import ASGIHandler
+from django.db import close_old_connections, connections, reset_queries
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.test import override_settings
+from django.urls import path
+
+from unse.core.asgi import DJANGO_SOURCES_SHA256, StreamReleasingASGIHandler, asgi_application
+
+pytestmark = [pytest.mark.urls("tests.unse.core.test_asgi"), pytest.mark.django_db(transaction=True)]
+
+
+class _Stream:
+    """What the streaming view saw and did; the test opens `gate` to let the stream end."""
+
+    def __init__(self) -> None:
+        self.request: weakref.ref[HttpRequest] | None = None
+        self.gate = asyncio.Event()
+        self.closed = False
+
+
+STREAM = _Stream()
+
+
+async def held_stream(request: HttpRequest) -> StreamingHttpResponse:
+    STREAM.request = weakref.ref(request)
+    name = request.GET.get("name", "")
+    report = "report" in request.GET
+    if report:
+        sentry_sdk.capture_message("from the view")
+
+    async def parts() -> AsyncIterator[bytes]:
+        try:
+            yield f"first {name}\n".encode()
+            await STREAM.gate.wait()
+            if report:
+                sentry_sdk.capture_message("from the open stream")
+            yield b"last\n"
+        finally:
+            STREAM.closed = True
+
+    response = StreamingHttpResponse(parts(), content_type="text/plain; charset=utf-8")
+    response["X-Stream"] = "open"
+    response.set_cookie("seen", "1", httponly=True)
+    return response
+
+
+async def page(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("안녕하세요", content_type="text/plain; charset=utf-8")
+    response["X-Page"] = "yes"
+    response.set_cookie("visited", "1")
+    return response
+
+
+OPENED: list[BaseDatabaseWrapper] = []
+
+
+async def page_with_sync_code(request: HttpRequest) -> HttpResponse:
+    """Sync code in the request's thread (as a sync middleware or view runs) that opens a connection."""
+
+    def query() -> None:
+        wrapper = connections["default"]  # this thread's, not the proxy
+        wrapper.ensure_connection()
+        OPENED.append(wrapper)
+
+    await sync_to_async(query)()
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("held/", held_stream), path("page/", page), path("sync/", page_with_sync_code)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stream() -> Iterator[None]:
+    global STREAM
+    STREAM = _Stream()
+    yield
+    STREAM.gate.set()
+
+
+@pytest.fixture
+def finished() -> Iterator[list[object]]:
+    """Senders of `request_finished` while the test runs."""
+    senders: list[object] = []
+
+    def receiver(sender: object, **kwargs: Any) -> None:
+        senders.append(sender)
+
+    signals.request_finished.connect(receiver)
+    yield senders
+    signals.request_finished.disconnect(receiver)
+
+
+def _scope(url: str) -> dict[str, Any]:
+    path_, _, query = url.partition("?")
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path_,
+        "raw_path": path_.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5555),
+        "server": ("testserver", 80),
+    }
+
+
+class _Client:
+    """One ASGI request against `app`: what it sent, and a way to disconnect."""
+
+    def __init__(self, app: ASGIHandler, url: str) -> None:
+        self.sent: list[Mapping[str, Any]] = []
+        self.first_body = asyncio.Event()
+        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._inbox.put_nowait({"type": "http.request", "body": b"", "more_body": False})
+        self.task = asyncio.ensure_future(app(_scope(url), self._inbox.get, self._send))
+
+    async def _send(self, message: Mapping[str, Any]) -> None:
+        self.sent.append(message)
+        if message.get("body"):
+            self.first_body.set()
+
+    def disconnect(self) -> None:
+        self._inbox.put_nowait({"type": "http.disconnect"})
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(m.get("body", b"") for m in self.sent if m["type"] == "http.response.body")
+
+
+async def test_an_open_stream_does_not_keep_its_request(finished: list[object]) -> None:
+    client = _Client(asgi_application(), "/held/?name=a")
+    await asyncio.wait_for(client.first_body.wait(), timeout=10)
+    gc.collect()
+    assert STREAM.request is not None
+    assert STREAM.request() is None  # Django's own handler keeps it until the last byte
+    start = client.sent[0]
+    assert start["status"] == 200
+    assert (b"X-Stream", b"open") in start["headers"]
+    assert any(name == b"Set-Cookie" and value.startswith(b"seen=1") for name, value in start["headers"])
+    assert finished == []
+
+    STREAM.gate.set()
+    await asyncio.wait_for(client.task, timeout=10)
+    assert client.body == b"first a\nlast\n"
+    assert client.sent[-1] == {"type": "http.response.body"}
+    assert STREAM.closed
+    assert len(finished) == 1  # the response was closed once
+
+
+async def test_a_disconnect_cancels_the_stream_and_finishes_the_request(finished: list[object]) -> None:
+    client = _Client(asgi_application(), "/held/")
+    await asyncio.wait_for(client.first_body.wait(), timeout=10)
+    client.disconnect()
+    await asyncio.wait_for(client.task, timeout=10)
+    assert STREAM.closed  # the view's `finally` ran (an AI stream closes its upstream request there)
+    assert b"last" not in client.body
+    assert len(finished) == 1
+
+
+@pytest.mark.parametrize("url", ["/page/", "/held/?name=%EC%82%AC%EC%A3%BC", "/nowhere/"])
+async def test_a_client_receives_what_djangos_own_handler_sends(url: str) -> None:
+    STREAM.gate.set()
+    ours = _Client(asgi_application(), url)
+    await asyncio.wait_for(ours.task, timeout=10)
+    djangos = _Client(ASGIHandler(), url)
+    await asyncio.wait_for(djangos.task, timeout=10)
+
+    def without_request_id(messages: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        start = dict(messages[0])
+        start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"x-request-id"]
+        return [start, *messages[1:]]
+
+    assert without_request_id(ours.sent) == without_request_id(djangos.sent)
+    assert ours.sent[0]["status"] == (404 if url == "/nowhere/" else 200)
+
+
+def test_the_copy_follows_the_installed_djangos_handler() -> None:
+    source = inspect.getsource(django.core.handlers.asgi)
+    assert hashlib.sha256(source.encode()).hexdigest() == DJANGO_SOURCES_SHA256, (
+        "django/core/handlers/asgi.py changed: bring StreamReleasingASGIHandler in line with it, then "
+        "update DJANGO_SOURCES_SHA256"
+    )
+    assert isinstance(asgi_application(), StreamReleasingASGIHandler)
+
+
+@pytest.fixture
+def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the threads started while the test runs."""
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        original(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    return started
+
+
+@pytest.fixture
+def served_worker() -> Iterator[None]:
+    """As config/asgi.py sets up a worker: no request_started receivers, the maintenance memo kept."""
+    receivers = (close_old_connections, reset_queries)
+    for receiver in receivers:
+        signals.request_started.disconnect(receiver)
+    with override_settings(MAINTENANCE_CHECK_INTERVAL_SECONDS=60.0):
+        yield
+    for receiver in receivers:
+        signals.request_started.connect(receiver)
+
+
+@pytest.mark.usefixtures("served_worker")
+@pytest.mark.parametrize("url", ["/page/", "/held/"])
+async def test_a_request_without_sync_code_starts_no_thread(
+    url: str, thread_starts: list[str], finished: list[object]
+) -> None:
+    STREAM.gate.set()
+    app = asgi_application()
+    # A first request refreshes the worker's maintenance memo (a database read, in the request's thread).
+    await asyncio.wait_for(_Client(app, "/page/").task, timeout=10)
+    thread_starts.clear()
+    finished.clear()
+    client = _Client(app, url)
+    await asyncio.wait_for(client.task, timeout=10)
+    assert client.sent[0]["status"] == 200
+    assert thread_starts == []  # Django's handler starts two: one to close the response, one to join it
+    assert len(finished) == 1
+
+
+async def test_a_request_with_sync_code_closes_its_connection_in_its_thread(finished: list[object]) -> None:
+    OPENED.clear()
+    client = _Client(asgi_application(), "/sync/")
+    await asyncio.wait_for(client.task, timeout=10)
+    assert client.sent[0]["status"] == 200
+    assert len(OPENED) == 1
+    assert OPENED[0].connection is None  # closed by request_finished, in the thread that opened it
+    assert len(finished) == 1
+
+
+async def test_with_sentry_an_open_stream_keeps_no_request_and_its_events_keep_the_path(
+    fake_sentry: list[bytes],
+) -> None:
+    client = _Client(asgi_application(), "/held/?report=1")
+    await asyncio.wait_for(client.first_body.wait(), timeout=10)
+    gc.collect()
+    assert STREAM.request is not None
+    assert STREAM.request() is None  # Sentry's own ASGI request processor holds it strongly
+
+    STREAM.gate.set()
+    await asyncio.wait_for(client.task, timeout=10)
+    sentry_sdk.flush(timeout=5)
+    events = [body for body in fake_sentry if b'"message"' in body or b"from the" in body]
+    assert len(events) == 2
+    for body in events:  # the view's, from the request; the open stream's, from the ASGI scope
+        assert b"/held/" in body
