@@ -422,6 +422,7 @@ async def _loaded_phases(
                 "ttft_p50": statistics.median(b["ttft_p50"] for b in bursts),
                 "ttft_p99": statistics.median(b["ttft_p99"] for b in bursts),
                 "first_event_p50": statistics.median(b["first_event_p50"] for b in bursts),
+                "first_event_p99": statistics.median(b["first_event_p99"] for b in bursts),
                 "server_cpu_ms_per_stream": statistics.median(b["server_cpu_ms_per_stream"] for b in bursts),
             }
         if args.fixed:

@@ -92,7 +92,7 @@ class _Stream(asyncio.Protocol):
                 continue  # comments (open / keep-alive) and unnamed events
             name = block[7 : block.find(b"\n")]
             now = time.monotonic()
-            if not self.first_event:
+            if not self.first_event and name != b"error":  # a refusal is not a fast start
                 self.first_event = True
                 self.stats.ttfe.append(now - self.t0)
             if name == b"delta":

@@ -14,9 +14,6 @@ Counted in the worker's event loop thread only (async context manager), so no lo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from django.conf import settings
 
 from unse.ai import metrics
@@ -74,28 +71,40 @@ def stream_refusal(*, subject: str | None, joined: bool) -> ServiceError | None:
     return client_refusal(subject) or worker_refusal(joined=joined)
 
 
-@asynccontextmanager
-async def stream_slot(*, subject: str | None = None, joined: bool = False) -> AsyncIterator[None]:
-    global _open, _joined
-    refusal = stream_refusal(subject=subject, joined=joined)
-    if refusal is not None:
-        metrics.STREAMS_REJECTED.inc()
-        refusal.headers["Retry-After"] = str(refusal.retry_after)
-        raise refusal
-    if joined:
-        _joined += 1
-    else:
-        _open += 1
-    if subject is not None:
-        _by_client[subject] = _by_client.get(subject, 0) + 1
-    metrics.OPEN_STREAMS.set(_open + _joined)
-    try:
-        yield
-    finally:
-        if joined:
+class stream_slot:
+    """One of this worker's stream slots for the life of an open stream (see the module docstring).
+
+    A class rather than an `asynccontextmanager`: an open stream would keep that generator, its frame and
+    its wrapper for its whole life (issue 19: memory per open stream); entering and leaving never wait."""
+
+    __slots__ = ("joined", "subject")
+
+    def __init__(self, *, subject: str | None = None, joined: bool = False) -> None:
+        self.subject = subject
+        self.joined = joined
+
+    async def __aenter__(self) -> None:
+        global _open, _joined
+        refusal = stream_refusal(subject=self.subject, joined=self.joined)
+        if refusal is not None:
+            metrics.STREAMS_REJECTED.inc()
+            refusal.headers["Retry-After"] = str(refusal.retry_after)
+            raise refusal
+        if self.joined:
+            _joined += 1
+        else:
+            _open += 1
+        if self.subject is not None:
+            _by_client[self.subject] = _by_client.get(self.subject, 0) + 1
+        metrics.OPEN_STREAMS.set(_open + _joined)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        global _open, _joined
+        if self.joined:
             _joined -= 1
         else:
             _open -= 1
+        subject = self.subject
         if subject is not None:
             left = _by_client[subject] - 1
             if left:

@@ -8,15 +8,17 @@ objects that were sent with the first byte (issue 19: memory per open stream, me
 a worker holding 1,000 slow streams: 56 -> 46 KiB of Python memory per stream).
 
 Here the request is handed to the response task alone, which lets go of it as soon as the view has returned
-a streaming response: its content has all it needs by then (the middleware, the session save and the access
-log ran on the way out), so `request.close` runs at once instead of after the last byte. The response's
-headers and cookies are dropped once the first message carried them. Sentry's Django integration would keep
-the request too (its ASGI request processor holds it for the request's scope, i.e. the stream's life): the
-request is built here, and Sentry's processor is given a weak reference, as Sentry's own WSGI integration
-does, so an error while a stream is open still carries the request's URL and headers while they exist.
-Closing a request starts no thread unless its code used one (`_finished`). Everything else, including how a
-client's disconnect cancels the response task, is Django 5.2's code; `DJANGO_SOURCES_SHA256` pins the module
-this copy follows, and a test fails when Django's changes (docs/decisions.md).
+an event stream (`EventStreamResponse`, whose content never reads the request: the middleware, the session
+save and the access log ran on the way out), so `request.close` runs at once instead of after the last
+byte; other streaming responses (a CSV export may read its request while it streams) keep Django's order.
+An event stream's headers and cookies are dropped once the first message carried them. Sentry's Django
+integration would keep the request too (its ASGI request processor holds it for the request's scope, i.e.
+the stream's life): unless Sentry is to send user data, the request is built here and its request data is
+read through a weak reference, as Sentry's own WSGI integration does (an event of an open stream still
+carries the URL and headers of the ASGI scope). Closing a request starts no thread unless its code used one
+(`_finished`). Everything else, including how a client's disconnect cancels the response task, is Django
+5.2's code; `DJANGO_SOURCES_SHA256` pins the module this copy follows, and a test fails when Django's
+changes (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -37,12 +39,16 @@ from asgiref.sync import SyncToAsync, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted, RequestDataTooBig
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase, ResponseHeaders
 from django.urls import set_script_prefix
 from sentry_sdk.integrations.django import DjangoIntegration, DjangoRequestExtractor
+from sentry_sdk.scope import should_send_default_pii
 from sentry_sdk.types import Event, Hint
-from sentry_sdk.utils import capture_internal_exceptions
+from sentry_sdk.utils import capture_internal_exceptions, has_data_collection_enabled
+
+from unse.core.event_stream import EventStreamResponse
 
 logger = logging.getLogger("django.request")
 
@@ -68,7 +74,7 @@ class StreamReleasingASGIHandler(ASGIHandler):
         if error_response is not None:  # Django returns a request or the response that refuses it
             body_file.close()
             await self.send_response(error_response, send)
-            await sync_to_async(error_response.close)()
+            await self._finished(error_response)
             return None
         handed: list[HttpRequest] = [cast(HttpRequest, request)]
         del request
@@ -111,7 +117,7 @@ class StreamReleasingASGIHandler(ASGIHandler):
         (py-spy, issue 19). Such a request is closed here, on the loop: the receivers find nothing to
         close (Django refuses database work on the loop thread) and reset the URLconf as in the thread.
         """
-        if _request_thread_started():
+        if not _closes_on_the_loop():
             if response is None:
                 await signals.request_finished.asend(sender=self.__class__)
             else:
@@ -124,6 +130,8 @@ class StreamReleasingASGIHandler(ASGIHandler):
     def create_request(
         self, scope: Mapping[str, Any], body_file: IO[bytes]
     ) -> tuple[ASGIRequest, None] | tuple[None, HttpResponseBase]:
+        if _sentry_sends_user_info():
+            return super().create_request(scope, body_file)  # Sentry's own processor, and its user data
         try:
             request = self.request_class(scope, body_file)
         except UnicodeDecodeError:
@@ -139,7 +147,7 @@ class StreamReleasingASGIHandler(ASGIHandler):
     async def _respond(self, handed: list[HttpRequest], send: Send) -> HttpResponseBase:
         request = handed.pop()
         response = await self.run_get_response(request)
-        if response.streaming:
+        if isinstance(response, EventStreamResponse):
             _release_request(request, response)
         del request
         with contextlib.suppress(asyncio.CancelledError):  # the client disconnected while it was sent
@@ -153,14 +161,25 @@ class StreamReleasingASGIHandler(ASGIHandler):
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": _headers(response)}
         )
-        response.headers = ResponseHeaders({})
-        response.cookies = SimpleCookie()
+        if isinstance(response, EventStreamResponse):
+            # Sent; a text part is encoded with the charset read here, as Django reads it from the header.
+            response.charset = response.charset
+            response.headers = ResponseHeaders({})
+            response.cookies = SimpleCookie()
         # As Django: `__aiter__` (a sync iterator is mapped), closed with aclosing().
         async with aclosing(aiter(response)) as content:  # type: ignore[type-var]  # async generators: aclose()
             async for part in content:
                 for chunk, _ in self.chunk_bytes(part):
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body"})
+
+
+def _sentry_sends_user_info() -> bool:
+    """Sentry's own condition for adding the request's user to an event (off here: config/sentry.py)."""
+    options = sentry_sdk.get_client().options
+    if has_data_collection_enabled(options):
+        return bool(options["data_collection"]["user_info"])
+    return should_send_default_pii()
 
 
 def _sentry_request_data(request: ASGIRequest) -> None:
@@ -179,13 +198,23 @@ def _sentry_request_data(request: ASGIRequest) -> None:
     sentry_sdk.get_isolation_scope().add_event_processor(request_data)
 
 
-def _request_thread_started() -> bool:
-    """Whether this request's ThreadSensitiveContext (Django's `__call__`) started its thread."""
+def _closes_on_the_loop() -> bool:
+    """Whether closing this request on the loop does what closing it in its thread would: its
+    ThreadSensitiveContext (Django's `__call__`) never started its thread, no request_finished receiver is
+    async (`Signal.send` cannot run one on the loop) and this thread holds no database connection (Django
+    refuses to check one on the loop; none is opened here, but a warm-up that did would fail every request).
+    """
     try:
         context = SyncToAsync.thread_sensitive_context.get()
     except LookupError:
-        return True  # no request context: Django's way
-    return context in SyncToAsync.context_to_thread_executor
+        return False  # no request context: Django's way
+    if context in SyncToAsync.context_to_thread_executor:
+        return False
+    if signals.request_finished.has_listeners() and any(
+        asyncio.iscoroutinefunction(receiver) for receiver in _finished_receivers()
+    ):
+        return False
+    return all(conn.connection is None for conn in connections.all(initialized_only=True))
 
 
 def _headers(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:
@@ -198,6 +227,18 @@ def _headers(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:
     return headers
 
 
+def _finished_receivers() -> list[Callable[..., Any]]:
+    """The live request_finished receivers (weak references resolved)."""
+    receivers = []
+    for entry in signals.request_finished.receivers:
+        receiver = entry[1]
+        if isinstance(receiver, weakref.ReferenceType):
+            receiver = receiver()
+        if receiver is not None:
+            receivers.append(receiver)
+    return receivers
+
+
 def _release_request(request: HttpRequest, response: HttpResponseBase) -> None:
     """Close the request now rather than after the stream's last byte (its body was read by the view)."""
     closers: list[Callable[[], None]] = response._resource_closers  # type: ignore[attr-defined]  # noqa: SLF001
@@ -205,7 +246,8 @@ def _release_request(request: HttpRequest, response: HttpResponseBase) -> None:
         closers.remove(request.close)  # Django registers it in get_response_async; it held the request
     except ValueError:
         return  # not registered there (another Django): closed with the response, as Django does
-    request.close()
+    with contextlib.suppress(Exception):  # as HttpResponseBase.close treats its closers
+        request.close()
 
 
 def asgi_application() -> StreamReleasingASGIHandler:

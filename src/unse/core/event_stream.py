@@ -107,7 +107,7 @@ async def _body(events: AsyncIterator[StreamEvent | None]) -> AsyncIterator[byte
             await aclose()
 
 
-class _EventStreamResponse(StreamingHttpResponse):
+class EventStreamResponse(StreamingHttpResponse):
     """Its parts are bytes already: Django's two wrapping generators (and `make_bytes` per part) are skipped,
     two generators less per event and per open stream (issue 19)."""
 
@@ -130,7 +130,7 @@ def event_stream_response(
     events: AsyncIterator[StreamEvent | None], *, headers: Mapping[str, str] | None = None
 ) -> StreamingHttpResponse:
     """The `text/event-stream` response of an event iterator (its rate-limit headers in `headers`)."""
-    response = _EventStreamResponse(_body(events), content_type="text/event-stream; charset=utf-8")
+    response = EventStreamResponse(_body(events), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache, no-store, no-transform"
     response["X-Accel-Buffering"] = "no"
     for name, value in (headers or {}).items():

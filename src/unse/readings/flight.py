@@ -335,12 +335,12 @@ class Flight:
         return self._task is not None
 
     def start(self, producer: Producer) -> None:
-        asyncio.get_running_loop().call_later(ORPHAN_GRACE_SECONDS, self._orphan_check)
-        # A fresh context: the generation must not inherit the request's thread-sensitive executor,
-        # which is shut down when the request that started the flight ends.
-        self._task = asyncio.get_running_loop().create_task(
-            self._run(producer), context=contextvars.Context()
-        )
+        loop = asyncio.get_running_loop()
+        # Fresh contexts: the request's context holds the request (allauth's request variable) and its
+        # thread-sensitive executor, which is shut down when the request that started the flight ends; a
+        # timer or task that copied it would keep the request alive after its view returned (issue 19).
+        loop.call_later(ORPHAN_GRACE_SECONDS, self._orphan_check, context=contextvars.Context())
+        self._task = loop.create_task(self._run(producer), context=contextvars.Context())
         if self._redis is not None:
             self._monitor = asyncio.get_running_loop().create_task(
                 self._keep_lock(self._redis), context=contextvars.Context()

@@ -4,9 +4,11 @@ everything a client sees is what Django's own handler sends."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import hashlib
 import inspect
+import json
 import threading
 import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -23,8 +25,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import override_settings
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from unse.core.asgi import DJANGO_SOURCES_SHA256, StreamReleasingASGIHandler, asgi_application
+from unse.core.event_stream import EventStreamResponse
 
 pytestmark = [pytest.mark.urls("tests.unse.core.test_asgi"), pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +45,7 @@ class _Stream:
 STREAM = _Stream()
 
 
-async def held_stream(request: HttpRequest) -> StreamingHttpResponse:
+async def held_stream(request: HttpRequest) -> EventStreamResponse:
     STREAM.request = weakref.ref(request)
     name = request.GET.get("name", "")
     report = "report" in request.GET
@@ -58,7 +62,7 @@ async def held_stream(request: HttpRequest) -> StreamingHttpResponse:
         finally:
             STREAM.closed = True
 
-    response = StreamingHttpResponse(parts(), content_type="text/plain; charset=utf-8")
+    response = EventStreamResponse(parts(), content_type="text/event-stream; charset=utf-8")
     response["X-Stream"] = "open"
     response.set_cookie("seen", "1", httponly=True)
     return response
@@ -69,6 +73,25 @@ async def page(request: HttpRequest) -> HttpResponse:
     response["X-Page"] = "yes"
     response.set_cookie("visited", "1")
     return response
+
+
+def korean_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """Text parts under a charset of the header only, from a sync iterator (a CSV export for Excel)."""
+    rows = (f"{name},{score}\n" for name, score in [("궁합", 87), ("신년운세", 72)])
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=cp949")
+    response["Content-Disposition"] = 'attachment; filename="scores.csv"'
+    return response
+
+
+@csrf_exempt
+async def echo_body(request: HttpRequest) -> StreamingHttpResponse:
+    """A streaming response that reads its request while it streams (not an event stream)."""
+
+    async def parts() -> AsyncIterator[bytes]:
+        yield b"len="
+        yield str(len(request.body)).encode()
+
+    return StreamingHttpResponse(parts(), content_type="text/plain")
 
 
 OPENED: list[BaseDatabaseWrapper] = []
@@ -86,7 +109,13 @@ async def page_with_sync_code(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("held/", held_stream), path("page/", page), path("sync/", page_with_sync_code)]
+urlpatterns = [
+    path("held/", held_stream),
+    path("page/", page),
+    path("sync/", page_with_sync_code),
+    path("csv/", korean_csv),
+    path("echo/", echo_body),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -110,19 +139,25 @@ def finished() -> Iterator[list[object]]:
     signals.request_finished.disconnect(receiver)
 
 
-def _scope(url: str) -> dict[str, Any]:
+def _scope(url: str, method: str = "GET", body: bytes = b"") -> dict[str, Any]:
     path_, _, query = url.partition("?")
+    headers = [(b"host", b"testserver")]
+    if body:
+        headers += [
+            (b"content-type", b"application/octet-stream"),
+            (b"content-length", str(len(body)).encode()),
+        ]
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": method,
         "scheme": "http",
         "path": path_,
         "raw_path": path_.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"testserver")],
+        "headers": headers,
         "client": ("127.0.0.1", 5555),
         "server": ("testserver", 80),
     }
@@ -131,12 +166,12 @@ def _scope(url: str) -> dict[str, Any]:
 class _Client:
     """One ASGI request against `app`: what it sent, and a way to disconnect."""
 
-    def __init__(self, app: ASGIHandler, url: str) -> None:
+    def __init__(self, app: ASGIHandler, url: str, method: str = "GET", body: bytes = b"") -> None:
         self.sent: list[Mapping[str, Any]] = []
         self.first_body = asyncio.Event()
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._inbox.put_nowait({"type": "http.request", "body": b"", "more_body": False})
-        self.task = asyncio.ensure_future(app(_scope(url), self._inbox.get, self._send))
+        self._inbox.put_nowait({"type": "http.request", "body": body, "more_body": False})
+        self.task = asyncio.ensure_future(app(_scope(url, method, body), self._inbox.get, self._send))
 
     async def _send(self, message: Mapping[str, Any]) -> None:
         self.sent.append(message)
@@ -181,12 +216,23 @@ async def test_a_disconnect_cancels_the_stream_and_finishes_the_request(finished
     assert len(finished) == 1
 
 
-@pytest.mark.parametrize("url", ["/page/", "/held/?name=%EC%82%AC%EC%A3%BC", "/nowhere/"])
-async def test_a_client_receives_what_djangos_own_handler_sends(url: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("GET", "/page/", b""),
+        ("GET", "/held/?name=%EC%82%AC%EC%A3%BC", b""),
+        ("HEAD", "/held/", b""),
+        ("GET", "/csv/", b""),
+        ("POST", "/echo/", b"0123456789"),
+        ("GET", "/nowhere/", b""),
+        ("GET", "/page/?q=%ff", b""),
+    ],
+)
+async def test_a_client_receives_what_djangos_own_handler_sends(method: str, url: str, body: bytes) -> None:
     STREAM.gate.set()
-    ours = _Client(asgi_application(), url)
+    ours = _Client(asgi_application(), url, method, body)
     await asyncio.wait_for(ours.task, timeout=10)
-    djangos = _Client(ASGIHandler(), url)
+    djangos = _Client(ASGIHandler(), url, method, body)
     await asyncio.wait_for(djangos.task, timeout=10)
 
     def without_request_id(messages: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -196,6 +242,10 @@ async def test_a_client_receives_what_djangos_own_handler_sends(url: str) -> Non
 
     assert without_request_id(ours.sent) == without_request_id(djangos.sent)
     assert ours.sent[0]["status"] == (404 if url == "/nowhere/" else 200)
+    if url == "/csv/":
+        assert ours.body == "궁합,87\n신년운세,72\n".encode("cp949")
+    if url == "/echo/":
+        assert ours.body == b"len=10"
 
 
 def test_the_copy_follows_the_installed_djangos_handler() -> None:
@@ -224,12 +274,10 @@ def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def served_worker() -> Iterator[None]:
     """As config/asgi.py sets up a worker: no request_started receivers, the maintenance memo kept."""
-    receivers = (close_old_connections, reset_queries)
-    for receiver in receivers:
-        signals.request_started.disconnect(receiver)
+    dropped = [r for r in (close_old_connections, reset_queries) if signals.request_started.disconnect(r)]
     with override_settings(MAINTENANCE_CHECK_INTERVAL_SECONDS=60.0):
         yield
-    for receiver in receivers:
+    for receiver in dropped:
         signals.request_started.connect(receiver)
 
 
@@ -277,3 +325,67 @@ async def test_with_sentry_an_open_stream_keeps_no_request_and_its_events_keep_t
     assert len(events) == 2
     for body in events:  # the view's, from the request; the open stream's, from the ASGI scope
         assert b"/held/" in body
+
+
+@pytest.mark.usefixtures("served_worker")
+async def test_a_disconnect_without_sync_code_starts_no_thread(
+    thread_starts: list[str], finished: list[object]
+) -> None:
+    app = asgi_application()
+    await asyncio.wait_for(_Client(app, "/page/").task, timeout=10)  # the maintenance memo, as above
+    thread_starts.clear()
+    finished.clear()
+    client = _Client(app, "/held/")
+    await asyncio.wait_for(client.first_body.wait(), timeout=10)
+    client.disconnect()
+    await asyncio.wait_for(client.task, timeout=10)
+    assert STREAM.closed
+    assert thread_starts == []
+    assert len(finished) == 1
+
+
+@pytest.mark.usefixtures("served_worker")
+async def test_an_async_request_finished_receiver_is_run_as_django_runs_it() -> None:
+    called: list[object] = []
+    app = asgi_application()
+    await asyncio.wait_for(_Client(app, "/page/").task, timeout=10)  # the maintenance memo: no thread below
+
+    async def receiver(sender: object, **kwargs: Any) -> None:
+        called.append(sender)
+
+    signals.request_finished.connect(receiver)
+    try:
+        STREAM.gate.set()
+        client = _Client(app, "/held/")
+        await asyncio.wait_for(client.task, timeout=10)  # `Signal.send` on the loop would raise here
+    finally:
+        signals.request_finished.disconnect(receiver)
+    assert client.body.endswith(b"last\n")
+    assert len(called) == 1
+
+
+def _sentry_events(bodies: list[bytes]) -> list[dict[str, Any]]:
+    """The events among what the fake Sentry received (envelopes: one JSON document per line)."""
+    events = []
+    for body in bodies:
+        for line in body.splitlines():
+            with contextlib.suppress(ValueError):
+                item = json.loads(line)
+                if isinstance(item, dict) and "event_id" in item and "request" in item:
+                    events.append(item)
+    return events
+
+
+async def test_with_sentry_a_views_event_has_the_request_data_djangos_handler_gives_it(
+    fake_sentry: list[bytes],
+) -> None:
+    STREAM.gate.set()
+    for app in (asgi_application(), ASGIHandler()):
+        await asyncio.wait_for(_Client(app, "/held/?report=1").task, timeout=10)
+    sentry_sdk.flush(timeout=5)
+    events = [e for e in _sentry_events(fake_sentry) if e.get("message") == "from the view"]
+    assert len(events) == 2
+    ours, djangos = events
+    assert ours["request"] == djangos["request"]
+    assert ours.get("_meta") == djangos.get("_meta")
+    assert ours.get("user") == djangos.get("user")

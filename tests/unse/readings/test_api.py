@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from typing import Any
 
 import orjson
 import pytest
+from django.core.handlers.asgi import ASGIRequest
 from django.test import AsyncClient, override_settings
 
 from tests.unse.conftest import parse_sse
@@ -290,3 +292,60 @@ async def test_client_disconnect_closes_the_upstream_and_stores_nothing(
     assert llm.stats.streams_open == 0 and llm.stats.completed == 0
     assert llm.stats.tokens_sent < 3000
     assert await Reading.objects.acount() == 0
+
+
+async def test_open_streams_keep_no_request(llm: LLM, providers: list[dict[str, Any]]) -> None:
+    # Django's ASGI handler kept each request (and Sentry, allauth's request variable, a flight's timer
+    # copied from the view's context) until the stream's last byte: ≈ 10 KiB per open stream (issue 19).
+    llm.set(tokens=3000, tps=50)
+    app = asgi_application()
+    streams = 3
+    inboxes: list[asyncio.Queue[dict[str, Any]]] = []
+    deltas = asyncio.Semaphore(0)
+    tasks = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if b"event: delta" in message.get("body", b""):
+            deltas.release()
+
+    def requests_alive() -> int:
+        gc.collect()
+        return sum(type(o) is ASGIRequest for o in gc.get_objects())  # isinstance would evaluate lazy objects
+
+    before = requests_alive()  # an earlier test's, held by a per-process memo, is not this test's business
+    off = {"RATE_LIMIT_ANON": "", "RATE_LIMIT_ANON_GLOBAL": "", "AI_MAX_STREAMS_PER_CLIENT": streams}
+    with override_settings(**off):
+        for index in range(streams):
+            birth = {**BIRTH, "datetime": f"199{index}-05-0{index + 1}T10:30"}
+            body = orjson.dumps({"birth": birth})
+            inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+            await inbox.put({"type": "http.request", "body": body, "more_body": False})
+            inboxes.append(inbox)
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "POST",
+                "scheme": "http",
+                "path": STREAM,
+                "raw_path": STREAM.encode(),
+                "query_string": b"",
+                "root_path": "",
+                "headers": [
+                    (b"host", b"testserver"),
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+                "client": ("127.0.0.1", 5555),
+                "server": ("testserver", 80),
+            }
+            tasks.append(asyncio.ensure_future(app(scope, inbox.get, send)))
+        try:
+            for _ in range(streams):
+                await asyncio.wait_for(deltas.acquire(), timeout=10)
+            assert requests_alive() == before
+            assert llm.stats.streams_open == streams
+        finally:
+            for inbox in inboxes:
+                await inbox.put({"type": "http.disconnect"})
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
