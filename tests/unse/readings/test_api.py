@@ -245,6 +245,28 @@ async def test_openapi_schema_lists_the_endpoints() -> None:
     assert {"/api/v1/charts", "/api/v1/readings", "/api/v1/readings/stream"} <= set(paths)
 
 
+def _stream_scope(body: bytes) -> dict[str, Any]:
+    """The ASGI scope of `POST /api/v1/readings/stream` with `body`."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": STREAM,
+        "raw_path": STREAM.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 5555),
+        "server": ("testserver", 80),
+    }
+
+
 # --- client disconnect through the real ASGI handler ----------------------------------------------------------
 async def test_client_disconnect_closes_the_upstream_and_stores_nothing(
     llm: LLM, providers: list[dict[str, Any]]
@@ -265,25 +287,7 @@ async def test_client_disconnect_closes_the_upstream_and_stores_nothing(
         if b"event: delta" in message.get("body", b""):
             got_delta.set()
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": STREAM,
-        "raw_path": STREAM.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"testserver"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-        ],
-        "client": ("127.0.0.1", 5555),
-        "server": ("testserver", 80),
-    }
-    app_task = asyncio.ensure_future(app(scope, receive, send))
+    app_task = asyncio.ensure_future(app(_stream_scope(body), receive, send))
     await asyncio.wait_for(got_delta.wait(), timeout=10)
     assert llm.stats.streams_open == 1
     await inbox.put({"type": "http.disconnect"})
@@ -321,25 +325,7 @@ async def test_open_streams_keep_no_request(llm: LLM, providers: list[dict[str, 
             inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
             await inbox.put({"type": "http.request", "body": body, "more_body": False})
             inboxes.append(inbox)
-            scope = {
-                "type": "http",
-                "asgi": {"version": "3.0"},
-                "http_version": "1.1",
-                "method": "POST",
-                "scheme": "http",
-                "path": STREAM,
-                "raw_path": STREAM.encode(),
-                "query_string": b"",
-                "root_path": "",
-                "headers": [
-                    (b"host", b"testserver"),
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-                "client": ("127.0.0.1", 5555),
-                "server": ("testserver", 80),
-            }
-            tasks.append(asyncio.ensure_future(app(scope, inbox.get, send)))
+            tasks.append(asyncio.ensure_future(app(_stream_scope(body), inbox.get, send)))
         try:
             for _ in range(streams):
                 await asyncio.wait_for(deltas.acquire(), timeout=10)
