@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 from typing import Any
 
 import orjson
@@ -304,34 +305,44 @@ async def test_open_streams_keep_no_request(llm: LLM, providers: list[dict[str, 
     llm.set(tokens=3000, tps=50)
     app = asgi_application()
     streams = 3
-    inboxes: list[asyncio.Queue[dict[str, Any]]] = []
-    deltas = asyncio.Semaphore(0)
-    tasks = []
 
-    async def send(message: dict[str, Any]) -> None:
-        if b"event: delta" in message.get("body", b""):
-            deltas.release()
-
-    def requests_alive() -> int:
+    def requests_alive() -> list[ASGIRequest]:
         gc.collect()
-        return sum(type(o) is ASGIRequest for o in gc.get_objects())  # isinstance would evaluate lazy objects
+        return [o for o in gc.get_objects() if type(o) is ASGIRequest]  # isinstance evaluates lazy objects
 
-    before = requests_alive()  # an earlier test's, held by a per-process memo, is not this test's business
-    off = {"RATE_LIMIT_ANON": "", "RATE_LIMIT_ANON_GLOBAL": "", "AI_MAX_STREAMS_PER_CLIENT": streams}
-    with override_settings(**off):
-        for index in range(streams):
+    async def open_streams(first: int) -> tuple[list[asyncio.Future[Any]], list[asyncio.Queue[Any]]]:
+        deltas = asyncio.Semaphore(0)
+
+        async def send(message: dict[str, Any]) -> None:
+            if b"event: delta" in message.get("body", b""):
+                deltas.release()
+
+        tasks, inboxes = [], []
+        for index in range(first, first + streams):
             birth = {**BIRTH, "datetime": f"199{index}-05-0{index + 1}T10:30"}
             body = orjson.dumps({"birth": birth})
             inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
             await inbox.put({"type": "http.request", "body": body, "more_body": False})
             inboxes.append(inbox)
             tasks.append(asyncio.ensure_future(app(_stream_scope(body), inbox.get, send)))
+        for _ in range(streams):
+            await asyncio.wait_for(deltas.acquire(), timeout=10)
+        return tasks, inboxes
+
+    async def close(tasks: list[asyncio.Future[Any]], inboxes: list[asyncio.Queue[Any]]) -> None:
+        for inbox in inboxes:
+            await inbox.put({"type": "http.disconnect"})
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
+
+    off = {"RATE_LIMIT_ANON": "", "RATE_LIMIT_ANON_GLOBAL": "", "AI_MAX_STREAMS_PER_CLIENT": streams}
+    with override_settings(**off):
+        # A first wave fills the worker's pools: a Redis connection opened during a request keeps that
+        # request's context (its reader callback), i.e. at most one request per pooled connection.
+        await close(*await open_streams(0))
+        earlier = weakref.WeakSet(requests_alive())
+        tasks, inboxes = await open_streams(streams)
         try:
-            for _ in range(streams):
-                await asyncio.wait_for(deltas.acquire(), timeout=10)
-            assert requests_alive() == before
             assert llm.stats.streams_open == streams
+            assert [r for r in requests_alive() if r not in earlier] == []
         finally:
-            for inbox in inboxes:
-                await inbox.put({"type": "http.disconnect"})
-            await asyncio.wait_for(asyncio.gather(*tasks), timeout=10)
+            await close(tasks, inboxes)

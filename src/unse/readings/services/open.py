@@ -205,15 +205,19 @@ async def opening_gate() -> AsyncIterator[None]:
         yield
         return
     gate = _gates.get(str(limit), lambda: asyncio.Semaphore(limit))
-    try:
-        async with asyncio.timeout(OPENING_WAIT_SECONDS):
-            await gate.acquire()
-    except TimeoutError:
-        # The openings ahead are stuck on a slow database or Redis (up to their own timeouts): queueing
-        # behind them would only add their wait to this request's. Go on ungated.
-        acquired = False
+    acquired = True
+    if not gate.locked():
+        # A free turn and nobody ahead: taken without waiting, so without a timer (a cancelled asyncio
+        # timer stays scheduled, with the request's context, until it would have fired).
+        await gate.acquire()
     else:
-        acquired = True
+        try:
+            async with asyncio.timeout(OPENING_WAIT_SECONDS):
+                await gate.acquire()
+        except TimeoutError:
+            # The openings ahead are stuck on a slow database or Redis (up to their own timeouts): queueing
+            # behind them would only add their wait to this request's. Go on ungated.
+            acquired = False
     try:
         yield
     finally:
