@@ -7,7 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 
 from unse.core.asgi import asgi_application
 
-# Django's handler, except that a streaming response lets go of its request (unse/core/asgi.py).
+# Django's handler, except that an event stream lets go of its request once its view returned, and a
+# request that never used its thread is closed without one (unse/core/asgi.py).
 application = asgi_application()
 
 # Under ASGI every request runs in a fresh ThreadSensitiveContext, so Django's request_started receivers
