@@ -39,7 +39,7 @@ from asgiref.sync import SyncToAsync, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted, RequestDataTooBig
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
-from django.db import connections
+from django.db import close_old_connections, connections, reset_queries
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase, ResponseHeaders
 from django.urls import set_script_prefix
@@ -210,9 +210,8 @@ def _closes_on_the_loop() -> bool:
         return False  # no request context: Django's way
     if context in SyncToAsync.context_to_thread_executor:
         return False
-    if signals.request_finished.has_listeners() and any(
-        asyncio.iscoroutinefunction(receiver) for receiver in _finished_receivers()
-    ):
+    # Django records at connect whether a receiver is async (a dead weak one only costs Django's way).
+    if any(is_async for _key, _receiver, is_async in signals.request_finished.receivers):
         return False
     return all(conn.connection is None for conn in connections.all(initialized_only=True))
 
@@ -227,18 +226,6 @@ def _headers(response: HttpResponseBase) -> list[tuple[bytes, bytes]]:
     return headers
 
 
-def _finished_receivers() -> list[Callable[..., Any]]:
-    """The live request_finished receivers (weak references resolved)."""
-    receivers = []
-    for entry in signals.request_finished.receivers:
-        receiver = entry[1]
-        if isinstance(receiver, weakref.ReferenceType):
-            receiver = receiver()
-        if receiver is not None:
-            receivers.append(receiver)
-    return receivers
-
-
 def _release_request(request: HttpRequest, response: HttpResponseBase) -> None:
     """Close the request now rather than after the stream's last byte (its body was read by the view)."""
     closers: list[Callable[[], None]] = response._resource_closers  # type: ignore[attr-defined]  # noqa: SLF001
@@ -248,6 +235,16 @@ def _release_request(request: HttpRequest, response: HttpResponseBase) -> None:
         return  # not registered there (another Django): closed with the response, as Django does
     with contextlib.suppress(Exception):  # as HttpResponseBase.close treats its closers
         request.close()
+
+
+def request_started_receivers_drop() -> list[Callable[..., Any]]:
+    """Disconnect Django's request_started receivers (close_old_connections, reset_queries); returns those
+    that were connected. Under ASGI every request runs in a fresh ThreadSensitiveContext, so they find no
+    connection and no query log in that request's thread: they only made Django start a thread for every
+    request, which then lived as long as the response, i.e. one idle OS thread per open stream (issue 19).
+    request_finished keeps them: whatever a request opened in its thread is still closed when it ends."""
+    receivers: list[Callable[..., Any]] = [close_old_connections, reset_queries]
+    return [receiver for receiver in receivers if signals.request_started.disconnect(receiver)]
 
 
 def asgi_application() -> StreamReleasingASGIHandler:

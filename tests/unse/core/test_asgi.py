@@ -20,14 +20,19 @@ import sentry_sdk
 from asgiref.sync import sync_to_async
 from django.core import signals
 from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections, connections, reset_queries
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import override_settings
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from unse.core.asgi import DJANGO_SOURCES_SHA256, StreamReleasingASGIHandler, asgi_application
+from unse.core.asgi import (
+    DJANGO_SOURCES_SHA256,
+    StreamReleasingASGIHandler,
+    asgi_application,
+    request_started_receivers_drop,
+)
 from unse.core.event_stream import EventStreamResponse
 
 pytestmark = [pytest.mark.urls("tests.unse.core.test_asgi"), pytest.mark.django_db(transaction=True)]
@@ -274,7 +279,7 @@ def thread_starts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture
 def served_worker() -> Iterator[None]:
     """As config/asgi.py sets up a worker: no request_started receivers, the maintenance memo kept."""
-    dropped = [r for r in (close_old_connections, reset_queries) if signals.request_started.disconnect(r)]
+    dropped = request_started_receivers_drop()
     with override_settings(MAINTENANCE_CHECK_INTERVAL_SECONDS=60.0):
         yield
     for receiver in dropped:
