@@ -17,7 +17,7 @@ import logging
 import random
 import time
 import weakref
-from collections.abc import AsyncGenerator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
@@ -32,6 +32,7 @@ from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
 from unse.core.loop_local import PerLoop
 from unse.core.switch_store import switch_get
+from unse.core.timers import timer_at
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class ProviderError(Exception):
 class ProviderStream(Protocol):
     def __aiter__(self) -> ProviderStream: ...
 
-    async def __anext__(self) -> str: ...
+    def __anext__(self) -> Awaitable[str]: ...
 
     @property
     def usage(self) -> Usage | None: ...
@@ -169,37 +170,68 @@ class _ErrorFactory(Protocol):
 
 
 class _Attempt:
-    """Mutable per-attempt facts the generator shares with its driver."""
+    """One HTTP attempt: its response, its body once the provider answered 200, and its errors. Objects
+    rather than a generator per attempt: the reads are the stream generator's own loop (issue 19: each
+    generator of an open stream is kept for its life and entered once per event)."""
 
-    __slots__ = ("yielded",)
+    __slots__ = ("body", "provider", "response", "started", "yielded")
 
-    def __init__(self) -> None:
+    def __init__(self, provider: str, started: float) -> None:
+        self.provider = provider
+        self.started = started
         self.yielded = False
+        self.response: aiohttp.ClientResponse | None = None
+        self.body: _Body | None = None
+
+    def error(self, code: ErrorCode, detail: str, **extra: Any) -> ProviderError:
+        return ProviderError(
+            code, provider=self.provider, detail=detail, before_first_token=not self.yielded, **extra
+        )
+
+    def close(self) -> None:
+        if self.body is not None:
+            self.body.watchdog.cancel()
+        if self.response is not None:
+            # Drop the connection instead of draining it: after aclose() the provider must stop generating
+            # (and billing) at once.
+            self.response.close()
+
+
+class _Body:
+    """What reading an answer's body takes: the stream, its SSE parser, its deadline and its waits."""
+
+    __slots__ = ("content", "interval", "parser", "watchdog")
+
+    def __init__(
+        self, content: aiohttp.StreamReader, watchdog: _Watchdog, interval: _CoalescingInterval
+    ) -> None:
+        self.content = content
+        self.parser = SSEParser()
+        self.watchdog = watchdog
+        self.interval = interval
 
 
 class _Watchdog:
     """The attempt's deadline as one timer: at the deadline it closes the response (waking a pending read)."""
 
-    __slots__ = ("_handle", "_loop", "_response", "expired")
+    __slots__ = ("_response", "_timer", "expired")
 
-    def __init__(
-        self, loop: asyncio.AbstractEventLoop, response: aiohttp.ClientResponse, when: float
-    ) -> None:
-        self._loop = loop
+    def __init__(self, response: aiohttp.ClientResponse, when: float) -> None:
         self._response = response
         self.expired = False
-        self._handle = loop.call_at(when, self._expire)
+        # On the shared heap, not a loop timer of its own: it lives as long as the stream (unse.core.timers).
+        self._timer = timer_at(when, self._expire)
 
     def _expire(self) -> None:
         self.expired = True
         self._response.close()
 
     def reset(self, when: float) -> None:
-        self._handle.cancel()
-        self._handle = self._loop.call_at(when, self._expire)
+        self._timer.cancel()
+        self._timer = timer_at(when, self._expire)
 
     def cancel(self) -> None:
-        self._handle.cancel()
+        self._timer.cancel()
 
 
 def _release(waiter: asyncio.Future[None]) -> None:
@@ -274,13 +306,14 @@ class OpenAIStream:
     def __aiter__(self) -> OpenAIStream:
         return self
 
-    async def __anext__(self) -> str:
-        return await self._gen.__anext__()
+    def __anext__(self) -> Awaitable[str]:
+        # The generator's own awaitable: no coroutine around it per token.
+        return self._gen.__anext__()
 
     async def aclose(self) -> None:
         await self._gen.aclose()
 
-    # --- driver: breaker gate, retries before the first token ---------------------------------------
+    # --- driver: breaker gate, retries before the first token, the reads of each attempt -----------
     async def _run(self) -> AsyncGenerator[str, None]:
         config = self._config
         name = config.name
@@ -291,33 +324,88 @@ class OpenAIStream:
             if not await breaker_allow(name):
                 metrics.AI_ERRORS.labels(name, ErrorCode.AI_UNAVAILABLE.name).inc()
                 raise ProviderError(ErrorCode.AI_UNAVAILABLE, provider=name, detail="circuit breaker open")
-            state = _Attempt()
-            inner = self._attempt(deadline, state)
+            state = _Attempt(name, loop.time())
             try:
-                async for text in inner:
-                    if self._body:
-                        # No retry once text has reached the user: the request body (the whole prompt,
-                        # ≈ 30 KiB) need not live as long as the stream (issue 19: memory per stream).
-                        self._body = b""
-                    yield text
+                body = await self._open(state, min(state.started + config.first_token_timeout, deadline))
+                done = False
+                while not done:
+                    if state.yielded:
+                        # After the first token (never delayed), let the chunks of the interval pile up in
+                        # aiohttp's buffer and take them with one read: one wake-up per interval, not per
+                        # token. The wait ends early when the response is complete: an answer never ends late.
+                        await body.interval.wait()
+                    raw = await self._read(body, state)
+                    if not raw:
+                        break
+                    texts, done, failure = self._parse(body.parser, raw, state.error)
+                    if texts:
+                        self._handed_over(state, body, deadline)
+                        for text in self._pieces(texts):
+                            yield text
+                    if failure is not None:
+                        # Raised after handing over the texts that came before it, as the stream would.
+                        failure.before_first_token = not state.yielded
+                        raise failure
+                self._check_end(done, state)
+                state.close()
                 await breaker_record(name, ok=True)
                 metrics.AI_CALLS.labels(name, "ok").inc()
                 return
             except ProviderError as exc:
-                await breaker_record(name, ok=False)
-                metrics.AI_CALLS.labels(name, "error").inc()
-                metrics.AI_ERRORS.labels(name, exc.code.name).inc()
-                delay = self._retry_delay(exc, attempt_no)
-                if state.yielded or delay is None or loop.time() + delay >= deadline:
-                    raise
-                logger.info(
-                    "retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay
-                )
-                metrics.AI_RETRIES.labels(name, exc.code.name).inc()
+                state.close()
+                delay = await self._failed(exc, state, attempt_no, deadline)
                 attempt_no += 1
             finally:
-                await inner.aclose()
+                state.close()
             await asyncio.sleep(delay)
+
+    async def _open(self, state: _Attempt, first_deadline: float) -> _Body:
+        """Send the request; the body to read once the provider answered 200."""
+        state.response = response = await self._post(first_deadline, state.error)
+        if response.status != 200:
+            raise await self._status_error(response, state.error)
+        self._finish_seen = False
+        self._usage = None
+        content = response.content
+        # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at the
+        # deadline it closes the response, which wakes the pending read; the flag says why. Safe across
+        # `yield`: nothing is cancelled in the consumer's task.
+        watchdog = _Watchdog(response, first_deadline)
+        interval = _CoalescingInterval(asyncio.get_running_loop(), content, self._config.coalesce_ms / 1000)
+        state.body = _Body(content, watchdog, interval)
+        return state.body
+
+    def _handed_over(self, state: _Attempt, body: _Body, deadline: float) -> None:
+        """Texts are handed over now: the first ones end the first-token wait (and any retry)."""
+        if not state.yielded:
+            state.yielded = True
+            metrics.AI_FIRST_TOKEN_SECONDS.labels(self._config.name).observe(
+                asyncio.get_running_loop().time() - state.started
+            )
+            body.watchdog.reset(deadline)
+            # No retry once text has reached the user: the request body (the whole prompt, ≈ 30 KiB) need
+            # not live as long as the stream (issue 19: memory per stream).
+            self._body = b""
+        body.interval.start()
+
+    def _pieces(self, texts: list[str]) -> list[str]:
+        """The texts of one read as handed over: one piece when coalescing."""
+        if self._config.coalesce_ms and len(texts) > 1:
+            return ["".join(texts)]
+        return texts
+
+    async def _failed(self, exc: ProviderError, state: _Attempt, attempt_no: int, deadline: float) -> float:
+        """Record a failed attempt; the delay before the next one, or `exc` raised when none may follow."""
+        name = self._config.name
+        await breaker_record(name, ok=False)
+        metrics.AI_CALLS.labels(name, "error").inc()
+        metrics.AI_ERRORS.labels(name, exc.code.name).inc()
+        delay = self._retry_delay(exc, attempt_no)
+        if state.yielded or delay is None or asyncio.get_running_loop().time() + delay >= deadline:
+            raise exc
+        logger.info("retrying %s after %s (attempt %d, %.2fs)", name, exc.code.name, attempt_no + 1, delay)
+        metrics.AI_RETRIES.labels(name, exc.code.name).inc()
+        return delay
 
     def _retry_delay(self, exc: ProviderError, attempt_no: int) -> float | None:
         config = self._config
@@ -332,50 +420,16 @@ class OpenAIStream:
             )
         return random.uniform(0, min(config.backoff_max, config.backoff_base * 2**attempt_no))  # noqa: S311
 
-    # --- one HTTP attempt -------------------------------------------------------------------------------
-    async def _attempt(self, deadline: float, state: _Attempt) -> AsyncGenerator[str, None]:
-        config = self._config
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        first_deadline = min(started + config.first_token_timeout, deadline)
-
-        def error(code: ErrorCode, detail: str, **extra: Any) -> ProviderError:
-            return ProviderError(
-                code, provider=config.name, detail=detail, before_first_token=not state.yielded, **extra
-            )
-
-        response: aiohttp.ClientResponse | None = None
-        try:
-            response = await self._post(first_deadline, error)
-            if response.status != 200:
-                raise await self._status_error(response, error)
-            self._finish_seen = False
-            self._usage = None
-            done = False
-            reads = self._reads(response, first_deadline, deadline, state, error, started)
-            async with contextlib.aclosing(reads):
-                async for texts, finished in reads:
-                    done = finished
-                    if not texts:
-                        continue
-                    if config.coalesce_ms:
-                        yield texts[0] if len(texts) == 1 else "".join(texts)
-                    else:
-                        for text in texts:
-                            yield text
-            # Some servers omit [DONE]; a finish_reason is as good. Neither means the stream was cut.
-            if not done and not self._finish_seen:
-                raise error(ErrorCode.AI_UNAVAILABLE, "stream ended before [DONE]")
-            if not state.yielded:
-                raise error(ErrorCode.AI_BAD_RESPONSE, "empty answer")
-            if self._usage is not None:
-                metrics.AI_TOKENS.labels(config.name, "prompt").inc(self._usage.prompt_tokens)
-                metrics.AI_TOKENS.labels(config.name, "completion").inc(self._usage.completion_tokens)
-        finally:
-            if response is not None:
-                # Drop the connection instead of draining it: after aclose() the provider must stop
-                # generating (and billing) at once.
-                response.close()
+    def _check_end(self, done: bool, state: _Attempt) -> None:
+        """Raise when the body ended without an answer; count the answer's tokens."""
+        # Some servers omit [DONE]; a finish_reason is as good. Neither means the stream was cut.
+        if not done and not self._finish_seen:
+            raise state.error(ErrorCode.AI_UNAVAILABLE, "stream ended before [DONE]")
+        if not state.yielded:
+            raise state.error(ErrorCode.AI_BAD_RESPONSE, "empty answer")
+        if self._usage is not None:
+            metrics.AI_TOKENS.labels(self._config.name, "prompt").inc(self._usage.prompt_tokens)
+            metrics.AI_TOKENS.labels(self._config.name, "completion").inc(self._usage.completion_tokens)
 
     async def _post(self, first_deadline: float, error: _ErrorFactory) -> aiohttp.ClientResponse:
         config = self._config
@@ -399,59 +453,17 @@ class OpenAIStream:
         except (aiohttp.ClientError, OSError) as exc:
             raise error(ErrorCode.AI_UNAVAILABLE, f"connection failed: {exc!r}") from exc
 
-    async def _reads(
-        self,
-        response: aiohttp.ClientResponse,
-        first_deadline: float,
-        deadline: float,
-        state: _Attempt,
-        error: _ErrorFactory,
-        started: float,
-    ) -> AsyncGenerator[tuple[list[str], bool], None]:
-        """The texts of each read of the body (and whether [DONE] came); raises the stream's failure after
-        handing over what came before it, as the stream would."""
-        loop = asyncio.get_running_loop()
-        name = self._config.name
-        parser = SSEParser()
-        content = response.content
-        # One timer per attempt instead of a timeout context per read (that was ~3 µs a token): at the
-        # deadline it closes the response, which wakes the pending read; the flag says why. Safe across
-        # `yield`: nothing is cancelled in the consumer's task.
-        watchdog = _Watchdog(loop, response, first_deadline)
-        interval = _CoalescingInterval(loop, content, self._config.coalesce_ms / 1000)
-        done = False
+    async def _read(self, body: _Body, state: _Attempt) -> bytes:
+        """The bytes the body has now (b"" at its end); a broken or timed-out body as its ProviderError."""
         try:
-            while not done:
-                if state.yielded:
-                    # After the first token (never delayed), let the chunks of the interval pile up in
-                    # aiohttp's buffer and take them with one read: one wake-up per interval, not per token.
-                    # The wait ends early when the response is complete: an answer never ends late.
-                    await interval.wait()
-                try:
-                    raw = await content.readany()
-                except (aiohttp.ClientError, OSError) as exc:
-                    if watchdog.expired:
-                        raise self._timeout(error, state) from exc
-                    raise error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
-                if watchdog.expired:
-                    raise self._timeout(error, state)
-                if not raw:
-                    break
-                texts, done, failure = self._parse(parser, raw, error)
-                if texts:
-                    if not state.yielded:
-                        state.yielded = True
-                        metrics.AI_FIRST_TOKEN_SECONDS.labels(name).observe(loop.time() - started)
-                        watchdog.reset(deadline)
-                    interval.start()
-                    yield texts, done
-                if failure is not None:
-                    failure.before_first_token = not state.yielded
-                    raise failure
-            if done:
-                yield [], True
-        finally:
-            watchdog.cancel()
+            raw = await body.content.readany()
+        except (aiohttp.ClientError, OSError) as exc:
+            if body.watchdog.expired:
+                raise self._timeout(state) from exc
+            raise state.error(ErrorCode.AI_UNAVAILABLE, f"stream broken: {exc!r}") from exc
+        if body.watchdog.expired:
+            raise self._timeout(state)
+        return raw
 
     def _parse(
         self, parser: SSEParser, raw: bytes, error: _ErrorFactory
@@ -468,8 +480,10 @@ class OpenAIStream:
         return texts, False, None
 
     @staticmethod
-    def _timeout(error: _ErrorFactory, state: _Attempt) -> ProviderError:
-        return error(ErrorCode.AI_TIMEOUT, "whole-answer timeout" if state.yielded else "first-token timeout")
+    def _timeout(state: _Attempt) -> ProviderError:
+        return state.error(
+            ErrorCode.AI_TIMEOUT, "whole-answer timeout" if state.yielded else "first-token timeout"
+        )
 
     def _collect(self, data: bytes, texts: list[str], error: _ErrorFactory) -> None:
         """Append the text of one chunk to `texts` (hot path: one orjson call, a few dict lookups)."""

@@ -16,9 +16,11 @@ integration would keep the request too (its ASGI request processor holds it for 
 the stream's life): unless Sentry is to send user data, the request is built here and its request data is
 read through a weak reference, as Sentry's own WSGI integration does (an event of an open stream still
 carries the URL and headers of the ASGI scope). Closing a request starts no thread unless its code used one
-(`_finished`). Everything else, including how a client's disconnect cancels the response task, is Django
-5.2's code; `DJANGO_SOURCES_SHA256` pins the module this copy follows, and a test fails when Django's
-changes (docs/decisions.md).
+(`_finished`). The response is made and sent in the server's task for the request, not in a task of its
+own, and the disconnect listener's callback cancels it (`_respond_until_disconnect`): what the view sees of
+a disconnect is Django's cancellation, without a second task and the wait on both for each open stream.
+Everything else is Django 5.2's code; `DJANGO_SOURCES_SHA256` pins the module this copy follows, and a test
+fails when Django's changes (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -28,8 +30,7 @@ import contextlib
 import logging
 import sys
 import weakref
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from http.cookies import SimpleCookie
 from typing import IO, Any, cast
 
@@ -76,36 +77,56 @@ class StreamReleasingASGIHandler(ASGIHandler):
             await self.send_response(error_response, send)
             await self._finished(error_response)
             return None
-        handed: list[HttpRequest] = [cast(HttpRequest, request)]
-        del request
-        # The disconnect listener goes first: it raises nothing that would keep the response task running.
-        tasks: list[asyncio.Task[Any]] = [
-            asyncio.create_task(self.listen_for_disconnect(receive)),
-            asyncio.create_task(self._respond(handed, send)),
-        ]
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in tasks:
-            if task.done():
-                try:
-                    task.result()
-                except RequestAborted:
-                    pass  # the client went away
-                except AssertionError:
-                    body_file.close()
-                    raise
-            else:
-                # The view sees the cancellation (an AI stream closes its upstream request in `finally`).
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        handed = _Handed(cast(HttpRequest, request), body_file)
+        del request, body_file
         try:
-            response: HttpResponseBase = tasks[1].result()
-        except asyncio.CancelledError:
-            await self._finished(None)
-        else:
-            await self._finished(response)
-        body_file.close()
+            response = await self._respond_until_disconnect(handed, receive, send)
+        except AssertionError:  # an ASGI message Django does not expect after the body
+            handed.close_body()
+            raise
+        await self._finished(response)
+        handed.close_body()
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            # A cancellation besides the disconnect's (the server shutting down) came while the response was
+            # sent, where it ends the sending (as in Django): the response is closed, now pass it on.
+            raise asyncio.CancelledError
         return None
+
+    async def _respond_until_disconnect(
+        self, handed: _Handed, receive: Receive, send: Send
+    ) -> HttpResponseBase | None:
+        """The response, sent by this task while a task of its own listens for the client's disconnect,
+        which cancels the response as in Django (the view sees the cancellation: an AI stream closes its
+        upstream request in `finally`). None when the client left before the view returned.
+
+        Django runs the response in a second task and waits for the first of both to end: that task and
+        the wait cost ≈ 2.5 KiB for each open stream (issue 19: memory per open stream)."""
+        task = asyncio.current_task()
+        assert task is not None  # noqa: S101 - an ASGI app is always called from a task
+        watch = _DisconnectWatch(task)
+        listener = asyncio.create_task(self.listen_for_disconnect(receive))
+        listener.add_done_callback(watch)
+        response: HttpResponseBase | None = None
+        try:
+            response = await self._respond(handed, send)
+        except asyncio.CancelledError:
+            watch.responding = False
+            if not watch.cancelled or task.uncancel() > 0:
+                raise  # not (only) the disconnect: the server is shutting down
+        else:
+            watch.responding = False
+            if watch.cancelled:
+                task.uncancel()  # the disconnect came while the response was sent (_respond returned)
+        finally:
+            watch.responding = False
+            if not listener.done():
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+        if watch.failure is not None:
+            raise watch.failure
+        return response
 
     async def _finished(self, response: HttpResponseBase | None) -> None:
         """Close the response (or only send request_finished when its task was cancelled).
@@ -144,14 +165,18 @@ class StreamReleasingASGIHandler(ASGIHandler):
         _sentry_request_data(request)
         return request, None
 
-    async def _respond(self, handed: list[HttpRequest], send: Send) -> HttpResponseBase:
-        request = handed.pop()
+    async def _respond(self, handed: _Handed, send: Send) -> HttpResponseBase:
+        request = handed.take_request()
         response = await self.run_get_response(request)
         if isinstance(response, EventStreamResponse):
             _release_request(request, response)
+            handed.close_body()  # the view read it
         del request
-        with contextlib.suppress(asyncio.CancelledError):  # the client disconnected while it was sent
+        # try/except, not contextlib.suppress: that object would be kept for the stream's life.
+        try:  # noqa: SIM105
             await self.send_response(response, send)
+        except asyncio.CancelledError:
+            pass  # the client disconnected while it was sent
         return response
 
     async def send_response(self, response: HttpResponseBase, send: Send) -> None:
@@ -166,12 +191,63 @@ class StreamReleasingASGIHandler(ASGIHandler):
             response.charset = response.charset
             response.headers = ResponseHeaders({})
             response.cookies = SimpleCookie()
-        # As Django: `__aiter__` (a sync iterator is mapped), closed with aclosing().
-        async with aclosing(aiter(response)) as content:  # type: ignore[type-var]  # async generators: aclose()
+        # As Django: `__aiter__` (a sync iterator is mapped), closed as by aclosing() (whose object would be
+        # kept for the stream's life).
+        content = cast(AsyncGenerator[bytes, None], aiter(response))  # async generators, Django's and ours
+        try:
             async for part in content:
+                if 0 < len(part) <= self.chunk_size:  # one chunk (an event): no generator per part
+                    await send({"type": "http.response.body", "body": part, "more_body": True})
+                    continue
                 for chunk, _ in self.chunk_bytes(part):
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            await content.aclose()
         await send({"type": "http.response.body"})
+
+
+class _Handed:
+    """The request and its body file, handed to the response: an event stream lets go of both once its view
+    returned; otherwise the body file is closed after the response, as Django does."""
+
+    __slots__ = ("body_file", "request")
+
+    def __init__(self, request: HttpRequest, body_file: IO[bytes]) -> None:
+        self.request: HttpRequest | None = request
+        self.body_file: IO[bytes] | None = body_file
+
+    def take_request(self) -> HttpRequest:
+        request, self.request = self.request, None
+        assert request is not None  # noqa: S101 - taken once, by the response
+        return request
+
+    def close_body(self) -> None:
+        if self.body_file is not None:
+            self.body_file.close()
+            self.body_file = None
+
+
+class _DisconnectWatch:
+    """The disconnect listener's done callback: it cancels the response while the response is being made
+    or sent (`responding`), and keeps what the listener raised besides the disconnect."""
+
+    __slots__ = ("cancelled", "failure", "responding", "task")
+
+    def __init__(self, task: asyncio.Task[Any]) -> None:
+        self.task = task
+        self.responding = True
+        self.cancelled = False
+        self.failure: BaseException | None = None
+
+    def __call__(self, listener: asyncio.Task[Any]) -> None:
+        if listener.cancelled():
+            return
+        error = listener.exception()  # retrieved: never logged as "exception was never retrieved"
+        if not isinstance(error, RequestAborted):
+            self.failure = error
+        if self.responding:
+            self.cancelled = True
+            self.task.cancel()
 
 
 def _sentry_sends_user_info() -> bool:

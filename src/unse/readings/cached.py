@@ -1,12 +1,12 @@
 """What a cache hit serves without recomputing: the chart document and the stored reading's HTML.
 
 * Chart documents (`chart_to_json`) are kept in a bounded per-process LRU keyed by (chart fingerprint,
-  engine version), as orjson bytes. A document holds the normalized birth input, so it is never written
+  engine version), packed with a preset dictionary (`unse.core.packing`: ≈ 0.2 KB each). A document holds the normalized birth input, so it is never written
   to the database or Redis (anonymous birth data is never stored, docs/privacy.md); it lives only in the
   worker's memory, like the request that computed it. Each caller gets its own parsed copy, so nobody can
   change another request's document. A chart is a pure function of the normalized input and the engine's
   code and tables, so a hit is the document the engine would compute now; the engine version is part of
-  the key anyway, so the same cache stays right if it is ever shared between processes.
+  the key anyway (packed bytes, though, never leave the process: their dictionary is the process's own).
 * The HTML of a stored reading is rendered once, when it is written, and stored with its render version
   (a hash of the sanitizer's source and the versions of markdown-it-py and nh3). A row whose version
   differs (rows written before the column existed, a changed sanitizer) is rendered again on read and
@@ -23,18 +23,25 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from saju.chart import Chart, chart_to_json
-from unse.core.jsonbytes import dumps_kept
+from saju.birth import BirthInput
+from saju.chart import Chart, chart_from_birth, chart_to_json
+from unse.core.packing import JsonPacker
 from unse.core.process import on_process_reset
 from unse.readings import sanitize
-from unse.readings.keys import engine_version
+from unse.readings.keys import engine_probes, engine_version
 from unse.readings.models import Reading
 
 VERSION_HASH_CHARS = 16
-CHART_CACHE_SIZE = 4096  # ≈ 1.3 KB per document (right-sized: unse.core.jsonbytes): ≈ 5 MB per worker
+CHART_CACHE_SIZE = 4096  # ≈ 0.2 KB per document, packed (unse.core.packing): ≈ 1 MB per worker
 
+
+def _sample_chart_document() -> dict[str, object]:
+    """The chart document of the first committed probe chart: the preset dictionary of `CHART_PACKER`."""
+    return chart_to_json(chart_from_birth(BirthInput.from_mapping(engine_probes()[0].birth)))
+
+
+# Packed: ≈ 11 µs per document put, ≈ 5 µs per hit (2 µs more than plain JSON), ≈ 0.2 KB instead of 1.25 KB.
+CHART_PACKER = JsonPacker(_sample_chart_document)
 _charts: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 _charts_lock = threading.Lock()
 
@@ -52,21 +59,21 @@ def chart_document_get(fingerprint: str) -> dict[str, Any] | None:
     """The cached chart document of this fingerprint under the running engine (a fresh copy), or None."""
     key = (fingerprint, engine_version())
     with _charts_lock:
-        raw = _charts.get(key)
-        if raw is None:
+        packed = _charts.get(key)
+        if packed is None:
             return None
         _charts.move_to_end(key)
-    loaded: dict[str, Any] = orjson.loads(raw)
+    loaded: dict[str, Any] = CHART_PACKER.unpack(packed)
     return loaded
 
 
 def chart_document_put(fingerprint: str, chart: Chart) -> dict[str, Any]:
     """`chart_to_json(chart)`, remembered for the fingerprint (the caller owns the returned dict)."""
     document = chart_to_json(chart)
-    raw = dumps_kept(document)
+    packed = CHART_PACKER.pack(document)
     key = (fingerprint, engine_version())
     with _charts_lock:
-        _charts[key] = raw
+        _charts[key] = packed
         _charts.move_to_end(key)
         while len(_charts) > CHART_CACHE_SIZE:
             _charts.popitem(last=False)

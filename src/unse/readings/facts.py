@@ -10,12 +10,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from saju.analysis import Analysis, saju_year_on
-from saju.chart import Chart
+import orjson
+
+from saju.analysis import Analysis, analyze, saju_year_on
+from saju.birth import BirthInput
+from saju.chart import Chart, chart_from_birth
 from saju.core import Element, Pillar
 from saju.reading import daily_facts_for_prompt, facts_for_prompt
+from unse.core.packing import JsonPacker
 from unse.readings.grounding import GroundTruth
-from unse.readings.keys import Kind
+from unse.readings.keys import Kind, engine_probes
 
 UNKNOWN_HOUR = "모름(태어난 시간을 알 수 없음)"
 # Keys of the engine's facts that depend on the day within the year (see prompt_facts).
@@ -63,3 +67,15 @@ def prompt_facts(chart: Chart, analysis: Analysis, kind: Kind, reference: date) 
             engine_facts.pop(key, None)
     facts["분석"] = engine_facts
     return facts
+
+
+def _sample_facts() -> dict[str, Any]:
+    """The facts of the first committed probe chart: the preset dictionary of `FACTS_PACKER`."""
+    probe = engine_probes()[0]
+    chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
+    reference = probe.references[0]
+    return prompt_facts(chart, analyze(chart, reference=reference), Kind.SAJU, reference)
+
+
+# The facts an open stream keeps until it stores its reading (unse.readings.pipeline.Job).
+FACTS_PACKER = JsonPacker(_sample_facts, option=orjson.OPT_NON_STR_KEYS)

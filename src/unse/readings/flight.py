@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 from unse.core.event_stream import EventName, StreamEvent
 from unse.core.loop_local import PerLoop
 from unse.core.process import on_process_reset
+from unse.core.timers import Timer, timer_later
 
 logger = logging.getLogger(__name__)
 
@@ -116,9 +117,10 @@ def _redis_key(key: str, part: str) -> str:
     return f"{settings.READINGS_REDIS_PREFIX}flight:{key}:{part}"
 
 
-# Joining the parts of a text run costs O(length); compacting every 32 parts keeps both the list and the
-# catch-up join short.
-_RUN_COMPACT_PARTS = 32
+# Joining the parts of a text run costs O(length); compacting every 8 parts keeps both the list and the
+# catch-up join short, and an open stream's text in one string rather than in up to that many small ones
+# (≈ 60 bytes of object header each: issue 19, memory per open stream).
+_RUN_COMPACT_PARTS = 8
 
 
 class _TextRun:
@@ -142,8 +144,62 @@ class _TextRun:
         return self.parts[0][offset:] if self.parts else ""
 
 
+_NEW, _ATTACHED, _ENDED = "new", "attached", "ended"
+
+
+class Follower:
+    """One client's place in a flight's log (`Flight.follow`). An object rather than an async generator:
+    an open stream would keep the generator, its frame and its entry in the loop's weak set of generators
+    for its whole life (issue 19: memory per open stream)."""
+
+    __slots__ = ("flight", "index", "keepalive", "offset", "state", "ticks")
+
+    def __init__(self, flight: Flight, keepalive: float) -> None:
+        self.flight = flight
+        self.keepalive = keepalive
+        self.state = _NEW
+        self.index = 0
+        self.offset = 0
+        self.ticks = 0
+
+    def __aiter__(self) -> Follower:
+        return self
+
+    def __anext__(self) -> Awaitable[StreamEvent | None]:
+        return self.flight.next_for(self)
+
+    async def aclose(self) -> None:
+        self.flight.detach(self)
+
+    def __del__(self) -> None:
+        # A follower dropped without aclose() (as a generator would be finalized) must not hold its flight.
+        if self.state is _ATTACHED:
+            self.flight.detach(self)
+
+
 class Flight:
     """One generation running in this worker; see the module docstring."""
+
+    __slots__ = (
+        "_had_clients",
+        "_keepalive",
+        "_last_delta",
+        "_last_delta_at",
+        "_lock_token",
+        "_monitor",
+        "_quiet_since",
+        "_redis",
+        "_task",
+        "_ticker",
+        "_ticks",
+        "_waiters",
+        "finished",
+        "key",
+        "local_clients",
+        "log",
+        "previous_ended",
+        "verdict",
+    )
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -160,10 +216,12 @@ class Flight:
         self._ticks = 0
         self._keepalive: float | None = None
         self._quiet_since = 0.0
-        self._ticker: asyncio.TimerHandle | None = None
+        self._ticker: Timer | None = None
         self.finished = False
         self.local_clients = 0
-        self._wakeup = asyncio.Event()
+        # Futures of the clients waiting for the next event, all woken at once: an `asyncio.Event` per flight
+        # cost a new Event and its deque (≈ 0.7 KiB) per publish and per open flight (issue 19).
+        self._waiters: list[asyncio.Future[None]] = []
         self._task: asyncio.Task[None] | None = None
         self._redis: Redis | None = None
         self._lock_token = ""
@@ -203,8 +261,10 @@ class Flight:
                 self._redis = None
 
     def _wake(self) -> None:
-        wakeup, self._wakeup = self._wakeup, asyncio.Event()
-        wakeup.set()
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():  # a client that left while waiting cancelled its own
+                waiter.set_result(None)
 
     def _arm_ticker(self, keepalive: float) -> None:
         if self._keepalive is not None and keepalive >= self._keepalive:
@@ -214,7 +274,7 @@ class Flight:
             self._ticker.cancel()
         if not self._quiet_since:
             self._quiet_since = time.monotonic()
-        self._ticker = asyncio.get_running_loop().call_later(keepalive, self._tick)
+        self._ticker = timer_later(keepalive, self._tick)
 
     def _tick(self) -> None:
         """A keep-alive tick for every client after `keepalive` quiet seconds, then again every period."""
@@ -229,7 +289,7 @@ class Flight:
             self._quiet_since = time.monotonic()
             self._wake()
             quiet = 0.0
-        self._ticker = asyncio.get_running_loop().call_later(keepalive - quiet, self._tick)
+        self._ticker = timer_later(keepalive - quiet, self._tick)
 
     def _stop_ticker(self) -> None:
         if self._ticker is not None:
@@ -246,40 +306,63 @@ class Flight:
         return self._task is not None and self._task.cancelled()
 
     # --- client side -----------------------------------------------------------------------------
-    async def follow(self, *, keepalive: float) -> AsyncIterator[StreamEvent | None]:
-        """Every event of the flight from the start; None is a keep-alive tick after `keepalive` idle seconds."""
+    def follow(self, *, keepalive: float) -> Follower:
+        """Every event of the flight from the start; None is a keep-alive tick after `keepalive` idle seconds.
+        The client counts as attached from its first `anext()` until its last event, `aclose()`, or an
+        exception (a cancellation) while it waits."""
+        return Follower(self, keepalive)
+
+    async def next_for(self, follower: Follower) -> StreamEvent | None:
+        """`follower`'s next event (its `__anext__`)."""
+        if follower.state is not _ATTACHED:
+            if follower.state is _ENDED:
+                raise StopAsyncIteration
+            self._attach(follower)
+        while True:
+            log = self.log
+            while follower.index < len(log):
+                entry = log[follower.index]
+                if isinstance(entry, _TextRun):
+                    if follower.offset < entry.length:
+                        # Taken before it is handed over: the client may be slow (a paused write awaits
+                        # while it sends this) while more text is published; that text comes next time.
+                        delta = self._delta_from(follower.index, follower.offset, entry)
+                        follower.offset = entry.length
+                        return delta
+                    if follower.index == len(log) - 1:
+                        break  # the live end of the text: wait for more
+                    follower.index, follower.offset = follower.index + 1, 0
+                    continue
+                follower.index += 1
+                if entry.terminal:
+                    self.detach(follower)
+                return entry
+            if self.finished:
+                self.detach(follower)
+                raise StopAsyncIteration
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            except BaseException:  # cancelled: the client is gone at once
+                self.detach(follower)
+                raise
+            if self._ticks != follower.ticks:
+                follower.ticks = self._ticks
+                return None
+
+    def _attach(self, follower: Follower) -> None:
+        follower.state = _ATTACHED
         self.local_clients += 1
         self._had_clients = True
-        self._arm_ticker(keepalive)
-        ticks = self._ticks
-        try:
-            index = offset = 0
-            while True:
-                log = self.log
-                while index < len(log):
-                    entry = log[index]
-                    if isinstance(entry, _TextRun):
-                        if offset < entry.length:
-                            # Taken before the yield: the client may be slow (a paused write awaits
-                            # inside the yield) while more text is published; that text comes next time.
-                            delta, offset = self._delta_from(index, offset, entry), entry.length
-                            yield delta
-                        elif index == len(log) - 1:
-                            break  # the live end of the text: wait for more
-                        else:
-                            index, offset = index + 1, 0
-                        continue
-                    index += 1
-                    yield entry
-                    if entry.terminal:
-                        return
-                if self.finished:
-                    return
-                await self._wakeup.wait()
-                if self._ticks != ticks:
-                    ticks = self._ticks
-                    yield None
-        finally:
+        self._arm_ticker(follower.keepalive)
+        follower.ticks = self._ticks
+
+    def detach(self, follower: Follower) -> None:
+        """`follower` is done (idempotent): the last local client to leave cancels the generation."""
+        attached = follower.state is _ATTACHED
+        follower.state = _ENDED
+        if attached:
             self.local_clients -= 1
             if self.local_clients == 0 and not self.finished:
                 self._last_client_left()
@@ -339,7 +422,8 @@ class Flight:
         # Fresh contexts: the request's context holds the request (allauth's request variable) and its
         # thread-sensitive executor, which is shut down when the request that started the flight ends; a
         # timer or task that copied it would keep the request alive after its view returned (issue 19).
-        loop.call_later(ORPHAN_GRACE_SECONDS, self._orphan_check, context=contextvars.Context())
+        # The shared timers run their callbacks in an empty context.
+        timer_later(ORPHAN_GRACE_SECONDS, self._orphan_check)
         self._task = loop.create_task(self._run(producer), context=contextvars.Context())
         if self._redis is not None:
             self._monitor = asyncio.get_running_loop().create_task(
@@ -352,7 +436,7 @@ class Flight:
             return
         self.finished = True
         self._stop_ticker()
-        self._wakeup.set()
+        self._wake()
         _flights.pop(self.key, None)
         _ends.note(self.key)
         if self._redis is not None:
@@ -376,7 +460,7 @@ class Flight:
         finally:
             self.finished = True
             self._stop_ticker()
-            self._wakeup.set()
+            self._wake()
             _flights.pop(self.key, None)
             _ends.note(self.key)
             if self._monitor is not None:
@@ -427,17 +511,12 @@ async def flight_lead(key: str, *, since: int = -1) -> Flight | None:
         return flight
     token = secrets.token_hex(8)
     try:
-        # One round trip: the lock, and whether another generation of this key ended lately (its event
-        # stream outlives it by STREAM_EXPIRE_SECONDS), which may have stored the reading after our lookup.
-        async with client.pipeline(transaction=False) as pipe:
-            pipe.set(
-                _redis_key(key, "lock"),
-                token,
-                nx=True,
-                px=int(settings.READINGS_FLIGHT_LOCK_TTL_SECONDS * 1000),
-            )
-            pipe.exists(_redis_key(key, "events"))
-            acquired, recent = await pipe.execute()
+        # In a fresh context: redis-py bounds each read with an asyncio timeout, whose cancelled timer stays
+        # scheduled until the socket timeout (5 s) with a copy of the caller's context -- here the request's,
+        # which holds the request through allauth's request variable (issue 19).
+        acquired, recent = await asyncio.get_running_loop().create_task(
+            _take_lock(client, key, token), context=contextvars.Context()
+        )
     except RedisError:
         logger.warning("single flight: Redis unreachable, the flight stays local to this worker")
         return flight
@@ -448,6 +527,21 @@ async def flight_lead(key: str, *, since: int = -1) -> Flight | None:
         return None
     flight.hold_lock(client, token)
     return flight
+
+
+async def _take_lock(client: Redis, key: str, token: str) -> tuple[bool, bool]:
+    """One round trip: the lock, and whether another generation of this key ended lately (its event stream
+    outlives it by STREAM_EXPIRE_SECONDS), which may have stored the reading after the caller's lookup."""
+    async with client.pipeline(transaction=False) as pipe:
+        pipe.set(
+            _redis_key(key, "lock"),
+            token,
+            nx=True,
+            px=int(settings.READINGS_FLIGHT_LOCK_TTL_SECONDS * 1000),
+        )
+        pipe.exists(_redis_key(key, "events"))
+        acquired, recent = await pipe.execute()
+    return bool(acquired), bool(recent)
 
 
 async def _lock_held(client: Redis, key: str) -> bool:

@@ -32,14 +32,6 @@ from unse.readings.sanitize import StreamSanitizer
 logger = logging.getLogger(__name__)
 
 
-class ProviderFailed(Exception):
-    """A provider failed before anything reached the user: the next provider may try."""
-
-    def __init__(self, error: ProviderError) -> None:
-        super().__init__(error.code.name)
-        self.error = error
-
-
 @dataclass(frozen=True, slots=True)
 class RelayAnswer:
     """A complete answer: who wrote it, the sanitized text as sent, its usage and grounding findings."""
@@ -65,6 +57,9 @@ class RelayFailure:
 
 def delta_event(text: str) -> StreamEvent:
     return StreamEvent.make(EventName.DELTA, {"text": text})
+
+
+_EMITTED_COMPACT_PARTS = 8  # as the flight's text runs (unse.readings.flight)
 
 
 @dataclass(slots=True)
@@ -95,7 +90,11 @@ class _Coalescer:
         text = "".join(self.pending)
         self.pending.clear()
         self.last_flush = time.monotonic()
-        self.emitted.append(text)
+        emitted = self.emitted
+        emitted.append(text)
+        if len(emitted) >= _EMITTED_COMPACT_PARTS:
+            # One string, not one object per delta, for a stream that may stay open for minutes (issue 19).
+            self.emitted = ["".join(emitted)]
         return delta_event(text)
 
     @property
@@ -136,53 +135,53 @@ class ProviderRelay:
             self.failure = RelayFailure(ErrorCode.AI_QUOTA)
             return
         last: ProviderError | None = None
+        # One generator for every provider (not one more per provider): it is kept for the stream's life
+        # and entered once per event (issue 19).
         for provider in self.providers:
             # An open breaker makes the provider fail at once with AI_UNAVAILABLE: on to the next one.
+            coalescer = _Coalescer(self.interval)
+            stream = provider.stream(self.messages, max_tokens=self.max_tokens)
             try:
-                async for event in self._relay(provider):
+                async for piece in self._pieces(stream):
+                    if piece is None:
+                        yield None
+                    elif (event := coalescer.add(piece)) is not None:
+                        self._text_started()
+                        yield event
+                if (event := coalescer.finish()) is not None:
+                    self._text_started()
                     yield event
-            except ProviderFailed as failed:
-                last = failed.error
-                logger.warning("provider %s failed before the first token: %s", provider.name, last.code.name)
-                continue
+                if not coalescer.text.strip():
+                    raise ProviderError(
+                        ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True
+                    )
+            except ProviderError as error:
+                # The provider already fed its breaker and the error metrics (unse.ai.providers).
+                if not coalescer.emitted:
+                    last = error
+                    logger.warning(
+                        "provider %s failed before the first token: %s", provider.name, error.code.name
+                    )
+                    continue
+                # Text already reached the user: no silent switch to another answer; nothing is stored.
+                logger.warning(
+                    "provider %s failed mid-answer (%s); partial answer not stored",
+                    provider.name,
+                    error.code.name,
+                )
+                self.cut = True
+                yield error_event(error.code, retry_after=error.retry_after)
+                return
+            finally:
+                await stream.aclose()
+            await self._answered(provider, stream, coalescer.text)
             return
         code = last.code if last is not None else ErrorCode.AI_UNAVAILABLE
         self.failure = RelayFailure(code, last.retry_after if last is not None else None)
 
-    async def _relay(self, provider: ChatProvider) -> AsyncIterator[StreamEvent | None]:
-        coalescer = _Coalescer(self.interval)
-        stream = provider.stream(self.messages, max_tokens=self.max_tokens)
-        try:
-            async for piece in self._pieces(stream):
-                if piece is None:
-                    yield None
-                elif (event := coalescer.add(piece)) is not None:
-                    self._text_started()
-                    yield event
-            if (event := coalescer.finish()) is not None:
-                self._text_started()
-                yield event
-            if not coalescer.text.strip():
-                raise ProviderError(
-                    ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True
-                )
-        except ProviderError as error:
-            # The provider already fed its breaker and the error metrics (unse.ai.providers).
-            if not coalescer.emitted:
-                raise ProviderFailed(error) from error
-            # Text already reached the user: no silent switch to another answer; nothing is stored.
-            logger.warning(
-                "provider %s failed mid-answer (%s); partial answer not stored",
-                provider.name,
-                error.code.name,
-            )
-            self.cut = True
-            yield error_event(error.code, retry_after=error.retry_after)
-            return
-        finally:
-            await stream.aclose()
+    async def _answered(self, provider: ChatProvider, stream: ProviderStream, text: str) -> None:
+        """The complete answer of `provider`: charged to the budget and checked against the chart."""
         usage = stream.usage
-        text = coalescer.text
         if usage is not None:
             prompt_tokens, completion_tokens = usage.prompt_tokens, usage.completion_tokens
         else:

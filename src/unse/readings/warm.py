@@ -15,6 +15,8 @@ import time
 
 from saju.analysis.analyze import warm_tables
 from unse.readings import builtin
+from unse.readings.cached import CHART_PACKER
+from unse.readings.facts import FACTS_PACKER
 from unse.readings.keys import Kind, Mode, Topic
 from unse.readings.prompting import prompt_template
 
@@ -30,6 +32,8 @@ def worker_warm() -> None:
         for topic in Topic:
             for mode in Mode:
                 prompt_template(kind, topic, mode)
+    CHART_PACKER.dictionary()
+    FACTS_PACKER.dictionary()
     logger.info(
         "worker warm-up: %d relation rows, prompt versions (%.2f s CPU)", rows, time.process_time() - started
     )

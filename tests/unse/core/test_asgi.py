@@ -45,6 +45,8 @@ class _Stream:
         self.request: weakref.ref[HttpRequest] | None = None
         self.gate = asyncio.Event()
         self.closed = False
+        self.view_started = asyncio.Event()
+        self.view_cancelled = False
 
 
 STREAM = _Stream()
@@ -71,6 +73,17 @@ async def held_stream(request: HttpRequest) -> EventStreamResponse:
     response["X-Stream"] = "open"
     response.set_cookie("seen", "1", httponly=True)
     return response
+
+
+async def slow_page(request: HttpRequest) -> HttpResponse:
+    """A view that is still working when the client may leave."""
+    STREAM.view_started.set()
+    try:
+        await STREAM.gate.wait()
+    except asyncio.CancelledError:
+        STREAM.view_cancelled = True
+        raise
+    return HttpResponse("late")
 
 
 async def page(request: HttpRequest) -> HttpResponse:
@@ -117,6 +130,7 @@ async def page_with_sync_code(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("held/", held_stream),
     path("page/", page),
+    path("slow/", slow_page),
     path("sync/", page_with_sync_code),
     path("csv/", korean_csv),
     path("echo/", echo_body),
@@ -176,7 +190,15 @@ class _Client:
         self.first_body = asyncio.Event()
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._inbox.put_nowait({"type": "http.request", "body": body, "more_body": False})
-        self.task = asyncio.ensure_future(app(_scope(url, method, body), self._inbox.get, self._send))
+        # What the server's task is left with after the app returned (uvicorn goes on in that task).
+        self.cancelling_after: int | None = None
+        self.task = asyncio.ensure_future(self._serve(app, _scope(url, method, body)))
+
+    async def _serve(self, app: ASGIHandler, scope: dict[str, Any]) -> None:
+        await app(scope, self._inbox.get, self._send)
+        task = asyncio.current_task()
+        assert task is not None
+        self.cancelling_after = task.cancelling()
 
     async def _send(self, message: Mapping[str, Any]) -> None:
         self.sent.append(message)
@@ -219,6 +241,31 @@ async def test_a_disconnect_cancels_the_stream_and_finishes_the_request(finished
     assert STREAM.closed  # the view's `finally` ran (an AI stream closes its upstream request there)
     assert b"last" not in client.body
     assert len(finished) == 1
+    assert client.cancelling_after == 0  # the disconnect's cancellation does not outlive the response
+
+
+@pytest.mark.parametrize("handler", [asgi_application, ASGIHandler], ids=["ours", "djangos"])
+async def test_a_disconnect_while_the_view_works_cancels_the_view(
+    handler: Any, finished: list[object]
+) -> None:
+    client = _Client(handler(), "/slow/")
+    await asyncio.wait_for(STREAM.view_started.wait(), timeout=10)
+    client.disconnect()
+    await asyncio.wait_for(client.task, timeout=10)  # returns: a disconnect is not an error
+    assert STREAM.view_cancelled
+    assert client.sent == []
+    assert len(finished) == 1  # request_finished, without a response to close
+    assert client.cancelling_after == 0
+
+
+async def test_a_cancellation_that_is_not_the_disconnect_still_cancels_the_request() -> None:
+    """The server cancels its tasks when it shuts down: that cancellation is not swallowed."""
+    client = _Client(asgi_application(), "/held/")
+    await asyncio.wait_for(client.first_body.wait(), timeout=10)
+    client.task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await client.task
+    assert STREAM.closed
 
 
 @pytest.mark.parametrize(

@@ -118,18 +118,40 @@ class ReadingSession:
     epilogue: str = ""
 
     async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
+        """`meta`, then the reading inside one of the worker's stream slots (`slotted_events`, inlined)."""
         yield self._meta_event()
         if self.cached is not None:
             async for event in self._with_epilogue(_cached_events(self.cached)):
                 yield event
             return
-        relayed = slotted_events(
-            self.body(), request_id=self.request_id, subject=self.subject, joined=self.joined
-        )
-        async with contextlib.aclosing(relayed) as events:
-            # One generator less per event and per open stream when there is no epilogue (issue 19).
-            async for event in self._with_epilogue(events) if self.epilogue else events:
-                yield event
+        slot = stream_slot(subject=self.subject, joined=self.joined)
+        try:
+            await slot.__aenter__()
+        except ServiceError as busy:
+            yield error_event(busy.code, request_id=self.request_id, retry_after=busy.retry_after)
+            return
+        try:
+            # The flight's own `follow` is relayed here, not through `body()`: an open stream is a chain of
+            # generators, each one kept for the stream's life and entered once per event (issue 19).
+            flight = self.flight
+            source = flight.follow(keepalive=self.keepalive) if flight is not None else self._follow_remote()
+            received = False
+            try:
+                async for event in source:
+                    if event is not None:
+                        received = True
+                        if event.name == EventName.ERROR:
+                            event = with_request_id(event, self.request_id)
+                        elif event.name == EventName.DONE and self.epilogue:
+                            yield self._epilogue_event()
+                    yield event
+            finally:
+                await source.aclose()
+            if flight is not None:
+                async for event in self._with_epilogue(self._after_local(flight, received=received)):
+                    yield event
+        finally:
+            await slot.__aexit__(None, None, None)
 
     def _meta_event(self) -> StreamEvent:
         event = StreamEvent.make(EventName.META, self.meta.as_json())
@@ -138,17 +160,20 @@ class ReadingSession:
         self.meta.chart = {}
         return event
 
+    def _epilogue_event(self) -> StreamEvent:
+        return StreamEvent.make(EventName.DELTA, {"text": self.epilogue})
+
     async def _with_epilogue(
         self, events: AsyncGenerator[StreamEvent | None, None]
     ) -> AsyncGenerator[StreamEvent | None, None]:
         async for event in events:
             if self.epilogue and event is not None and event.name == EventName.DONE:
-                yield StreamEvent.make(EventName.DELTA, {"text": self.epilogue})
+                yield self._epilogue_event()
             yield event
 
     async def body(self) -> AsyncGenerator[StreamEvent | None, None]:
-        """Everything after `meta`, an `error` with this client's request id (no stream slot of its own:
-        `events()` holds one)."""
+        """Everything after `meta`, an `error` with this client's request id (no stream slot of its own: the
+        session that starts over holds one)."""
         if self.cached is not None:
             async for event in _cached_events(self.cached):
                 yield event
@@ -163,14 +188,26 @@ class ReadingSession:
 
     async def _follow_local(self, flight: Flight) -> AsyncGenerator[StreamEvent | None, None]:
         received = False
-        async for event in flight.follow(keepalive=self.keepalive):
-            received = received or event is not None
+        follower = flight.follow(keepalive=self.keepalive)
+        try:
+            async for event in follower:
+                received = received or event is not None
+                yield event
+        finally:
+            await follower.aclose()
+        async for event in self._after_local(flight, received=received):
             yield event
+
+    async def _after_local(
+        self, flight: Flight, *, received: bool
+    ) -> AsyncGenerator[StreamEvent | None, None]:
+        """What follows a local flight's last event: a new start when it ended before its first event (its
+        leader gave up), an error when it ended without a verdict (it crashed)."""
         if not received and self.reopen is not None:
             async for event in self._start_over():
                 yield event
         elif flight.verdict is None:
-            # The generation ended without a verdict (it crashed): never leave the client hanging.
+            # The generation ended without a verdict: never leave the client hanging.
             yield error_event(ErrorCode.INTERNAL, request_id=self.request_id)
 
     async def _follow_remote(self) -> AsyncGenerator[StreamEvent | None, None]:

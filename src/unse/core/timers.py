@@ -1,0 +1,97 @@
+"""Long timers of open streams on one event-loop timer.
+
+uvloop gives each `call_at` a libuv timer and a handle of its own (≈ 0.6 KiB); an open AI stream held two
+for its whole life -- its provider's deadline and its flight's keep-alive -- and a third for the flight's
+first seconds (issue 19: memory per open stream). Here such timers are entries of one heap per event loop,
+served by a single loop timer armed for the earliest entry. A cancelled entry stays in the heap until its
+time comes and is skipped then: meant for a few timers per stream, seconds to minutes long, not for a wait
+per event. Callbacks run in an empty context (a timer must not keep the request that armed it alive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import heapq
+import itertools
+from collections.abc import Callable
+
+from unse.core.loop_local import PerLoop
+
+# libuv timers have millisecond resolution and may fire that much before the loop's clock reaches them:
+# an entry this close to its time is due (instead of arming the loop timer again for the rest).
+_RESOLUTION = 0.001
+
+
+class Timer:
+    """A scheduled callback; `cancel()` before it runs and it never does."""
+
+    __slots__ = ("callback", "when")
+
+    def __init__(self, when: float, callback: Callable[[], object]) -> None:
+        self.when = when
+        self.callback: Callable[[], object] | None = callback
+
+    def cancel(self) -> None:
+        self.callback = None  # also lets go of what the callback holds
+
+
+class _Timers:
+    __slots__ = ("_armed_at", "_context", "_handle", "_heap", "_loop", "_order")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._heap: list[tuple[float, int, Timer]] = []
+        self._order = itertools.count()  # ties fire in the order they were set
+        self._handle: asyncio.TimerHandle | None = None
+        self._armed_at = 0.0
+        self._context = contextvars.Context()
+
+    def call_at(self, when: float, callback: Callable[[], object]) -> Timer:
+        timer = Timer(when, callback)
+        heapq.heappush(self._heap, (when, next(self._order), timer))
+        if self._handle is None or when < self._armed_at:
+            self._arm(when)
+        return timer
+
+    def _arm(self, when: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._armed_at = when
+        self._handle = self._loop.call_at(when, self._fire, context=self._context)
+
+    def _fire(self) -> None:
+        self._handle = None
+        heap = self._heap
+        due = self._loop.time() + _RESOLUTION
+        while heap and heap[0][0] <= due:
+            timer = heapq.heappop(heap)[2]
+            callback, timer.callback = timer.callback, None
+            if callback is None:
+                continue
+            try:
+                callback()
+            except Exception as exc:  # as the loop treats a failing callback: reported, the others still run
+                self._loop.call_exception_handler(
+                    {"message": f"timer callback {callback!r} failed", "exception": exc}
+                )
+        if heap:
+            self._arm(heap[0][0])
+
+
+_by_loop: PerLoop[_Timers] = PerLoop()
+
+
+def _timers() -> _Timers:
+    loop = asyncio.get_running_loop()
+    return _by_loop.get("timers", lambda: _Timers(loop))
+
+
+def timer_at(when: float, callback: Callable[[], object]) -> Timer:
+    """Run `callback()` at the running loop's time `when` (see the module docstring)."""
+    return _timers().call_at(when, callback)
+
+
+def timer_later(delay: float, callback: Callable[[], object]) -> Timer:
+    """Run `callback()` `delay` seconds from now (see the module docstring)."""
+    return _timers().call_at(asyncio.get_running_loop().time() + delay, callback)

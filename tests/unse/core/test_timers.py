@@ -1,0 +1,86 @@
+"""Shared timers (unse.core.timers): many timers, one loop timer at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from unse.core.timers import timer_at, timer_later
+
+REQUEST: contextvars.ContextVar[str] = contextvars.ContextVar("REQUEST", default="")
+
+
+def _counting_call_at(loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The loop timers armed from now on (their times)."""
+    armed: list[float] = []
+    original = loop.call_at
+
+    def call_at(
+        when: float, callback: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> asyncio.TimerHandle:
+        armed.append(when)
+        return original(when, callback, *args, **kwargs)
+
+    monkeypatch.setattr(loop, "call_at", call_at)
+    return armed
+
+
+async def test_timers_fire_in_time_order_on_one_loop_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    loop = asyncio.get_running_loop()
+    armed = _counting_call_at(loop, monkeypatch)
+    fired: list[str] = []
+    done = asyncio.Event()
+    now = loop.time()
+    for name, delay in [("c", 0.06), ("a", 0.02), ("b", 0.04), ("b2", 0.04)]:
+        timer_at(now + delay, lambda name=name: fired.append(name))
+    timer_at(now + 0.08, done.set)
+    await asyncio.wait_for(done.wait(), timeout=5)
+    assert fired == ["a", "b", "b2", "c"]  # ties in the order they were set
+    # One loop timer at a time: armed for the first, re-armed only for an earlier one or after firing.
+    assert len(armed) <= 6
+    assert armed[:2] == [now + 0.06, now + 0.02]  # the earlier "a" re-armed it
+
+
+async def test_a_cancelled_timer_never_runs_and_the_others_do() -> None:
+    fired: list[str] = []
+    done = asyncio.Event()
+    cancelled = timer_later(0.01, lambda: fired.append("cancelled"))
+    timer_later(0.02, lambda: fired.append("kept"))
+    timer_later(0.03, done.set)
+    cancelled.cancel()
+    await asyncio.wait_for(done.wait(), timeout=5)
+    assert fired == ["kept"]
+
+
+async def test_a_failing_callback_is_reported_and_the_next_still_runs() -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        done = asyncio.Event()
+
+        def fail() -> None:
+            raise ValueError("boom")
+
+        timer_later(0.01, fail)
+        timer_later(0.01, done.set)
+        await asyncio.wait_for(done.wait(), timeout=5)
+    finally:
+        loop.set_exception_handler(None)
+    assert len(reported) == 1
+    assert isinstance(reported[0]["exception"], ValueError)
+
+
+async def test_a_callback_does_not_see_the_context_that_set_it() -> None:
+    """A timer set while a request is served must not keep that request's context alive."""
+    seen: list[str] = []
+    done = asyncio.Event()
+    REQUEST.set("request-1")
+    timer_later(0.01, lambda: seen.append(REQUEST.get()))
+    timer_later(0.02, done.set)
+    await asyncio.wait_for(done.wait(), timeout=5)
+    assert seen == [""]
