@@ -111,15 +111,15 @@ class StreamReleasingASGIHandler(ASGIHandler):
         try:
             response = await self._respond(handed, send)
         except asyncio.CancelledError:
-            watch.responding = False
-            if not watch.cancelled or task.uncancel() > 0:
-                raise  # not (only) the disconnect: the server is shutting down
-        else:
-            watch.responding = False
-            if watch.cancelled:
-                task.uncancel()  # the disconnect came while the response was sent (_respond returned)
+            if not watch.cancelled:
+                raise  # the server's (it is shutting down), not the disconnect's
+            # The disconnect's, before the view returned: nothing to close but the request. A cancellation of
+            # the server's that came as well is passed on by `handle` (`task.cancelling()`).
         finally:
             watch.responding = False
+            if watch.cancelled:
+                # Once, whatever the response made of the cancellation (returned while sending, or raised).
+                task.uncancel()
             if not listener.done():
                 listener.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

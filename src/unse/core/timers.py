@@ -64,19 +64,23 @@ class _Timers:
         self._handle = None
         heap = self._heap
         due = self._loop.time() + _RESOLUTION
-        while heap and heap[0][0] <= due:
-            timer = heapq.heappop(heap)[2]
-            callback, timer.callback = timer.callback, None
-            if callback is None:
-                continue
-            try:
-                callback()
-            except Exception as exc:  # as the loop treats a failing callback: reported, the others still run
-                self._loop.call_exception_handler(
-                    {"message": f"timer callback {callback!r} failed", "exception": exc}
-                )
-        if heap:
-            self._arm(heap[0][0])
+        try:
+            while heap and heap[0][0] <= due:
+                timer = heapq.heappop(heap)[2]
+                callback, timer.callback = timer.callback, None
+                if callback is None:
+                    continue
+                try:
+                    callback()
+                except Exception as exc:  # as the loop treats a failing callback: reported, the rest run
+                    self._loop.call_exception_handler(
+                        {"message": f"timer callback {callback!r} failed", "exception": exc}
+                    )
+        finally:
+            # Even when a callback raised past the loop above (KeyboardInterrupt): the other timers of the
+            # worker's streams must still fire.
+            if heap and self._handle is None:
+                self._arm(heap[0][0])
 
 
 _by_loop: PerLoop[_Timers] = PerLoop()

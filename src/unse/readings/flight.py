@@ -152,11 +152,12 @@ class Follower:
     an open stream would keep the generator, its frame and its entry in the loop's weak set of generators
     for its whole life (issue 19: memory per open stream)."""
 
-    __slots__ = ("flight", "index", "keepalive", "offset", "state", "ticks")
+    __slots__ = ("flight", "index", "keepalive", "loop", "offset", "state", "ticks")
 
     def __init__(self, flight: Flight, keepalive: float) -> None:
         self.flight = flight
         self.keepalive = keepalive
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop it attached on
         self.state = _NEW
         self.index = 0
         self.offset = 0
@@ -172,9 +173,19 @@ class Follower:
         self.flight.detach(self)
 
     def __del__(self) -> None:
-        # A follower dropped without aclose() (as a generator would be finalized) must not hold its flight.
-        if self.state is _ATTACHED:
+        # A follower dropped without aclose() must not hold its flight. As a generator's finalizer does, the
+        # detaching (which may cancel the generation) runs on the flight's loop, whatever thread collects.
+        loop = self.loop
+        if self.state is not _ATTACHED or loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
             self.flight.detach(self)
+        else:
+            loop.call_soon_threadsafe(self.flight.detach, self)
 
 
 class Flight:
@@ -353,6 +364,7 @@ class Flight:
 
     def _attach(self, follower: Follower) -> None:
         follower.state = _ATTACHED
+        follower.loop = asyncio.get_running_loop()
         self.local_clients += 1
         self._had_clients = True
         self._arm_ticker(follower.keepalive)

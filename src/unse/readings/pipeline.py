@@ -60,8 +60,8 @@ class Job:
     def text_started(self) -> None:
         """AI text reached the user: neither the built-in fallback nor another provider can follow
         (ProviderRelay), so the prompt and the chart analysis behind the built-in text are let go and the
-        facts to store are kept as JSON; the stream may stay open for minutes (issue 19: memory per open
-        stream)."""
+        facts to store are kept packed (unse.core.packing); the stream may stay open for minutes (issue 19:
+        memory per open stream)."""
         self.text_flowing = True
         self.messages = []
         self.builtin_text = _no_builtin_after_ai_text
@@ -70,6 +70,9 @@ class Job:
         except TypeError:
             # Facts orjson cannot write stay as they are: the user's stream must not fail on a memory saving
             # (the store reports its own failure, after the text).
+            return
+        except Exception:  # the packer's dictionary (its probe chart) failed: a bug, never the user's
+            logger.exception("packing the facts of a reading failed; they are kept unpacked")
             return
         self.facts = {}
 

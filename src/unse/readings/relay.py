@@ -16,9 +16,10 @@ the fallback) or `cut` (an error event was sent) describes the outcome.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 
 from unse.ai import metrics
@@ -141,8 +142,9 @@ class ProviderRelay:
             # An open breaker makes the provider fail at once with AI_UNAVAILABLE: on to the next one.
             coalescer = _Coalescer(self.interval)
             stream = provider.stream(self.messages, max_tokens=self.max_tokens)
+            pieces = self._pieces(stream)
             try:
-                async for piece in self._pieces(stream):
+                async for piece in pieces:
                     if piece is None:
                         yield None
                     elif (event := coalescer.add(piece)) is not None:
@@ -173,6 +175,10 @@ class ProviderRelay:
                 yield error_event(error.code, retry_after=error.retry_after)
                 return
             finally:
+                if pieces is not stream:
+                    await (
+                        pieces.aclose()
+                    )  # the keep-alive ticker first: its read may be running in the stream
                 await stream.aclose()
             await self._answered(provider, stream, coalescer.text)
             return
@@ -201,14 +207,14 @@ class ProviderRelay:
             self._prompt_estimate = tokens_estimate(*(str(m["content"]) for m in self.messages))
             self.messages = ()
 
-    def _pieces(self, stream: ProviderStream) -> AsyncIterator[str | None]:
+    def _pieces(self, stream: ProviderStream) -> ProviderStream | AsyncGenerator[str | None, None]:
         """The stream's pieces; with `keepalive_seconds`, `None` after each that many idle seconds."""
         if self.keepalive_seconds is None:
             return stream  # no generator in between: one less per token and per open stream (issue 19)
         return self._ticking(stream, self.keepalive_seconds)
 
     @staticmethod
-    async def _ticking(stream: ProviderStream, keepalive: float) -> AsyncIterator[str | None]:
+    async def _ticking(stream: ProviderStream, keepalive: float) -> AsyncGenerator[str | None, None]:
         iterator = stream.__aiter__()
         pending: asyncio.Future[str] | None = None
         try:
@@ -226,3 +232,7 @@ class ProviderRelay:
         finally:
             if pending is not None and not pending.done():
                 pending.cancel()
+                # Wait for it: the caller closes the stream next, and closing a generator that a read
+                # still runs in raises RuntimeError ("asynchronous generator is already running").
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pending

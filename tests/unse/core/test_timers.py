@@ -84,3 +84,25 @@ async def test_a_callback_does_not_see_the_context_that_set_it() -> None:
     timer_later(0.02, done.set)
     await asyncio.wait_for(done.wait(), timeout=5)
     assert seen == [""]
+
+
+class _Stop(BaseException):
+    """Raised past `except Exception` (as KeyboardInterrupt would be)."""
+
+
+async def test_a_callback_raising_past_exception_does_not_stop_the_other_timers() -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        done = asyncio.Event()
+
+        def stop() -> None:
+            raise _Stop
+
+        timer_later(0.01, stop)
+        timer_later(0.02, done.set)
+        await asyncio.wait_for(done.wait(), timeout=5)
+    finally:
+        loop.set_exception_handler(None)
+    assert [type(context["exception"]) for context in reported] == [_Stop]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import threading
 
 import pytest
 import redis as sync_redis
@@ -140,6 +141,38 @@ async def test_one_client_leaving_does_not_cancel_while_others_remain_but_the_la
     await asyncio.wait_for(producer.cancelled.wait(), timeout=2)
     assert producer.closed
     assert local_flight(key) is None
+
+
+async def test_a_follower_dropped_without_closing_detaches_and_the_generation_stops() -> None:
+    key = secrets.token_hex(8)
+    producer = Producer(count=1000, gap=0.01)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(producer)
+    follower = flight.follow(keepalive=5)
+    await anext(follower)
+    assert flight.local_clients == 1
+    del follower  # never closed, as a generator may be dropped
+    assert flight.local_clients == 0
+    await asyncio.wait_for(producer.cancelled.wait(), timeout=2)
+
+
+async def test_a_follower_dropped_in_another_thread_detaches_on_its_loop() -> None:
+    key = secrets.token_hex(8)
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(Producer(count=1000, gap=0.01))
+    held = [flight.follow(keepalive=5)]
+    await anext(held[0])
+    dropper = threading.Thread(target=held.clear)  # the last reference goes in a thread without a loop
+    dropper.start()
+    dropper.join()
+    assert flight.local_clients == 1  # not from that thread: the flight belongs to this loop
+    loop = asyncio.get_running_loop()
+    after_it: asyncio.Future[None] = loop.create_future()
+    loop.call_soon(after_it.set_result, None)  # runs after the callback the thread scheduled
+    await after_it
+    assert flight.local_clients == 0
 
 
 async def test_cancelling_a_client_task_detaches_it_at_once() -> None:

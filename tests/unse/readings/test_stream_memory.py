@@ -1,7 +1,7 @@
 """What an open AI stream keeps alive (issue 19: memory per open stream). A stream may stay open for
 minutes; once text flows, neither the built-in fallback nor another provider can follow, so the chart,
 its analysis, the prompt and the chart document of the `meta` event are let go, and what stays is
-right-sized (orjson's output buffers are at least 4 KiB: unse.core.jsonbytes). Real pipeline: the engine,
+right-sized (events: unse.core.jsonbytes) or packed (the facts to store: unse.core.packing). Real pipeline: the engine,
 the AI layer, the fake LLM over HTTP."""
 
 from __future__ import annotations
