@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -56,21 +56,25 @@ async def test_a_cancelled_timer_never_runs_and_the_others_do() -> None:
     assert fired == ["kept"]
 
 
-async def test_a_failing_callback_is_reported_and_the_next_still_runs() -> None:
+@pytest.fixture
+async def reported() -> AsyncIterator[list[dict[str, Any]]]:
+    """What the running loop's exception handler receives while the test runs."""
     loop = asyncio.get_running_loop()
-    reported: list[dict[str, Any]] = []
-    loop.set_exception_handler(lambda _loop, context: reported.append(context))
-    try:
-        done = asyncio.Event()
+    contexts: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: contexts.append(context))
+    yield contexts
+    loop.set_exception_handler(None)
 
-        def fail() -> None:
-            raise ValueError("boom")
 
-        timer_later(0.01, fail)
-        timer_later(0.01, done.set)
-        await asyncio.wait_for(done.wait(), timeout=5)
-    finally:
-        loop.set_exception_handler(None)
+async def test_a_failing_callback_is_reported_and_the_next_still_runs(reported: list[dict[str, Any]]) -> None:
+    done = asyncio.Event()
+
+    def fail() -> None:
+        raise ValueError("boom")
+
+    timer_later(0.01, fail)
+    timer_later(0.01, done.set)
+    await asyncio.wait_for(done.wait(), timeout=5)
     assert len(reported) == 1
     assert isinstance(reported[0]["exception"], ValueError)
 
@@ -90,19 +94,15 @@ class _Stop(BaseException):
     """Raised past `except Exception` (as KeyboardInterrupt would be)."""
 
 
-async def test_a_callback_raising_past_exception_does_not_stop_the_other_timers() -> None:
-    loop = asyncio.get_running_loop()
-    reported: list[dict[str, Any]] = []
-    loop.set_exception_handler(lambda _loop, context: reported.append(context))
-    try:
-        done = asyncio.Event()
+async def test_a_callback_raising_past_exception_does_not_stop_the_other_timers(
+    reported: list[dict[str, Any]],
+) -> None:
+    done = asyncio.Event()
 
-        def stop() -> None:
-            raise _Stop
+    def stop() -> None:
+        raise _Stop
 
-        timer_later(0.01, stop)
-        timer_later(0.02, done.set)
-        await asyncio.wait_for(done.wait(), timeout=5)
-    finally:
-        loop.set_exception_handler(None)
+    timer_later(0.01, stop)
+    timer_later(0.02, done.set)
+    await asyncio.wait_for(done.wait(), timeout=5)
     assert [type(context["exception"]) for context in reported] == [_Stop]

@@ -44,6 +44,14 @@ class Producer:
             self.closed = True
 
 
+async def _started(key: str, producer: Producer) -> Flight:
+    """The flight this worker leads for `key`, generating with `producer`."""
+    flight = await flight_lead(key)
+    assert flight is not None
+    flight.start(producer)
+    return flight
+
+
 async def _collect(flight: Flight) -> list[StreamEvent]:
     return [event async for event in flight.follow(keepalive=5) if event is not None]
 
@@ -124,9 +132,7 @@ async def test_the_log_keeps_the_text_once_and_live_clients_share_each_published
 async def test_one_client_leaving_does_not_cancel_while_others_remain_but_the_last_one_does() -> None:
     key = secrets.token_hex(8)
     producer = Producer(count=1000, gap=0.01)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(producer)
+    flight = await _started(key, producer)
 
     first = flight.follow(keepalive=5)
     second = flight.follow(keepalive=5)
@@ -146,9 +152,7 @@ async def test_one_client_leaving_does_not_cancel_while_others_remain_but_the_la
 async def test_a_follower_dropped_without_closing_detaches_and_the_generation_stops() -> None:
     key = secrets.token_hex(8)
     producer = Producer(count=1000, gap=0.01)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(producer)
+    flight = await _started(key, producer)
     follower = flight.follow(keepalive=5)
     await anext(follower)
     assert flight.local_clients == 1
@@ -159,9 +163,7 @@ async def test_a_follower_dropped_without_closing_detaches_and_the_generation_st
 
 async def test_a_follower_dropped_in_another_thread_detaches_on_its_loop() -> None:
     key = secrets.token_hex(8)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(Producer(count=1000, gap=0.01))
+    flight = await _started(key, Producer(count=1000, gap=0.01))
     held = [flight.follow(keepalive=5)]
     await anext(held[0])
     dropper = threading.Thread(target=held.clear)  # the last reference goes in a thread without a loop
@@ -178,9 +180,7 @@ async def test_a_follower_dropped_in_another_thread_detaches_on_its_loop() -> No
 async def test_cancelling_a_client_task_detaches_it_at_once() -> None:
     key = secrets.token_hex(8)
     producer = Producer(count=1000, gap=0.01)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(producer)
+    flight = await _started(key, producer)
     attached = asyncio.Event()
 
     async def client() -> None:
@@ -198,9 +198,7 @@ async def test_cancelling_a_client_task_detaches_it_at_once() -> None:
 
 async def test_keepalive_ticks_while_the_generation_is_silent() -> None:
     key = secrets.token_hex(8)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(Producer(count=2, gap=0.25))
+    flight = await _started(key, Producer(count=2, gap=0.25))
     ticks = 0
     async for event in flight.follow(keepalive=0.05):
         if event is None:
@@ -232,9 +230,7 @@ def redis_flights():
 async def test_another_worker_follows_through_redis_and_keeps_the_generation_alive(redis_flights) -> None:
     key = secrets.token_hex(8)
     producer = Producer(count=30, gap=0.02)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(producer)
+    flight = await _started(key, producer)
     # "Another worker": the lock is taken, so it cannot lead, and it follows the Redis stream.
     flight_module._flights.pop(key)
     assert await flight_lead(key) is None
@@ -252,9 +248,7 @@ async def test_another_worker_follows_through_redis_and_keeps_the_generation_ali
 async def test_the_leader_is_cancelled_only_after_the_remote_client_leaves(redis_flights) -> None:
     key = secrets.token_hex(8)
     producer = Producer(count=10_000, gap=0.01)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(producer)
+    flight = await _started(key, producer)
     remote = remote_follow(flight_module.redis_client(), key, keepalive=5, idle_timeout=5)
     await anext(remote)
     local = flight.follow(keepalive=5)
@@ -283,9 +277,7 @@ async def test_redis_down_keeps_the_flight_local() -> None:
 
 # --- the leader's second cache lookup (issue 19): only when a generation of its key ended since the first
 async def _run_to_the_end(key: str) -> None:
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(Producer(count=1, gap=0))
+    flight = await _started(key, Producer(count=1, gap=0))
     await _collect(flight)
     assert flight._task is not None
     await flight._task  # its lock released (with Redis) and its end noted
@@ -333,9 +325,7 @@ async def test_a_generation_that_ended_in_another_worker_makes_the_leader_look_a
 
 async def test_a_slow_client_gets_every_piece_of_text_published_while_it_was_writing() -> None:
     key = secrets.token_hex(8)
-    flight = await flight_lead(key)
-    assert flight is not None
-    flight.start(Producer(count=50, gap=0))
+    flight = await _started(key, Producer(count=50, gap=0))
     received: list[StreamEvent] = []
     async for event in flight.follow(keepalive=5):
         if event is not None:
