@@ -13,8 +13,7 @@ from datetime import date
 from functools import cache
 
 from saju.analysis import Analysis, analyze
-from saju.birth import BirthInput
-from saju.chart import Chart, chart_from_birth
+from saju.chart import Chart
 from saju.reading import Voice, build_reading, reading_to_markdown, topic_markdown
 from saju.reading.signature import day_signature, signature_markdown
 from unse.readings.keys import Kind, Mode, Topic, engine_probes
@@ -38,7 +37,7 @@ def _rules_hash() -> str:
     """A hash of what this interpreter writes for the probe charts: every kind, topic and mode."""
     digest = hashlib.sha256()
     for probe in engine_probes():
-        chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
+        chart = probe.chart()
         for reference in probe.references:
             analysis = analyze(chart, reference=reference)
             for mode in Mode:

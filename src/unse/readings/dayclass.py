@@ -19,8 +19,6 @@ import orjson
 
 from saju.analysis import Analysis, analyze
 from saju.analysis.analyze import ChartLike
-from saju.birth import BirthInput
-from saju.chart import chart_from_birth
 from saju.reading.signature import (
     SIGNATURE_VERSION,
     DaySignature,
@@ -72,7 +70,7 @@ def signature_version() -> str:
     daily prompt version, next to the signature's own version)."""
     digest = hashlib.sha256(f"v{SIGNATURE_VERSION}".encode())
     for probe in engine_probes():
-        chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
+        chart = probe.chart()
         for reference in probe.references:
             signature = day_signature(chart, analyze(chart, reference=reference), reference)
             digest.update(orjson.dumps(signature_facts(signature, reference), option=orjson.OPT_SORT_KEYS))

@@ -13,8 +13,7 @@ from typing import Any
 import orjson
 
 from saju.analysis import Analysis, analyze, saju_year_on
-from saju.birth import BirthInput
-from saju.chart import Chart, chart_from_birth
+from saju.chart import Chart
 from saju.core import Element, Pillar
 from saju.reading import daily_facts_for_prompt, facts_for_prompt
 from unse.core.packing import JsonPacker
@@ -72,8 +71,7 @@ def prompt_facts(chart: Chart, analysis: Analysis, kind: Kind, reference: date) 
 def _sample_facts() -> dict[str, Any]:
     """The facts of the first committed probe chart: the preset dictionary of `FACTS_PACKER`."""
     probe = engine_probes()[0]
-    chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
-    reference = probe.references[0]
+    chart, reference = probe.chart(), probe.references[0]
     return prompt_facts(chart, analyze(chart, reference=reference), Kind.SAJU, reference)
 
 

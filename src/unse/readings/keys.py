@@ -22,7 +22,7 @@ from django.conf import settings
 
 from saju.analysis import analyze, saju_year_on
 from saju.birth import BirthInput
-from saju.chart import chart_from_birth
+from saju.chart import Chart, chart_from_birth
 from saju.core import Element
 from saju.reading import daily_facts_for_prompt, facts_for_prompt
 
@@ -98,6 +98,9 @@ def chart_fingerprint(normalized_birth: Mapping[str, object]) -> str:
 class EngineProbe:
     birth: Mapping[str, object]
     references: tuple[date, ...]
+
+    def chart(self) -> Chart:
+        return chart_from_birth(BirthInput.from_mapping(self.birth))
 
 
 @cache

@@ -22,8 +22,7 @@ from typing import Any
 import orjson
 
 from saju.analysis import Analysis, analyze, saju_year_on
-from saju.birth import BirthInput
-from saju.chart import Chart, chart_from_birth
+from saju.chart import Chart
 from saju.reading.voice import to_haeyo
 from saju.terms import LAST_YEAR
 from saju.yearly import YearFortune, year_fortune
@@ -160,7 +159,7 @@ def yearly_engine_version() -> str:
     each): part of the yearly prompt version and of the built-in interpreter's yearly model id."""
     digest = hashlib.sha256(SOURCE.read_bytes())
     for probe in engine_probes():
-        chart = chart_from_birth(BirthInput.from_mapping(probe.birth))
+        chart = probe.chart()
         for reference in probe.references:
             year = saju_year_on(reference)
             if year < chart.solar_date.year:
