@@ -326,37 +326,37 @@ class OpenAIStream:
                 raise ProviderError(ErrorCode.AI_UNAVAILABLE, provider=name, detail="circuit breaker open")
             state = _Attempt(name, loop.time())
             try:
-                body = await self._open(state, min(state.started + config.first_token_timeout, deadline))
-                done = False
-                while not done:
-                    if state.yielded:
-                        # After the first token (never delayed), let the chunks of the interval pile up in
-                        # aiohttp's buffer and take them with one read: one wake-up per interval, not per
-                        # token. The wait ends early when the response is complete: an answer never ends late.
-                        await body.interval.wait()
-                    raw = await self._read(body, state)
-                    if not raw:
-                        break
-                    texts, done, failure = self._parse(body.parser, raw, state.error)
-                    if texts:
-                        self._handed_over(state, body, deadline)
-                        for text in self._pieces(texts):
-                            yield text
-                    if failure is not None:
-                        # Raised after handing over the texts that came before it, as the stream would.
-                        failure.before_first_token = not state.yielded
-                        raise failure
-                self._check_end(done, state)
-                state.close()
+                try:
+                    body = await self._open(state, min(state.started + config.first_token_timeout, deadline))
+                    done = False
+                    while not done:
+                        if state.yielded:
+                            # After the first token (never delayed), let the chunks of the interval pile up
+                            # in aiohttp's buffer and take them with one read: one wake-up per interval, not
+                            # per token. The wait ends early when the response is complete: an answer never
+                            # ends late.
+                            await body.interval.wait()
+                        raw = await self._read(body, state)
+                        if not raw:
+                            break
+                        texts, done, failure = self._parse(body.parser, raw, state.error)
+                        if texts:
+                            self._handed_over(state, body, deadline)
+                            for text in self._pieces(texts):
+                                yield text
+                        if failure is not None:
+                            # Raised after handing over the texts that came before it, as the stream would.
+                            failure.before_first_token = not state.yielded
+                            raise failure
+                    self._check_end(done, state)
+                finally:
+                    state.close()  # before the breaker is told, whatever the outcome
                 await breaker_record(name, ok=True)
                 metrics.AI_CALLS.labels(name, "ok").inc()
                 return
             except ProviderError as exc:
-                state.close()
                 delay = await self._failed(exc, state, attempt_no, deadline)
                 attempt_no += 1
-            finally:
-                state.close()
             await asyncio.sleep(delay)
 
     async def _open(self, state: _Attempt, first_deadline: float) -> _Body:

@@ -72,16 +72,23 @@ async def slotted_events(
     """`events` relayed inside one of the worker's stream slots (the joiners' pool for a joiner, counted for
     the client `subject`); when none is free, one AI_BUSY / AI_TOO_MANY_STREAMS error event."""
     slot = stream_slot(subject=subject, joined=joined)
-    try:
-        await slot.__aenter__()
-    except ServiceError as busy:
-        yield error_event(busy.code, request_id=request_id, retry_after=busy.retry_after)
+    if (refused := await _slot_enter(slot, request_id=request_id)) is not None:
+        yield refused
         return
     try:
         async for event in events:
             yield event
     finally:
         await slot.__aexit__(None, None, None)
+
+
+async def _slot_enter(slot: stream_slot, *, request_id: str) -> StreamEvent | None:
+    """Enter `slot`; when it is refused, the AI_BUSY / AI_TOO_MANY_STREAMS error event to send instead."""
+    try:
+        await slot.__aenter__()
+    except ServiceError as busy:
+        return error_event(busy.code, request_id=request_id, retry_after=busy.retry_after)
+    return None
 
 
 def _cached_done(reading: Reading) -> dict[str, Any]:
@@ -117,22 +124,31 @@ class ReadingSession:
     # Markdown appended to the stored text before `done` (a daily class text + the person's own lines).
     epilogue: str = ""
 
-    async def events(self) -> AsyncGenerator[StreamEvent | None, None]:
-        """`meta`, then the reading inside one of the worker's stream slots (`slotted_events`, inlined)."""
-        yield self._meta_event()
+    def events(self) -> AsyncGenerator[StreamEvent | None, None]:
+        """`meta`, then the reading inside one of the worker's stream slots, with the epilogue before `done`."""
+        return self._events(opening=True)
+
+    def body(self) -> AsyncGenerator[StreamEvent | None, None]:
+        """Everything after `meta`, an `error` with this client's request id, without a stream slot or an
+        epilogue of its own (the session that starts over holds them)."""
+        return self._events(opening=False)
+
+    async def _events(self, *, opening: bool) -> AsyncGenerator[StreamEvent | None, None]:
+        # One generator for the whole stream: the flight's follower is relayed here rather than through a
+        # generator per step, each of which an open stream kept for its life and entered once per event
+        # (issue 19). The rare tails (a cached text, a start-over) keep their own generators.
+        if opening:
+            yield self._meta_event()
+        epilogue = self.epilogue if opening else ""
         if self.cached is not None:
-            async for event in self._with_epilogue(_cached_events(self.cached)):
+            async for event in self._with_epilogue(_cached_events(self.cached), epilogue):
                 yield event
             return
-        slot = stream_slot(subject=self.subject, joined=self.joined)
-        try:
-            await slot.__aenter__()
-        except ServiceError as busy:
-            yield error_event(busy.code, request_id=self.request_id, retry_after=busy.retry_after)
+        slot = stream_slot(subject=self.subject, joined=self.joined) if opening else None
+        if slot is not None and (refused := await _slot_enter(slot, request_id=self.request_id)) is not None:
+            yield refused
             return
         try:
-            # The flight's own `follow` is relayed here, not through `body()`: an open stream is a chain of
-            # generators, each one kept for the stream's life and entered once per event (issue 19).
             flight = self.flight
             source = flight.follow(keepalive=self.keepalive) if flight is not None else self._follow_remote()
             received = False
@@ -142,16 +158,19 @@ class ReadingSession:
                         received = True
                         if event.name == EventName.ERROR:
                             event = with_request_id(event, self.request_id)
-                        elif event.name == EventName.DONE and self.epilogue:
+                        elif event.name == EventName.DONE and epilogue:
                             yield self._epilogue_event()
                     yield event
             finally:
                 await source.aclose()
             if flight is not None:
-                async for event in self._with_epilogue(self._after_local(flight, received=received)):
+                async for event in self._with_epilogue(
+                    self._after_local(flight, received=received), epilogue
+                ):
                     yield event
         finally:
-            await slot.__aexit__(None, None, None)
+            if slot is not None:
+                await slot.__aexit__(None, None, None)
 
     def _meta_event(self) -> StreamEvent:
         event = StreamEvent.make(EventName.META, self.meta.as_json())
@@ -164,38 +183,11 @@ class ReadingSession:
         return StreamEvent.make(EventName.DELTA, {"text": self.epilogue})
 
     async def _with_epilogue(
-        self, events: AsyncGenerator[StreamEvent | None, None]
+        self, events: AsyncGenerator[StreamEvent | None, None], epilogue: str
     ) -> AsyncGenerator[StreamEvent | None, None]:
         async for event in events:
-            if self.epilogue and event is not None and event.name == EventName.DONE:
+            if epilogue and event is not None and event.name == EventName.DONE:
                 yield self._epilogue_event()
-            yield event
-
-    async def body(self) -> AsyncGenerator[StreamEvent | None, None]:
-        """Everything after `meta`, an `error` with this client's request id (no stream slot of its own: the
-        session that starts over holds one)."""
-        if self.cached is not None:
-            async for event in _cached_events(self.cached):
-                yield event
-            return
-        source = self._follow_local(self.flight) if self.flight is not None else self._follow_remote()
-        async with contextlib.aclosing(source) as events:
-            async for event in events:
-                if event is not None and event.name == EventName.ERROR:
-                    yield with_request_id(event, self.request_id)
-                else:
-                    yield event
-
-    async def _follow_local(self, flight: Flight) -> AsyncGenerator[StreamEvent | None, None]:
-        received = False
-        follower = flight.follow(keepalive=self.keepalive)
-        try:
-            async for event in follower:
-                received = received or event is not None
-                yield event
-        finally:
-            await follower.aclose()
-        async for event in self._after_local(flight, received=received):
             yield event
 
     async def _after_local(
