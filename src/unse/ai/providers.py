@@ -32,7 +32,7 @@ from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
 from unse.core.loop_local import PerLoop
 from unse.core.switch_store import switch_get
-from unse.core.timers import timer_at
+from unse.core.timers import next_tick, timer_at
 
 logger = logging.getLogger(__name__)
 
@@ -240,8 +240,10 @@ def _release(waiter: asyncio.Future[None]) -> None:
 
 
 class _CoalescingInterval:
-    """The coalescer's waits: until `interval` seconds after the last hand-over, or until the response is
-    complete (EOF), whichever comes first -- so the last piece of an answer is never held back."""
+    """The coalescer's waits: until the worker's next coalescing tick (at most `interval` seconds after the
+    last hand-over; one clock for every stream, not a timer per stream and wait: unse.core.timers), or until
+    the response is complete (EOF), whichever comes first -- so the last piece of an answer is never held
+    back. A stream that reads at every tick hands over once per interval."""
 
     __slots__ = ("_eof", "_interval", "_last", "_loop", "_waiter")
 
@@ -262,19 +264,17 @@ class _CoalescingInterval:
             _release(self._waiter)
 
     def start(self) -> None:
-        """A piece was handed over now: the next read waits for the interval to pass."""
+        """A piece was handed over now: the next read waits for the next tick."""
         self._last = self._loop.time()
 
     async def wait(self) -> None:
         delay = self._last + self._interval - self._loop.time()
         if not self._interval or delay <= 0 or self._eof:
             return
-        waiter = self._waiter = self._loop.create_future()
-        handle = self._loop.call_later(delay, _release, waiter)
+        waiter = self._waiter = next_tick(self._interval)
         try:
             await waiter
         finally:
-            handle.cancel()
             self._waiter = None
 
 

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from saju.core import PILLARS, STEMS, Element, Pillar
+from saju.core import PILLARS, STEMS, Element
 from unse.chats.context import TOPIC_RULES, question_topics
 from unse.chats.safety import normalized
-from unse.readings.grounding import GroundTruth
+from unse.readings.grounding import PILLAR_POSITIONS, GroundTruth
 
 MAX_SECTIONS = 2
 SECTION_TITLE_KEYS: dict[str, str] = {
@@ -113,7 +113,7 @@ def sections_from_markdown(text: str) -> list[dict[str, str]]:
 _STEM_BY_HANJA = {stem.hanja: stem for stem in STEMS}
 _PILLAR_BY_HANJA = {pillar.hanja: pillar for pillar in PILLARS}
 _ELEMENT_BY_HANGUL = {element.hangul: element for element in Element}
-POSITION_KEYS = {"연주": "year", "월주": "month", "일주": "day", "시주": "hour"}
+POSITION_LABELS = ("연주", "월주", "일주", "시주")  # the facts' names, in PILLAR_POSITIONS order
 
 
 def truth_from_facts(facts: Mapping[str, Any]) -> GroundTruth | None:
@@ -121,15 +121,14 @@ def truth_from_facts(facts: Mapping[str, Any]) -> GroundTruth | None:
     None when the facts are not in that form (the grounding check is then skipped, never guessed)."""
     try:
         day_master = _STEM_BY_HANJA[str(facts["일간"])[0]]
-        pillars: dict[str, Pillar | None] = {}
-        for label, key in POSITION_KEYS.items():
-            pillars[key] = _PILLAR_BY_HANJA.get(str(facts["사주"][label])[:2])
-        counts = {
+        pillars = tuple(_PILLAR_BY_HANJA.get(str(facts["사주"][label])[:2]) for label in POSITION_LABELS)
+        by_element = {
             _ELEMENT_BY_HANGUL[name]: int(str(value).rstrip("개"))
             for name, value in dict(facts["오행 개수"]).items()
         }
+        counts = tuple(by_element[element] for element in Element)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
-    if pillars["day"] is None or len(counts) != len(Element):
+    if pillars[PILLAR_POSITIONS.index("day")] is None:
         return None
     return GroundTruth(day_master=day_master, pillars=pillars, element_counts=counts)

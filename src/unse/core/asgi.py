@@ -31,12 +31,13 @@ import logging
 import sys
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
-from http.cookies import SimpleCookie
+from http.cookies import Morsel, SimpleCookie
 from typing import IO, Any, cast
 
 import django
 import sentry_sdk
 from asgiref.sync import SyncToAsync, sync_to_async
+from django import urls
 from django.core import signals
 from django.core.exceptions import RequestAborted, RequestDataTooBig
 from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
@@ -69,7 +70,11 @@ class StreamReleasingASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return None
-        set_script_prefix(get_script_prefix(scope))
+        prefix = get_script_prefix(scope)
+        if urls.get_script_prefix() != (prefix if prefix.endswith("/") else f"{prefix}/"):
+            # As Django, but only when it changes what reverse() sees: setting it stores a new asgiref Local
+            # in the request's context, ≈ 0.5 KiB kept for an open stream's life (issue 19).
+            set_script_prefix(prefix)
         await signals.request_started.asend(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
         if error_response is not None:  # Django returns a request or the response that refuses it
@@ -96,20 +101,34 @@ class StreamReleasingASGIHandler(ASGIHandler):
     async def _respond_until_disconnect(
         self, handed: _Handed, receive: Receive, send: Send
     ) -> HttpResponseBase | None:
-        """The response, sent by this task while a task of its own listens for the client's disconnect,
-        which cancels the response as in Django (the view sees the cancellation: an AI stream closes its
-        upstream request in `finally`). None when the client left before the view returned.
+        """The response, made and sent by this task while a task of its own waits for the client's next
+        message (the disconnect), which cancels the response as in Django (the view sees the cancellation:
+        an AI stream closes its upstream request in `finally`). None when the client left before the view
+        returned.
 
         Django runs the response in a second task and waits for the first of both to end: that task and
-        the wait cost ≈ 2.5 KiB for each open stream (issue 19: memory per open stream)."""
+        the wait cost ≈ 2.5 KiB for each open stream (issue 19: memory per open stream). For the same
+        reason the response is made and sent here rather than in a coroutine of its own, and the listener
+        is the server's `receive()` itself, not Django's `listen_for_disconnect` around it: every level of
+        coroutine is kept for the stream's life (≈ 0.25 KiB each)."""
         task = asyncio.current_task()
         assert task is not None  # noqa: S101 - an ASGI app is always called from a task
         watch = _DisconnectWatch(task)
-        listener = asyncio.create_task(self.listen_for_disconnect(receive))
+        listener = asyncio.ensure_future(receive())
         listener.add_done_callback(watch)
         response: HttpResponseBase | None = None
         try:
-            response = await self._respond(handed, send)
+            request = handed.take_request()
+            response = await self.run_get_response(request)
+            if isinstance(response, EventStreamResponse):
+                _release_request(request, response)
+                handed.close_body()  # the view read it
+            del request
+            # try/except, not contextlib.suppress: that object would be kept for the stream's life.
+            try:  # noqa: SIM105
+                await self.send_response(response, send)
+            except asyncio.CancelledError:
+                pass  # the client disconnected while it was sent
         except asyncio.CancelledError:
             if not watch.cancelled:
                 raise  # the server's (it is shutting down), not the disconnect's
@@ -165,20 +184,6 @@ class StreamReleasingASGIHandler(ASGIHandler):
         _sentry_request_data(request)
         return request, None
 
-    async def _respond(self, handed: _Handed, send: Send) -> HttpResponseBase:
-        request = handed.take_request()
-        response = await self.run_get_response(request)
-        if isinstance(response, EventStreamResponse):
-            _release_request(request, response)
-            handed.close_body()  # the view read it
-        del request
-        # try/except, not contextlib.suppress: that object would be kept for the stream's life.
-        try:  # noqa: SIM105
-            await self.send_response(response, send)
-        except asyncio.CancelledError:
-            pass  # the client disconnected while it was sent
-        return response
-
     async def send_response(self, response: HttpResponseBase, send: Send) -> None:
         if not isinstance(response, StreamingHttpResponse):  # Django's only streaming response class
             await super().send_response(response, send)
@@ -189,8 +194,8 @@ class StreamReleasingASGIHandler(ASGIHandler):
         if isinstance(response, EventStreamResponse):
             # Sent; a text part is encoded with the charset read here, as Django reads it from the header.
             response.charset = response.charset
-            response.headers = ResponseHeaders({})
-            response.cookies = SimpleCookie()
+            response.headers = _SENT_HEADERS
+            response.cookies = _SENT_COOKIES
         # As Django: `__aiter__` (a sync iterator is mapped), closed as by aclosing() (whose object would be
         # kept for the stream's life).
         content = cast(AsyncGenerator[bytes, None], aiter(response))  # async generators, Django's and ours
@@ -204,6 +209,31 @@ class StreamReleasingASGIHandler(ASGIHandler):
         finally:
             await content.aclose()
         await send({"type": "http.response.body"})
+
+
+_SENT = "an event stream's headers and cookies were sent with its first message"
+
+
+class _SentHeaders(ResponseHeaders):
+    """The headers of every event stream once its first message carried them: one empty object that refuses
+    changes (a fresh pair of headers and cookies was ≈ 0.5 KiB per open stream; issue 19)."""
+
+    def __setitem__(self, key: str, value: str | bytes | int) -> None:
+        raise RuntimeError(_SENT)
+
+    def __delitem__(self, key: str) -> None:
+        raise RuntimeError(_SENT)
+
+
+class _SentCookies(SimpleCookie):
+    """The cookies of every event stream once sent (see `_SentHeaders`)."""
+
+    def __setitem__(self, key: str, value: str | Morsel[str]) -> None:
+        raise RuntimeError(_SENT)
+
+
+_SENT_HEADERS = _SentHeaders({})
+_SENT_COOKIES = _SentCookies()
 
 
 class _Handed:
@@ -228,8 +258,9 @@ class _Handed:
 
 
 class _DisconnectWatch:
-    """The disconnect listener's done callback: it cancels the response while the response is being made
-    or sent (`responding`), and keeps what the listener raised besides the disconnect."""
+    """The listener's done callback: the client's message after the body is the disconnect (anything else
+    is the server's error, as in Django's `listen_for_disconnect`); it cancels the response while the
+    response is being made or sent (`responding`), and keeps what the listener raised or the error."""
 
     __slots__ = ("cancelled", "failure", "responding", "task")
 
@@ -239,12 +270,13 @@ class _DisconnectWatch:
         self.cancelled = False
         self.failure: BaseException | None = None
 
-    def __call__(self, listener: asyncio.Task[Any]) -> None:
+    def __call__(self, listener: asyncio.Future[Mapping[str, Any]]) -> None:
         if listener.cancelled():
             return
         error = listener.exception()  # retrieved: never logged as "exception was never retrieved"
-        if not isinstance(error, RequestAborted):
-            self.failure = error
+        if error is None and (kind := listener.result()["type"]) != "http.disconnect":
+            error = AssertionError(f"Invalid ASGI message after request body: {kind}")
+        self.failure = error
         if self.responding:
             self.cancelled = True
             self.task.cancel()

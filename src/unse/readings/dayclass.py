@@ -50,7 +50,7 @@ def class_facts(signature: DaySignature, day: date) -> dict[str, object]:
 def class_truth(analysis: Analysis) -> GroundTruth:
     """The grounding of a class text: the day master is shared by the class (checked), and any pillar,
     position or element count is a finding (`GroundTruth.personal=False`)."""
-    return GroundTruth(day_master=analysis.day_master, pillars={}, element_counts={}, personal=False)
+    return GroundTruth(day_master=analysis.day_master, pillars=(), element_counts=(), personal=False)
 
 
 def class_fingerprint(signature: DaySignature) -> str:

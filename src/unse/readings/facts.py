@@ -37,9 +37,7 @@ def chart_pillars(chart: Chart) -> dict[str, Pillar | None]:
 
 def ground_truth(chart: Chart, analysis: Analysis) -> GroundTruth:
     return GroundTruth(
-        day_master=chart.day_master,
-        pillars=chart_pillars(chart),
-        element_counts={element: analysis.balance.count(element) for element in Element},
+        day_master=chart.day_master, pillars=chart.pillars, element_counts=analysis.balance.counts
     )
 
 

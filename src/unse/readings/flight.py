@@ -271,6 +271,10 @@ class Flight:
                 logger.warning("single flight: mirroring to Redis failed; remote clients will time out")
                 self._redis = None
 
+    def text(self) -> str:
+        """The text of the deltas published so far."""
+        return "".join(run.text_from(0) for run in self.log if isinstance(run, _TextRun))
+
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
         for waiter in waiters:
@@ -464,7 +468,9 @@ class Flight:
                     await self._redis.delete(_redis_key(self.key, "events"), _redis_key(self.key, "clients"))
                 except RedisError:
                     logger.warning("single flight %s: clearing the previous stream failed", self.key[:12])
-            await producer(self)
+            generation = producer(self)
+            del producer  # with what its closure holds: not kept for the generation's life (issue 19)
+            await generation
         except asyncio.CancelledError:
             logger.info("single flight %s: generation cancelled", self.key[:12])
         except Exception:

@@ -9,7 +9,7 @@ delivered with a `notice` but never cached (docs/ai-pipeline.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from saju.core import PILLARS, STEMS, Element, Pillar, Stem
@@ -70,14 +70,28 @@ _POSITION_RE = re.compile(r"(연주|년주|월주|일주(?!일)|시주|연지|�
 _ANY_PILLAR_RE = re.compile(rf"({_PILLAR_HANJA}|(?<![가-힣])(?:{_PILLAR_HANGUL})(?=일|\())")
 
 
+PILLAR_POSITIONS = ("year", "month", "day", "hour")
+
+
 @dataclass(frozen=True, slots=True)
 class GroundTruth:
+    """What a reading's text is checked against. Tuples, not mappings: an AI stream keeps its truth until its
+    answer is complete, and the chart's own tuples are shared (two dicts were ≈ 0.4 KiB per open stream)."""
+
     day_master: Stem
-    pillars: Mapping[str, Pillar | None]  # year/month/day/hour; hour None when the birth time is unknown
-    element_counts: Mapping[Element, int]
+    # In PILLAR_POSITIONS order; the hour None when the birth time is unknown; empty for a class text.
+    pillars: tuple[Pillar | None, ...]
+    element_counts: tuple[int, ...]  # in Element order (ElementBalance.counts); empty for a class text
     sewoon: Pillar | None = None  # the year's pillar of a yearly reading ("2027년 세운은 丁未")
     # False for a class text: any pillar, position or element count it names is a finding.
     personal: bool = True
+
+    def pillar(self, position: str) -> Pillar | None:
+        index = PILLAR_POSITIONS.index(position)
+        return self.pillars[index] if index < len(self.pillars) else None
+
+    def count(self, element: Element) -> int:
+        return self.element_counts[element.index] if self.element_counts else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +106,16 @@ class Finding:
         return {"kind": self.kind, "said": self.said, "actual": self.actual}
 
 
-def element_counts_of(pillars: Mapping[str, Pillar | None]) -> dict[Element, int]:
-    """Counts of the eight (six without the hour) characters by element: stems and branches' own element."""
-    counts = dict.fromkeys(Element, 0)
-    for pillar in pillars.values():
+def element_counts_of(pillars: Sequence[Pillar | None]) -> tuple[int, ...]:
+    """Counts of the eight (six without the hour) characters by element (in Element order): stems and
+    branches' own element."""
+    counts = [0] * len(Element)
+    for pillar in pillars:
         if pillar is None:
             continue
-        counts[pillar.stem.element] += 1
-        counts[pillar.branch.element] += 1
-    return counts
+        counts[pillar.stem.element.index] += 1
+        counts[pillar.branch.element.index] += 1
+    return tuple(counts)
 
 
 def class_findings(text: str) -> list[Finding]:
@@ -125,7 +140,7 @@ def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
     for match in _PILLAR_RE.finditer(text):
         position = POSITIONS[match.group(1)]
         said = _PILLAR_BY_NAME[match.group(2)]
-        actual = truth.pillars.get(position)
+        actual = truth.pillar(position)
         if actual is None or said != actual:
             findings.append(
                 Finding(
@@ -135,7 +150,7 @@ def grounding_findings(text: str, truth: GroundTruth) -> list[Finding]:
     for match in _ELEMENT_COUNT_RE.finditer(text):
         element = _ELEMENT_BY_NAME[match.group(1) or match.group(2)]
         said_count = int(match.group(3))
-        actual_count = truth.element_counts.get(element, 0)
+        actual_count = truth.count(element)
         if said_count != actual_count:
             findings.append(Finding(f"element_{element.name.lower()}", str(said_count), str(actual_count)))
     if truth.sewoon is not None:

@@ -50,7 +50,6 @@ class Job:
     truth: GroundTruth | PairTruth
     facts: dict[str, Any]
     max_tokens: int
-    notices: list[StreamEvent] = field(default_factory=list)
     batch: bool = False  # asked by the nightly batch (spends its reserved share of the token budget)
     # Set by `text_started`; `facts` packed from then on (unse.core.packing): ≈ 0.5 KB instead of ≈ 7 KB of
     # small objects (≈ 2.2 KB as JSON).
@@ -196,8 +195,6 @@ async def _finish(flight: Flight, job: Job, answer: RelayAnswer) -> None:
 
 async def generate(flight: Flight, job: Job) -> None:
     """The producer of a flight (see module docstring)."""
-    for notice in job.notices:
-        await flight.publish(notice)
     if not job.ai_keys:
         await emit_builtin(flight, job)
         return
@@ -208,6 +205,7 @@ async def generate(flight: Flight, job: Job) -> None:
         coalesce_ms=settings.READINGS_COALESCE_MS,
         truth=job.truth,
         batch=job.batch,
+        transcript=flight.text,  # every delta below is published before the relay reads it
     )
     async for event in relay.events():
         if event is not None:

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 
 from unse.ai import metrics
@@ -68,9 +68,11 @@ class _Coalescer:
     """Sanitized text as one `delta` per interval instead of one per upstream token."""
 
     interval: float
+    keep: bool  # whether `text` is kept here (not when the caller keeps what was emitted: `transcript`)
     sanitizer: StreamSanitizer = field(default_factory=StreamSanitizer)
     pending: list[str] = field(default_factory=list)
     emitted: list[str] = field(default_factory=list)
+    flushed: bool = False  # text reached the user
     last_flush: float = 0.0
 
     def add(self, piece: str) -> StreamEvent | None:
@@ -91,11 +93,13 @@ class _Coalescer:
         text = "".join(self.pending)
         self.pending.clear()
         self.last_flush = time.monotonic()
-        emitted = self.emitted
-        emitted.append(text)
-        if len(emitted) >= _EMITTED_COMPACT_PARTS:
-            # One string, not one object per delta, for a stream that may stay open for minutes (issue 19).
-            self.emitted = ["".join(emitted)]
+        self.flushed = True
+        if self.keep:
+            emitted = self.emitted
+            emitted.append(text)
+            if len(emitted) >= _EMITTED_COMPACT_PARTS:
+                # One string, not one object per delta, for a stream that may stay open for minutes (issue 19).
+                self.emitted = ["".join(emitted)]
         return delta_event(text)
 
     @property
@@ -116,8 +120,12 @@ class ProviderRelay:
         truth: GroundTruth | PairTruth | None,
         keepalive_seconds: float | None = None,
         batch: bool = False,
+        transcript: Callable[[], str] | None = None,
     ) -> None:
         self.providers = providers
+        # The text of the deltas yielded so far where the caller keeps it anyway (a flight's log), so that an
+        # open stream does not hold its answer twice (issue 19); None: the relay keeps its own copy.
+        self.transcript = transcript
         # The nightly batch may spend its reserved share of the daily budget (unse.ai.budget).
         self.batch = batch
         self.messages = messages
@@ -140,7 +148,7 @@ class ProviderRelay:
         # and entered once per event (issue 19).
         for provider in self.providers:
             # An open breaker makes the provider fail at once with AI_UNAVAILABLE: on to the next one.
-            coalescer = _Coalescer(self.interval)
+            coalescer = _Coalescer(self.interval, keep=self.transcript is None)
             stream = provider.stream(self.messages, max_tokens=self.max_tokens)
             pieces = self._pieces(stream)
             try:
@@ -153,13 +161,14 @@ class ProviderRelay:
                 if (event := coalescer.finish()) is not None:
                     self._text_started()
                     yield event
-                if not coalescer.text.strip():
+                text = coalescer.text if self.transcript is None else self.transcript()
+                if not text.strip():
                     raise ProviderError(
                         ErrorCode.AI_BAD_RESPONSE, provider=provider.name, before_first_token=True
                     )
             except ProviderError as error:
                 # The provider already fed its breaker and the error metrics (unse.ai.providers).
-                if not coalescer.emitted:
+                if not coalescer.flushed:
                     last = error
                     logger.warning(
                         "provider %s failed before the first token: %s", provider.name, error.code.name
@@ -180,7 +189,7 @@ class ProviderRelay:
                         pieces.aclose()
                     )  # the keep-alive ticker first: its read may be running in the stream
                 await stream.aclose()
-            await self._answered(provider, stream, coalescer.text)
+            await self._answered(provider, stream, text)
             return
         code = last.code if last is not None else ErrorCode.AI_UNAVAILABLE
         self.failure = RelayFailure(code, last.retry_after if last is not None else None)

@@ -204,5 +204,6 @@ def test_sections_from_a_stored_rule_based_reading() -> None:
 def test_truth_from_facts() -> None:
     truth = truth_from_facts(FACTS)
     assert truth is not None and truth.day_master.hanja == "壬"
-    assert truth.pillars["day"] is not None and truth.pillars["day"].hanja == "壬午"
+    day = truth.pillar("day")
+    assert day is not None and day.hanja == "壬午"
     assert truth_from_facts({"일간": "?"}) is None

@@ -24,7 +24,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import override_settings
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from unse.core.asgi import (
@@ -47,6 +47,8 @@ class _Stream:
         self.closed = False
         self.view_started = asyncio.Event()
         self.view_cancelled = False
+        self.response: EventStreamResponse | None = None
+        self.headers: weakref.ref[object] | None = None
 
 
 STREAM = _Stream()
@@ -72,6 +74,8 @@ async def held_stream(request: HttpRequest) -> EventStreamResponse:
     response = EventStreamResponse(parts(), content_type="text/event-stream; charset=utf-8")
     response["X-Stream"] = "open"
     response.set_cookie("seen", "1", httponly=True)
+    STREAM.response = response
+    STREAM.headers = weakref.ref(response.headers)
     return response
 
 
@@ -127,7 +131,13 @@ async def page_with_sync_code(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
+async def where(request: HttpRequest) -> HttpResponse:
+    """The URLs a page links to under the script prefix it is served at."""
+    return HttpResponse(f"{reverse('where')} {request.path}")
+
+
 urlpatterns = [
+    path("where/", where, name="where"),
     path("held/", held_stream),
     path("page/", page),
     path("slow/", slow_page),
@@ -158,7 +168,7 @@ def finished() -> Iterator[list[object]]:
     signals.request_finished.disconnect(receiver)
 
 
-def _scope(url: str, method: str = "GET", body: bytes = b"") -> dict[str, Any]:
+def _scope(url: str, method: str = "GET", body: bytes = b"", root_path: str = "") -> dict[str, Any]:
     path_, _, query = url.partition("?")
     headers = [(b"host", b"testserver")]
     if body:
@@ -175,7 +185,7 @@ def _scope(url: str, method: str = "GET", body: bytes = b"") -> dict[str, Any]:
         "path": path_,
         "raw_path": path_.encode(),
         "query_string": query.encode(),
-        "root_path": "",
+        "root_path": root_path,
         "headers": headers,
         "client": ("127.0.0.1", 5555),
         "server": ("testserver", 80),
@@ -185,14 +195,16 @@ def _scope(url: str, method: str = "GET", body: bytes = b"") -> dict[str, Any]:
 class _Client:
     """One ASGI request against `app`: what it sent, and a way to disconnect."""
 
-    def __init__(self, app: ASGIHandler, url: str, method: str = "GET", body: bytes = b"") -> None:
+    def __init__(
+        self, app: ASGIHandler, url: str, method: str = "GET", body: bytes = b"", root_path: str = ""
+    ) -> None:
         self.sent: list[Mapping[str, Any]] = []
         self.first_body = asyncio.Event()
         self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._inbox.put_nowait({"type": "http.request", "body": body, "more_body": False})
         # What the server's task is left with after the app returned (uvicorn goes on in that task).
         self.cancelling_after: int | None = None
-        self.task = asyncio.ensure_future(self._serve(app, _scope(url, method, body)))
+        self.task = asyncio.ensure_future(self._serve(app, _scope(url, method, body, root_path)))
 
     async def _serve(self, app: ASGIHandler, scope: dict[str, Any]) -> None:
         await app(scope, self._inbox.get, self._send)
@@ -207,6 +219,10 @@ class _Client:
 
     def disconnect(self) -> None:
         self._inbox.put_nowait({"type": "http.disconnect"})
+
+    def send_more_body(self) -> None:
+        """A message the server never sends after the body (its bug, not the client's)."""
+        self._inbox.put_nowait({"type": "http.request", "body": b"late", "more_body": False})
 
     @property
     def body(self) -> bytes:
@@ -233,6 +249,31 @@ async def test_an_open_stream_does_not_keep_its_request(finished: list[object]) 
     assert len(finished) == 1  # the response was closed once
 
 
+async def test_an_open_stream_lets_go_of_its_sent_headers_and_refuses_late_ones() -> None:
+    client = _Client(asgi_application(), "/held/")
+    await asyncio.wait_for(client.first_body.wait(), timeout=10)
+    gc.collect()
+    assert (b"X-Stream", b"open") in client.sent[0]["headers"]
+    assert STREAM.headers is not None and STREAM.headers() is None  # freed once sent
+    response = STREAM.response
+    assert response is not None
+    assert response.get("X-Stream") is None
+    assert response.get("Content-Type") is None
+    with pytest.raises(RuntimeError, match="sent with its first message"):
+        response["X-Late"] = "1"  # a bug: it could never reach the client
+    with pytest.raises(RuntimeError, match="sent with its first message"):
+        response.set_cookie("late", "1")
+    STREAM.gate.set()
+    await asyncio.wait_for(client.task, timeout=10)
+    assert client.body == b"first \nlast\n"
+    # The next stream sends its own headers: the shared empty ones were never changed.
+    STREAM.gate = asyncio.Event()
+    STREAM.gate.set()
+    again = _Client(asgi_application(), "/held/")
+    await asyncio.wait_for(again.task, timeout=10)
+    assert [n for n, _ in again.sent[0]["headers"]].count(b"X-Stream") == 1
+
+
 async def test_a_disconnect_cancels_the_stream_and_finishes_the_request(finished: list[object]) -> None:
     client = _Client(asgi_application(), "/held/")
     await asyncio.wait_for(client.first_body.wait(), timeout=10)
@@ -256,6 +297,34 @@ async def test_a_disconnect_while_the_view_works_cancels_the_view(
     assert client.sent == []
     assert len(finished) == 1  # request_finished, without a response to close
     assert client.cancelling_after == 0
+
+
+@pytest.mark.parametrize("handler", [asgi_application, ASGIHandler], ids=["ours", "djangos"])
+@pytest.mark.parametrize("url", ["/slow/", "/held/"], ids=["while_the_view_works", "while_it_streams"])
+async def test_a_message_after_the_body_fails_the_request_as_in_django(handler: Any, url: str) -> None:
+    """The server's error, raised to it as Django raises it; ours also ends the view or its stream (Django's
+    handler leaves them running in their task)."""
+    client = _Client(handler(), url)
+    working = url == "/slow/"
+    await asyncio.wait_for((STREAM.view_started if working else client.first_body).wait(), timeout=10)
+    client.send_more_body()
+    with pytest.raises(AssertionError, match="Invalid ASGI message after request body: http.request"):
+        await asyncio.wait_for(client.task, timeout=10)
+    if handler is asgi_application:
+        assert STREAM.view_cancelled if working else STREAM.closed
+
+
+@pytest.mark.parametrize("root_path", ["/sub", "/app/v2", ""])
+async def test_urls_follow_the_script_prefix_of_each_request(root_path: str) -> None:
+    """The prefix is set only when it differs from the one in effect: a request served under a prefix
+    reverses under it, as with Django's handler, and the next request without one does not inherit it."""
+    for prefix in (root_path, "", root_path):
+        bodies = []
+        for app in (asgi_application(), ASGIHandler()):
+            client = _Client(app, f"{prefix}/where/", root_path=prefix)
+            await asyncio.wait_for(client.task, timeout=10)
+            bodies.append(client.body.decode())
+        assert bodies[0] == bodies[1] == f"{prefix}/where/ {prefix}/where/"
 
 
 @pytest.mark.parametrize("url", ["/slow/", "/held/"], ids=["while_the_view_works", "while_it_streams"])

@@ -5,25 +5,15 @@ from __future__ import annotations
 from saju.core import Element, Pillar
 from unse.readings.grounding import GroundTruth, element_counts_of, grounding_findings
 
-PILLARS = {
-    "year": Pillar.parse("庚午"),
-    "month": Pillar.parse("戊寅"),
-    "day": Pillar.parse("庚辰"),
-    "hour": None,
-}
-TRUTH = GroundTruth(
-    day_master=PILLARS["day"].stem, pillars=PILLARS, element_counts=element_counts_of(PILLARS)
-)
+PILLARS = (Pillar.parse("庚午"), Pillar.parse("戊寅"), Pillar.parse("庚辰"), None)  # year, month, day, hour
+TRUTH = GroundTruth(day_master=PILLARS[2].stem, pillars=PILLARS, element_counts=element_counts_of(PILLARS))
 
 
 def test_counts_are_stems_and_branches_by_element() -> None:
-    assert TRUTH.element_counts == {
-        Element.WOOD: 1,
-        Element.FIRE: 1,
-        Element.EARTH: 2,
-        Element.METAL: 2,
-        Element.WATER: 0,
-    }
+    counts = {element: TRUTH.count(element) for element in Element}
+    assert counts == {Element.WOOD: 1, Element.FIRE: 1, Element.EARTH: 2, Element.METAL: 2, Element.WATER: 0}
+    assert TRUTH.pillar("day") == Pillar.parse("庚辰")
+    assert TRUTH.pillar("hour") is None
 
 
 def test_a_reading_that_names_the_real_facts_passes() -> None:

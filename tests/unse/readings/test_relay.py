@@ -88,3 +88,68 @@ async def test_cancelling_the_client_while_the_provider_is_silent_closes_the_pro
     with pytest.raises(asyncio.CancelledError):  # not RuntimeError from closing a running generator
         await task
     assert provider.streams[0].closed
+
+
+class _ScriptedStream:
+    """A provider stream that answers the given pieces at once."""
+
+    def __init__(self, pieces: Sequence[str]) -> None:
+        self._gen = self._run(pieces)
+
+    @staticmethod
+    async def _run(pieces: Sequence[str]) -> AsyncGenerator[str, None]:
+        for piece in pieces:
+            yield piece
+
+    @property
+    def usage(self) -> Usage | None:
+        return Usage(prompt_tokens=10, completion_tokens=4)
+
+    def __aiter__(self) -> _ScriptedStream:
+        return self
+
+    def __anext__(self) -> Awaitable[str]:
+        return self._gen.__anext__()
+
+    async def aclose(self) -> None:
+        await self._gen.aclose()
+
+
+class _ScriptedProvider:
+    name = "scripted"
+    model = "scripted-model"
+    builtin = False
+
+    def __init__(self, pieces: Sequence[str]) -> None:
+        self.pieces = pieces
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int) -> _ScriptedStream:
+        return _ScriptedStream(self.pieces)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept_by_the_caller", [True, False], ids=["transcript", "own_copy"])
+async def test_the_answer_is_the_text_the_client_received(kept_by_the_caller: bool) -> None:
+    """A flight keeps what it published: the relay reads its answer there instead of keeping a second copy
+    for the stream's life (issue 19). Either way the stored answer is exactly what the client received."""
+    kept: list[str] = []
+    reads: list[str] = []
+
+    def transcript() -> str:
+        reads.append("".join(kept))
+        return reads[-1]
+
+    relay = ProviderRelay(
+        [_ScriptedProvider(["경금 일간은 ", "단단하고 ", "곧습니다. ", "오늘은 쉬어 가세요."])],
+        [{"role": "user", "content": "사주를 풀어 주세요"}],
+        max_tokens=100,
+        coalesce_ms=0,
+        truth=None,
+        transcript=transcript if kept_by_the_caller else None,
+    )
+    async for event in relay.events():
+        if event is not None and event.name == "delta":
+            kept.append(event.data["text"])  # as the flight publishes it
+    assert relay.answer is not None
+    assert relay.answer.text == "".join(kept) == "경금 일간은 단단하고 곧습니다. 오늘은 쉬어 가세요."
+    assert reads == ([relay.answer.text] if kept_by_the_caller else [])

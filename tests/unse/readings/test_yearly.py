@@ -127,8 +127,8 @@ async def test_a_reading_naming_another_sewoon_is_not_grounded(
 def test_sewoon_grounding_reads_only_the_pillar_after_sewoon() -> None:
     truth = GroundTruth(
         day_master=Pillar.parse("庚辰").stem,
-        pillars={"year": None, "month": None, "day": Pillar.parse("庚辰"), "hour": None},
-        element_counts={},
+        pillars=(None, None, Pillar.parse("庚辰"), None),
+        element_counts=(),
         sewoon=Pillar.parse("丁未"),
     )
     assert grounding_findings("올해 세운은 丁未입니다. 대운은 丁丑입니다.", truth) == []
