@@ -32,7 +32,7 @@ from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
 from unse.core.loop_local import PerLoop
 from unse.core.switch_store import switch_get
-from unse.core.timers import next_tick, timer_at
+from unse.core.timers import Ticker, ticker, timer_at
 
 logger = logging.getLogger(__name__)
 
@@ -241,11 +241,11 @@ def _release(waiter: asyncio.Future[None]) -> None:
 
 class _CoalescingInterval:
     """The coalescer's waits: until the worker's next coalescing tick (at most `interval` seconds after the
-    last hand-over; one clock for every stream, not a timer per stream and wait: unse.core.timers), or until
-    the response is complete (EOF), whichever comes first -- so the last piece of an answer is never held
-    back. A stream that reads at every tick hands over once per interval."""
+    wait began; one clock for every stream, not a timer per stream and wait: unse.core.timers), or until the
+    response is complete (EOF), whichever comes first -- so the last piece of an answer is never held back.
+    A stream that reads at every tick hands over once per interval."""
 
-    __slots__ = ("_eof", "_interval", "_last", "_loop", "_waiter")
+    __slots__ = ("_clock", "_eof", "_interval", "_last", "_loop", "_waiter")
 
     def __init__(
         self, loop: asyncio.AbstractEventLoop, content: aiohttp.StreamReader, interval: float
@@ -255,7 +255,9 @@ class _CoalescingInterval:
         self._last = 0.0
         self._eof = False
         self._waiter: asyncio.Future[None] | None = None
+        self._clock: Ticker | None = None
         if interval:
+            self._clock = ticker(interval)
             content.on_eof(self._on_eof)
 
     def _on_eof(self) -> None:
@@ -268,10 +270,10 @@ class _CoalescingInterval:
         self._last = self._loop.time()
 
     async def wait(self) -> None:
-        delay = self._last + self._interval - self._loop.time()
-        if not self._interval or delay <= 0 or self._eof:
+        clock = self._clock
+        if clock is None or self._eof or self._loop.time() - self._last >= self._interval:
             return
-        waiter = self._waiter = next_tick(self._interval)
+        waiter = self._waiter = clock.wait()
         try:
             await waiter
         finally:

@@ -32,7 +32,7 @@ import sys
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from http.cookies import Morsel, SimpleCookie
-from typing import IO, Any, cast
+from typing import IO, Any, NoReturn, cast
 
 import django
 import sentry_sdk
@@ -226,10 +226,15 @@ class _SentHeaders(ResponseHeaders):
 
 
 class _SentCookies(SimpleCookie):
-    """The cookies of every event stream once sent (see `_SentHeaders`)."""
+    """The cookies of every event stream once sent (see `_SentHeaders`); `dict`'s own writers refuse too."""
 
     def __setitem__(self, key: str, value: str | Morsel[str]) -> None:
         raise RuntimeError(_SENT)
+
+    def _refuse(self, *args: object, **kwargs: object) -> NoReturn:
+        raise RuntimeError(_SENT)
+
+    load = update = setdefault = pop = popitem = clear = __delitem__ = __ior__ = _refuse
 
 
 _SENT_HEADERS = _SentHeaders({})
@@ -274,7 +279,9 @@ class _DisconnectWatch:
         if listener.cancelled():
             return
         error = listener.exception()  # retrieved: never logged as "exception was never retrieved"
-        if error is None and (kind := listener.result()["type"]) != "http.disconnect":
+        if isinstance(error, RequestAborted):
+            error = None  # a server that reports the disconnect so: the disconnect
+        elif error is None and (kind := listener.result().get("type")) != "http.disconnect":
             error = AssertionError(f"Invalid ASGI message after request body: {kind}")
         self.failure = error
         if self.responding:

@@ -8,8 +8,8 @@ for the earliest entry. A cancelled entry stays in the heap until its time comes
 for a few timers per stream, seconds to minutes long, not for a wait per event. Callbacks run in an empty
 context (a timer must not keep the request that armed it alive).
 
-A wait per event (the coalescing interval, ten times a second per stream) is `next_tick(period)`: one clock
-of that period per loop, running while anyone waits for it, wakes every waiter at once -- neither a loop
+A wait per event (the coalescing interval, ten times a second per stream) is a tick of `ticker(period)`: one
+clock of that period per loop, running while anyone waits for it, wakes every waiter at once -- neither a loop
 timer per wait nor a heap entry and a loop timer per wait (measured: more CPU than uvloop's own timers).
 """
 
@@ -41,11 +41,14 @@ class Timer:
         self.callback = None  # also lets go of what the callback holds
 
 
-class _Timers:
-    __slots__ = ("_armed_at", "_context", "_handle", "_heap", "_loop", "_order")
+# Neither registry keeps its loop (it is the key of a weak per-loop registry: a value that held it would keep
+# every loop of a test run alive); each call runs in its loop and asks for it.
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+
+class _Timers:
+    __slots__ = ("_armed_at", "_context", "_handle", "_heap", "_order")
+
+    def __init__(self) -> None:
         self._heap: list[tuple[float, int, Timer]] = []
         self._order = itertools.count()  # ties fire in the order they were set
         self._handle: asyncio.TimerHandle | None = None
@@ -63,12 +66,13 @@ class _Timers:
         if self._handle is not None:
             self._handle.cancel()
         self._armed_at = when
-        self._handle = self._loop.call_at(when, self._fire, context=self._context)
+        self._handle = asyncio.get_running_loop().call_at(when, self._fire, context=self._context)
 
     def _fire(self) -> None:
         self._handle = None
         heap = self._heap
-        due = self._loop.time() + _RESOLUTION
+        loop = asyncio.get_running_loop()
+        due = loop.time() + _RESOLUTION
         try:
             while heap and heap[0][0] <= due:
                 timer = heapq.heappop(heap)[2]
@@ -78,7 +82,7 @@ class _Timers:
                 try:
                     callback()
                 except Exception as exc:  # as the loop treats a failing callback: reported, the rest run
-                    self._loop.call_exception_handler(
+                    loop.call_exception_handler(
                         {"message": f"timer callback {callback!r} failed", "exception": exc}
                     )
         finally:
@@ -92,27 +96,28 @@ _by_loop: PerLoop[_Timers] = PerLoop()
 
 
 def _timers() -> _Timers:
-    loop = asyncio.get_running_loop()
-    return _by_loop.get("timers", lambda: _Timers(loop))
+    return _by_loop.get("timers", _Timers)
 
 
-class _Ticker:
-    """A clock of one period, armed while anyone waits for its next tick."""
+class Ticker:
+    """A clock of one period, armed while anyone waits for its next tick (`ticker`)."""
 
-    __slots__ = ("_context", "_handle", "_loop", "_period", "_waiters")
+    __slots__ = ("_context", "_handle", "_period", "_waiters")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, period: float) -> None:
-        self._loop = loop
+    def __init__(self, period: float) -> None:
         self._period = period
         self._waiters: list[asyncio.Future[None]] = []
         self._handle: asyncio.TimerHandle | None = None
         self._context = contextvars.Context()
 
     def wait(self) -> asyncio.Future[None]:
-        waiter = self._loop.create_future()
+        """A future resolved at the next tick: at most one period from now, and at the same moment for every
+        waiter. Cancelling it, or resolving it early, is the waiter's own business."""
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
         self._waiters.append(waiter)
         if self._handle is None:
-            self._handle = self._loop.call_later(self._period, self._tick, context=self._context)
+            self._handle = loop.call_later(self._period, self._tick, context=self._context)
         return waiter
 
     def _tick(self) -> None:
@@ -123,15 +128,13 @@ class _Ticker:
                 waiter.set_result(None)
 
 
-_tickers: PerLoop[_Ticker] = PerLoop()
+_tickers: PerLoop[Ticker] = PerLoop()
 
 
-def next_tick(period: float) -> asyncio.Future[None]:
-    """A future resolved at the next tick of this loop's clock of `period` seconds: at most `period` from
-    now, and at the same moment for every waiter (see the module docstring). Cancelling it, or resolving it
-    early, is the waiter's own business."""
-    loop = asyncio.get_running_loop()
-    return _tickers.get(f"tick:{period}", lambda: _Ticker(loop, period)).wait()
+def ticker(period: float) -> Ticker:
+    """This loop's clock of `period` seconds (see the module docstring); a stream keeps it for its waits
+    rather than looking it up per wait (a weak per-loop lookup costs a weak reference per call)."""
+    return _tickers.get(f"tick:{period}", lambda: Ticker(period))
 
 
 def timer_at(when: float, callback: Callable[[], object]) -> Timer:

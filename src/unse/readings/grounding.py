@@ -76,7 +76,7 @@ PILLAR_POSITIONS = ("year", "month", "day", "hour")
 @dataclass(frozen=True, slots=True)
 class GroundTruth:
     """What a reading's text is checked against. Tuples, not mappings: an AI stream keeps its truth until its
-    answer is complete, and the chart's own tuples are shared (two dicts were ≈ 0.4 KiB per open stream)."""
+    answer is complete (two dicts were ≈ 0.4 KiB per open stream; the counts are the analysis' own tuple)."""
 
     day_master: Stem
     # In PILLAR_POSITIONS order; the hour None when the birth time is unknown; empty for a class text.

@@ -104,6 +104,8 @@ class _Coalescer:
 
     @property
     def text(self) -> str:
+        if not self.keep:
+            raise RuntimeError("the caller keeps this relay's text (ProviderRelay transcript)")
         return "".join(self.emitted)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from unse.core.timers import next_tick, timer_at, timer_later
+from unse.core.timers import ticker, timer_at, timer_later
 
 REQUEST: contextvars.ContextVar[str] = contextvars.ContextVar("REQUEST", default="")
 
@@ -112,29 +112,31 @@ async def test_waiters_of_a_tick_wake_together_on_one_loop_timer(monkeypatch: py
     """The coalescing waits of many streams: one clock, armed only while someone waits."""
     loop = asyncio.get_running_loop()
     armed: list[float] = []
-    original = loop.call_at
+    original = loop.call_later
 
-    def call_at(
-        when: float, callback: Callable[..., object], *args: Any, **kwargs: Any
+    def call_later(
+        delay: float, callback: Callable[..., object], *args: Any, **kwargs: Any
     ) -> asyncio.TimerHandle:
-        if getattr(callback, "__name__", "") == "_tick":  # the clock's, not wait_for's
-            armed.append(when)
-        return original(when, callback, *args, **kwargs)
+        armed.append(delay)
+        return original(delay, callback, *args, **kwargs)
 
-    monkeypatch.setattr(loop, "call_at", call_at)
-    first = next_tick(0.05)
+    monkeypatch.setattr(loop, "call_later", call_later)
+    clock = ticker(0.4)
+    assert ticker(0.4) is clock  # one per loop and period
+    first = clock.wait()
     started = loop.time()
-    while loop.time() < started + 0.01:  # later waiters come while the clock runs (no timer of our own)
+    while loop.time() < started + 0.2:  # later waiters come while the clock runs (no timer of our own)
         pass
-    later = [next_tick(0.05) for _ in range(50)]
-    left = next_tick(0.05)
+    later_started = loop.time()
+    later = [clock.wait() for _ in range(50)]
+    left = clock.wait()
     left.cancel()  # a stream that closed while it waited
-    released = next_tick(0.05)
+    released = clock.wait()
     released.set_result(None)  # a stream whose answer ended (EOF) before the tick
-    await asyncio.wait_for(asyncio.gather(first, *later), timeout=5)
-    assert len(armed) == 1  # one loop timer for all 53 waits
-    assert armed[0] <= started + 0.05  # at the first waiter's tick, not a period after each waiter
-    assert all(waiter.done() for waiter in later)
+    await asyncio.gather(first, *later)
+    # At the first waiter's tick, well before a period after the later ones began: one clock, not a timer each.
+    assert loop.time() < later_started + 0.4
+    assert armed == [0.4]
     # Nobody waited at that tick, so it armed no next one: the next wait starts the clock again.
-    await asyncio.wait_for(next_tick(0.05), timeout=5)
-    assert len(armed) == 2
+    await clock.wait()
+    assert armed == [0.4, 0.4]
