@@ -14,18 +14,19 @@ from unse.core.timers import ticker, timer_at, timer_later
 REQUEST: contextvars.ContextVar[str] = contextvars.ContextVar("REQUEST", default="")
 
 
-def _counting_call_at(loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The loop timers armed from now on (their times)."""
+def _counting_call_at(
+    loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch, method: str = "call_at"
+) -> list[float]:
+    """The loop timers armed from now on through `method` (their times, or delays for call_later)."""
     armed: list[float] = []
-    original = loop.call_at
+    original = getattr(loop, method)
 
-    def call_at(
-        when: float, callback: Callable[..., object], *args: Any, **kwargs: Any
-    ) -> asyncio.TimerHandle:
+    def arm(when: float, callback: Callable[..., object], *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
         armed.append(when)
-        return original(when, callback, *args, **kwargs)
+        handle: asyncio.TimerHandle = original(when, callback, *args, **kwargs)
+        return handle
 
-    monkeypatch.setattr(loop, "call_at", call_at)
+    monkeypatch.setattr(loop, method, arm)
     return armed
 
 
@@ -111,16 +112,7 @@ async def test_a_callback_raising_past_exception_does_not_stop_the_other_timers(
 async def test_waiters_of_a_tick_wake_together_on_one_loop_timer(monkeypatch: pytest.MonkeyPatch) -> None:
     """The coalescing waits of many streams: one clock, armed only while someone waits."""
     loop = asyncio.get_running_loop()
-    armed: list[float] = []
-    original = loop.call_later
-
-    def call_later(
-        delay: float, callback: Callable[..., object], *args: Any, **kwargs: Any
-    ) -> asyncio.TimerHandle:
-        armed.append(delay)
-        return original(delay, callback, *args, **kwargs)
-
-    monkeypatch.setattr(loop, "call_later", call_later)
+    armed = _counting_call_at(loop, monkeypatch, "call_later")
     clock = ticker(0.4)
     assert ticker(0.4) is clock  # one per loop and period
     first = clock.wait()
