@@ -14,7 +14,8 @@ from typing import Any
 from saju.core import PILLARS, STEMS, Element
 from unse.chats.context import TOPIC_RULES, question_topics
 from unse.chats.safety import normalized
-from unse.readings.grounding import PILLAR_POSITIONS, GroundTruth
+from unse.readings.facts import PILLAR_LABELS
+from unse.readings.grounding import GroundTruth
 
 MAX_SECTIONS = 2
 SECTION_TITLE_KEYS: dict[str, str] = {
@@ -113,7 +114,6 @@ def sections_from_markdown(text: str) -> list[dict[str, str]]:
 _STEM_BY_HANJA = {stem.hanja: stem for stem in STEMS}
 _PILLAR_BY_HANJA = {pillar.hanja: pillar for pillar in PILLARS}
 _ELEMENT_BY_HANGUL = {element.hangul: element for element in Element}
-POSITION_LABELS = ("연주", "월주", "일주", "시주")  # the facts' names, in PILLAR_POSITIONS order
 
 
 def truth_from_facts(facts: Mapping[str, Any]) -> GroundTruth | None:
@@ -121,7 +121,7 @@ def truth_from_facts(facts: Mapping[str, Any]) -> GroundTruth | None:
     None when the facts are not in that form (the grounding check is then skipped, never guessed)."""
     try:
         day_master = _STEM_BY_HANJA[str(facts["일간"])[0]]
-        pillars = tuple(_PILLAR_BY_HANJA.get(str(facts["사주"][label])[:2]) for label in POSITION_LABELS)
+        pillars = tuple(_PILLAR_BY_HANJA.get(str(facts["사주"][label])[:2]) for label in PILLAR_LABELS)
         by_element = {
             _ELEMENT_BY_HANGUL[name]: int(str(value).rstrip("개"))
             for name, value in dict(facts["오행 개수"]).items()
@@ -129,6 +129,5 @@ def truth_from_facts(facts: Mapping[str, Any]) -> GroundTruth | None:
         counts = tuple(by_element[element] for element in Element)
     except (KeyError, TypeError, ValueError, IndexError):
         return None
-    if pillars[PILLAR_POSITIONS.index("day")] is None:
-        return None
-    return GroundTruth(day_master=day_master, pillars=pillars, element_counts=counts)
+    truth = GroundTruth(day_master=day_master, pillars=pillars, element_counts=counts)
+    return truth if truth.pillar("day") is not None else None

@@ -23,16 +23,12 @@ from unse.readings.keys import Kind, engine_probes
 UNKNOWN_HOUR = "모름(태어난 시간을 알 수 없음)"
 # Keys of the engine's facts that depend on the day within the year (see prompt_facts).
 DATE_BOUND_FACTS = ("reference_date", "wolwoon")
-PILLAR_LABELS = (("year", "연주"), ("month", "월주"), ("day", "일주"), ("hour", "시주"))
+# The facts' names of Chart.pillars, in their order (grounding.PILLAR_POSITIONS).
+PILLAR_LABELS = ("연주", "월주", "일주", "시주")
 
 
 def _pillar_text(pillar: Pillar) -> str:
     return f"{pillar.hanja}({pillar.hangul})"
-
-
-def chart_pillars(chart: Chart) -> dict[str, Pillar | None]:
-    year, month, day, hour = chart.pillars
-    return {"year": year, "month": month, "day": day, "hour": hour}
 
 
 def ground_truth(chart: Chart, analysis: Analysis) -> GroundTruth:
@@ -43,13 +39,11 @@ def ground_truth(chart: Chart, analysis: Analysis) -> GroundTruth:
 
 def prompt_facts(chart: Chart, analysis: Analysis, kind: Kind, reference: date) -> dict[str, Any]:
     day_master = chart.day_master
-    pillars = chart_pillars(chart)
     facts: dict[str, Any] = {
         "일간": f"{day_master.hanja}{day_master.element.value}({day_master.hangul}{day_master.element.hangul})",
         "사주": {
             label: (_pillar_text(pillar) if pillar is not None else UNKNOWN_HOUR)
-            for key, label in PILLAR_LABELS
-            for pillar in [pillars[key]]
+            for label, pillar in zip(PILLAR_LABELS, chart.pillars, strict=True)
         },
         "오행 개수": {element.hangul: f"{analysis.balance.count(element)}개" for element in Element},
         # The saju year (from 입춘): a reading made on 20 January speaks of the year that began last 입춘.
