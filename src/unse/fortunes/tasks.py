@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -49,7 +50,9 @@ def fan_out_daily_fortunes(self: Task, base_date: str | None = None, force: bool
     name="fortunes.generate_daily_chunk",
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
-    **TASK_OPTIONS,
+    # A chunk cut by its soft time limit is sent again: the next try skips the fortunes already stored,
+    # so each try gets further (the hard limit would end it as failed and the chunk would be lost).
+    **(TASK_OPTIONS | {"autoretry_for": (*INFRA_ERRORS, SoftTimeLimitExceeded)}),
 )
 def generate_daily_chunk(run_id: int, first_id: int, last_id: int) -> dict[str, int]:
     """Generate the daily fortunes of the targets with first_id <= id <= last_id (a redelivery skips done ones)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from datetime import date, timedelta
 
 
@@ -36,7 +37,7 @@ def fan_out(base_date: str) -> None:
 def report(base_date: str) -> None:
     from unse.accounts.selectors.profiles import profile_birth_mapping, profile_default_get
     from unse.fortunes.daily import daily_cache_keys
-    from unse.fortunes.models import BatchRun
+    from unse.fortunes.models import BatchFailure, BatchRun
     from unse.fortunes.selectors import daily_target_id_pages
     from unse.readings.models import Reading
 
@@ -67,6 +68,10 @@ def report(base_date: str) -> None:
                     "failed": run.failed,
                     "targets": run.targets,
                     "chunks": run.chunks.count(),
+                    # Why users failed, so that a failed assertion says it (cause -> users).
+                    "causes": dict(
+                        Counter(BatchFailure.objects.filter(run=run).values_list("cause", flat=True))
+                    ),
                 },
             }
         )

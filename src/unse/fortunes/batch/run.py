@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
+import signal
+import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from multiprocessing.queues import Queue
+from types import FrameType
 from typing import IO, Any, TypeVar
 
 import uvloop
@@ -74,7 +78,14 @@ class BatchPlan:
 
 def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run the batch's event loop (uvloop: less CPU per streamed token) with a thread
-    pool sized for the pipeline's database calls (`db_call` runs in the loop's default executor)."""
+    pool sized for the pipeline's database calls (`db_call` runs in the loop's default executor).
+
+    An exception raised by a signal handler while the loop runs (Celery's soft time limit, Ctrl-C) cancels
+    the run and is raised here once it has unwound. Left alone, uvloop would log and drop it when it lands in
+    a callback (the usual case: the signal wakes an idle loop), and a coroutine would take it for one user's
+    failure.
+    """
+    raised: list[BaseException] = []
 
     async def with_executor() -> T:
         loop = asyncio.get_running_loop()
@@ -82,9 +93,45 @@ def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
             max_workers=settings.DAILY_FORTUNE_DB_THREADS, thread_name_prefix="batch-db"
         )
         loop.set_default_executor(executor)
-        return await main()
+        with _signals_cancel(asyncio.current_task(), raised):
+            return await main()
 
-    return uvloop.run(with_executor())
+    try:
+        return uvloop.run(with_executor())
+    except asyncio.CancelledError:
+        if raised:
+            raise raised[0] from None
+        raise
+
+
+@contextlib.contextmanager
+def _signals_cancel(task: asyncio.Task[Any] | None, raised: list[BaseException]) -> Iterator[None]:
+    """While inside, a signal handler that raises cancels `task` instead, and its exception goes in `raised`."""
+    if task is None or threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread runs signal handlers (and may replace them)
+        return
+
+    def wrap(handler: Callable[[int, FrameType | None], Any]) -> Callable[[int, FrameType | None], None]:
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            try:
+                handler(signum, frame)
+            except BaseException as exc:
+                if not raised:
+                    raised.append(exc)
+                    task.cancel()
+
+        return on_signal
+
+    previous = {
+        signum: handler for signum in signal.valid_signals() if callable(handler := signal.getsignal(signum))
+    }
+    for signum, handler in previous.items():
+        signal.signal(signum, wrap(handler))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def engine_options(*, plan: BatchPlan, processes: int = 1) -> EngineOptions:

@@ -257,20 +257,19 @@ async def run_engine(
 ) -> tuple[BatchCounters, float]:
     """Process every user id yielded by `pages`; returns the tally and the elapsed seconds."""
     counters = BatchCounters()
-    queue: asyncio.Queue[tuple[int, P | Exception | None] | None] = asyncio.Queue(
-        maxsize=max(1, options.workers) * 2
-    )
+    consumers = max(1, options.workers)
+    queue: asyncio.Queue[tuple[int, P | Exception | None] | None] = asyncio.Queue(maxsize=consumers * 2)
     started = time.monotonic()
 
     async def produce() -> None:
-        try:
-            async for page in pages:
-                prepared = await work.prepare_page(page)
-                for user_id in page:
-                    await queue.put((user_id, prepared.get(user_id)))
-        finally:
-            for _ in range(options.workers):
-                await queue.put(None)
+        async for page in pages:
+            prepared = await work.prepare_page(page)
+            for user_id in page:
+                await queue.put((user_id, prepared.get(user_id)))
+        # Not in a `finally`: a cancelled run (soft time limit, Ctrl-C) has cancelled the consumers too, and
+        # would wait forever for room in a full queue; a failed page cancels them through the task group.
+        for _ in range(consumers):
+            await queue.put(None)
 
     halted: list[str] = []
 
@@ -298,6 +297,6 @@ async def run_engine(
 
     async with asyncio.TaskGroup() as group:
         group.create_task(produce())
-        for _ in range(max(1, options.workers)):
+        for _ in range(consumers):
             group.create_task(consume())
     return counters, time.monotonic() - started

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import os
 import secrets
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -16,6 +19,7 @@ from django.core.management.base import CommandError
 
 from tests.unse.fortunes.conftest import Receiver, daily_classes, make_target
 from unse.accounts.models import Profile
+from unse.fortunes.batch.run import run_async
 from unse.fortunes.daily import daily_cache_keys
 from unse.fortunes.models import BatchFailure, BatchRun, BatchStatus
 from unse.readings.models import Reading
@@ -146,3 +150,40 @@ def test_dry_run_finds_a_profile_that_cannot_make_a_chart() -> None:
         run("--dry-run")
     assert BatchFailure.objects.get().user_id == broken
     assert Reading.objects.count() == 0
+
+
+class _Deadline(Exception):
+    """What a signal handler raises, as Celery's soft time limit does (an Exception, not a BaseException)."""
+
+
+@pytest.mark.parametrize("from_thread", [False, True], ids=["in-a-coroutine", "while-the-loop-waits"])
+def test_a_signal_during_the_run_cancels_it_and_reaches_the_caller(from_thread: bool) -> None:
+    def on_signal(signum: int, frame: object) -> None:
+        raise _Deadline
+
+    seen: list[type[BaseException]] = []
+
+    async def main() -> None:
+        try:
+            if from_thread:  # the handler then runs from the loop's wake-up (uvloop used to log and drop it)
+                await asyncio.get_running_loop().run_in_executor(None, os.kill, os.getpid(), signal.SIGUSR1)
+            else:  # the handler then runs between two bytecodes of this coroutine
+                os.kill(os.getpid(), signal.SIGUSR1)
+            async with asyncio.timeout(
+                30
+            ):  # bounds the test when the signal is lost: never reached otherwise
+                await asyncio.Event().wait()
+        except BaseException as exc:
+            seen.append(type(exc))
+            raise
+
+    previous = signal.signal(signal.SIGUSR1, on_signal)
+    try:
+        with pytest.raises(_Deadline):
+            run_async(main)
+        assert signal.getsignal(signal.SIGUSR1) is on_signal  # the run put the handler back
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    # The coroutine was cancelled, not handed the handler's exception (the engine would have counted that as
+    # one user's failure), and the run had unwound by the time the caller got the exception.
+    assert seen == [asyncio.CancelledError]

@@ -224,3 +224,31 @@ async def test_a_spent_token_budget_stops_calling_the_pipeline() -> None:
     assert work.generated == [1, 2]
     assert sum(work.calls.values()) == 3
     assert (counters.done, counters.failed, dict(counters.causes)) == (2, 8, {"AI_QUOTA": 8})
+
+
+class StuckWork(ScriptedWork):
+    """generate() never returns: the first call says so and waits until it is cancelled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = asyncio.Event()
+
+    async def generate(self, prepared: Item, *, force: bool) -> Generated:
+        self.started.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_cancelled_run_ends_even_when_its_queue_is_full() -> None:
+    # What the soft time limit and Ctrl-C do: cancel the run while the page producer waits for room.
+    work = StuckWork()
+    run = asyncio.create_task(
+        run_engine(
+            pages_of(list(range(1, 31))), work=work, limiter=free_limiter(), options=options(workers=1)
+        )
+    )
+    await work.started.wait()
+    run.cancel()
+    # The bound only turns a hang into a failure; a run that ends does so at once.
+    done, _ = await asyncio.wait([run], timeout=10)
+    assert run in done and run.cancelled()
