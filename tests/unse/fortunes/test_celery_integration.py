@@ -166,13 +166,14 @@ def test_worker_completes_a_batch_and_survives_a_kill(env: dict[str, str], tmp_p
 def test_a_chunk_cut_by_its_soft_time_limit_is_sent_again_and_the_night_completes(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    # One user at a time at about a second each: a chunk of 6 needs over 6 s, past the hard limit, so the
-    # night only completes if the soft limit cuts each try cleanly and the retries finish what is left.
+    # One user at a time at about a second each: a chunk of 10 needs over 10 s, past the hard limit, so the
+    # night only completes if the soft limit cuts each try cleanly (3 s left to unwind and send the retry)
+    # and the retries finish what is left (about 3 tries per chunk of the 6 allowed).
     slow = env | {
-        "DAILY_FORTUNE_CHUNK_SIZE": "6",
+        "DAILY_FORTUNE_CHUNK_SIZE": "10",
         "DAILY_FORTUNE_TASK_WORKERS": "1",
-        "CELERY_TASK_SOFT_TIME_LIMIT": "3",
-        "CELERY_TASK_TIME_LIMIT": "4",
+        "CELERY_TASK_SOFT_TIME_LIMIT": "4",
+        "CELERY_TASK_TIME_LIMIT": "7",
     }
     log = tmp_path / "worker.log"
     worker = _worker(slow, "slow", log)
@@ -182,7 +183,7 @@ def test_a_chunk_cut_by_its_soft_time_limit_is_sent_again_and_the_night_complete
     finally:
         _stop(worker)
     text = log.read_text()
-    assert "Soft time limit (3s) exceeded" in text and "Retry in" in text, text[-4000:]
+    assert "Soft time limit (4s) exceeded" in text and "Retry in" in text, text[-4000:]
     assert "daily fortune failed for user" not in text  # the cut is the chunk's, never a user's failure
     assert done["with_one"] == USERS and done["with_none"] == 0 and done["with_many"] == 0, done
     assert done["run"]["failed"] == 0 and done["run"]["status"] == "succeeded", done

@@ -10,7 +10,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -80,12 +80,13 @@ def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run the batch's event loop (uvloop: less CPU per streamed token) with a thread
     pool sized for the pipeline's database calls (`db_call` runs in the loop's default executor).
 
-    An exception raised by a signal handler while the loop runs (Celery's soft time limit, Ctrl-C) cancels
-    the run and is raised here once it has unwound. Left alone, uvloop would log and drop it when it lands in
-    a callback (the usual case: the signal wakes an idle loop), and a coroutine would take it for one user's
-    failure.
+    An exception raised by a signal handler while the loop runs (Celery's soft time limit) cancels the run and
+    is raised here once it has unwound, whatever the unwinding raised. Left alone, uvloop would log and drop it
+    when it lands in a callback (the usual case: the signal wakes an idle loop), and a coroutine would take it
+    for one user's failure. KeyboardInterrupt and SystemExit are left alone: the loop already lets them
+    through, and a second Ctrl-C must still stop a run whose unwinding hangs.
     """
-    raised: list[BaseException] = []
+    raised: list[Exception] = []
 
     async def with_executor() -> T:
         loop = asyncio.get_running_loop()
@@ -93,21 +94,28 @@ def run_async(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
             max_workers=settings.DAILY_FORTUNE_DB_THREADS, thread_name_prefix="batch-db"
         )
         loop.set_default_executor(executor)
-        with _signals_cancel(asyncio.current_task(), raised):
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - uvloop.run runs the coroutine as its main task
+            raise RuntimeError("run_async: no current task")
+        with _signals_cancel(task=task, raised=raised):
             return await main()
 
     try:
-        return uvloop.run(with_executor())
-    except asyncio.CancelledError:
+        result = uvloop.run(with_executor())
+    except BaseException as unwound:
         if raised:
-            raise raised[0] from None
+            raise raised[0] from unwound
         raise
+    if raised:  # the run ended without noticing the cancellation: its result is partial
+        raise raised[0]
+    return result
 
 
 @contextlib.contextmanager
-def _signals_cancel(task: asyncio.Task[Any] | None, raised: list[BaseException]) -> Iterator[None]:
-    """While inside, a signal handler that raises cancels `task` instead, and its exception goes in `raised`."""
-    if task is None or threading.current_thread() is not threading.main_thread():
+def _signals_cancel(*, task: asyncio.Task[Any], raised: list[Exception]) -> Iterator[None]:
+    """While inside, a signal handler that raises an Exception cancels `task` instead, and the exception goes
+    in `raised`; a second one is raised as it comes (the run is already stopping)."""
+    if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread runs signal handlers (and may replace them)
         return
 
@@ -115,23 +123,40 @@ def _signals_cancel(task: asyncio.Task[Any] | None, raised: list[BaseException])
         def on_signal(signum: int, frame: FrameType | None) -> None:
             try:
                 handler(signum, frame)
-            except BaseException as exc:
-                if not raised:
-                    raised.append(exc)
-                    task.cancel()
+            except Exception as exc:
+                if raised:
+                    raise
+                raised.append(exc)
+                task.cancel()
 
         return on_signal
 
     previous = {
         signum: handler for signum in signal.valid_signals() if callable(handler := signal.getsignal(signum))
     }
-    for signum, handler in previous.items():
-        signal.signal(signum, wrap(handler))
+    wrappers = {signum: wrap(handler) for signum, handler in previous.items()}
+    # Blocked while the handlers change, so that no signal finds half of them swapped (a wrapper left behind
+    # would cancel a finished task and drop a later run's soft time limit); pending ones arrive after.
+    with _blocked(previous):
+        for signum, wrapper in wrappers.items():
+            signal.signal(signum, wrapper)
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        with _blocked(previous):
+            for signum, handler in previous.items():
+                # A handler that replaced itself meanwhile (billiard's shutdown sets SIG_DFL) keeps its choice.
+                if signal.getsignal(signum) is wrappers[signum]:
+                    signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _blocked(signals: Iterable[int]) -> Iterator[None]:
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def engine_options(*, plan: BatchPlan, processes: int = 1) -> EngineOptions:

@@ -295,8 +295,15 @@ async def run_engine(
             if on_result is not None:
                 await on_result(result, counters)
 
-    async with asyncio.TaskGroup() as group:
-        group.create_task(produce())
-        for _ in range(consumers):
-            group.create_task(consume())
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(produce())
+            for _ in range(consumers):
+                group.create_task(consume())
+    except BaseExceptionGroup as failed:
+        # One failure (a page query's or a tally write's database error) is raised as itself, so that what
+        # names it still sees it: the chunk task retries infrastructure errors, never an ExceptionGroup.
+        if len(failed.exceptions) == 1:
+            raise failed.exceptions[0] from None
+        raise
     return counters, time.monotonic() - started

@@ -165,13 +165,14 @@ def test_a_signal_during_the_run_cancels_it_and_reaches_the_caller(from_thread: 
 
     async def main() -> None:
         try:
-            if from_thread:  # the handler then runs from the loop's wake-up (uvloop used to log and drop it)
+            if (
+                from_thread
+            ):  # the handler may then run from the loop's wake-up (uvloop used to log and drop it)
                 await asyncio.get_running_loop().run_in_executor(None, os.kill, os.getpid(), signal.SIGUSR1)
             else:  # the handler then runs between two bytecodes of this coroutine
                 os.kill(os.getpid(), signal.SIGUSR1)
-            async with asyncio.timeout(
-                30
-            ):  # bounds the test when the signal is lost: never reached otherwise
+            # The bound turns a lost signal into a failure instead of a hang; it is never reached otherwise.
+            async with asyncio.timeout(30):
                 await asyncio.Event().wait()
         except BaseException as exc:
             seen.append(type(exc))
@@ -182,8 +183,33 @@ def test_a_signal_during_the_run_cancels_it_and_reaches_the_caller(from_thread: 
         with pytest.raises(_Deadline):
             run_async(main)
         assert signal.getsignal(signal.SIGUSR1) is on_signal  # the run put the handler back
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # and Ctrl-C's
     finally:
         signal.signal(signal.SIGUSR1, previous)
     # The coroutine was cancelled, not handed the handler's exception (the engine would have counted that as
     # one user's failure), and the run had unwound by the time the caller got the exception.
     assert seen == [asyncio.CancelledError]
+
+
+def test_the_signals_exception_wins_over_what_the_unwinding_raises() -> None:
+    def on_signal(signum: int, frame: object) -> None:
+        # Like billiard's shutdown handler: it changes its own setting before it raises.
+        signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+        raise _Deadline
+
+    async def main() -> None:
+        os.kill(os.getpid(), signal.SIGUSR2)
+        try:
+            async with asyncio.timeout(30):
+                await asyncio.Event().wait()
+        finally:
+            raise RuntimeError("cleanup failed")  # e.g. a limiter that cannot close
+
+    previous = signal.signal(signal.SIGUSR2, on_signal)
+    try:
+        with pytest.raises(_Deadline) as raised:
+            run_async(main)
+        assert isinstance(raised.value.__cause__, RuntimeError)  # kept, for the log
+        assert signal.getsignal(signal.SIGUSR2) is signal.SIG_IGN  # the handler's own choice is kept
+    finally:
+        signal.signal(signal.SIGUSR2, previous)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import pytest
+from django.db import OperationalError
 
 from unse.core.errors import ErrorCode, ServiceError
 from unse.fortunes.batch.bucket import ProviderLimiter
@@ -252,3 +253,16 @@ async def test_a_cancelled_run_ends_even_when_its_queue_is_full() -> None:
     # The bound only turns a hang into a failure; a run that ends does so at once.
     done, _ = await asyncio.wait([run], timeout=10)
     assert run in done and run.cancelled()
+
+
+class BrokenPagesWork(ScriptedWork):
+    async def prepare_page(self, user_ids: Sequence[int]) -> dict[int, Item | Exception]:
+        raise OperationalError("the database went away")
+
+
+async def test_a_failed_page_is_raised_as_itself_for_the_tasks_retry_policy() -> None:
+    # The chunk task's autoretry_for names OperationalError; a task group would wrap it in an ExceptionGroup.
+    with pytest.raises(OperationalError):
+        await run_engine(
+            pages_of([1, 2, 3]), work=BrokenPagesWork(), limiter=free_limiter(), options=options(workers=2)
+        )
