@@ -50,8 +50,8 @@ def fan_out_daily_fortunes(self: Task, base_date: str | None = None, force: bool
     name="fortunes.generate_daily_chunk",
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
-    # A chunk cut by its soft time limit is sent again: the next try skips the fortunes already stored,
-    # so each try gets further (the hard limit would end it as failed and the chunk would be lost).
+    # A chunk cut by its soft time limit is sent again and the next try skips the fortunes already stored
+    # (the hard limit would end it as failed and lose the chunk; docs/batch.md says when retries run out).
     **(TASK_OPTIONS | {"autoretry_for": (*INFRA_ERRORS, SoftTimeLimitExceeded)}),
 )
 def generate_daily_chunk(run_id: int, first_id: int, last_id: int) -> dict[str, int]:
