@@ -32,7 +32,7 @@ from unse.ai.sse_parser import SSEParser
 from unse.core.errors import ErrorCode
 from unse.core.loop_local import PerLoop
 from unse.core.switch_store import switch_get
-from unse.core.timers import Ticker, ticker, timer_at
+from unse.core.timers import Ticker, release_all, ticker, timer_at
 
 logger = logging.getLogger(__name__)
 
@@ -234,11 +234,6 @@ class _Watchdog:
         self._timer.cancel()
 
 
-def _release(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
-
-
 class _CoalescingInterval:
     """The coalescer's waits: until the worker's next coalescing tick (at most `interval` seconds after the
     wait began; one clock for every stream, not a timer per stream and wait: unse.core.timers), or until the
@@ -263,7 +258,7 @@ class _CoalescingInterval:
     def _on_eof(self) -> None:
         self._eof = True
         if self._waiter is not None:
-            _release(self._waiter)
+            release_all((self._waiter,))
 
     def start(self) -> None:
         """A piece was handed over now: the next read waits for the next tick."""

@@ -19,7 +19,7 @@ import asyncio
 import contextvars
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from unse.core.loop_local import PerLoop
 
@@ -123,9 +123,15 @@ class Ticker:
     def _tick(self) -> None:
         self._handle = None
         waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
-            if not waiter.done():  # cancelled by a waiter that left, or released early by its owner
-                waiter.set_result(None)
+        release_all(waiters)
+
+
+def release_all(waiters: Iterable[asyncio.Future[None]]) -> None:
+    """Resolve each waiter that is not done yet (one cancelled by a waiter that left, or released early by
+    its owner, is left as it is)."""
+    for waiter in waiters:
+        if not waiter.done():
+            waiter.set_result(None)
 
 
 _tickers: PerLoop[Ticker] = PerLoop()

@@ -33,7 +33,7 @@ from redis.exceptions import RedisError
 from unse.core.event_stream import EventName, StreamEvent
 from unse.core.loop_local import PerLoop
 from unse.core.process import on_process_reset
-from unse.core.timers import Timer, timer_later
+from unse.core.timers import Timer, release_all, timer_later
 
 logger = logging.getLogger(__name__)
 
@@ -277,9 +277,7 @@ class Flight:
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
-            if not waiter.done():  # a client that left while waiting cancelled its own
-                waiter.set_result(None)
+        release_all(waiters)  # a client that left while waiting cancelled its own
 
     def _arm_ticker(self, keepalive: float) -> None:
         if self._keepalive is not None and keepalive >= self._keepalive:
