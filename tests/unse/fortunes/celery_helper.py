@@ -42,6 +42,10 @@ def report(base_date: str) -> None:
     from unse.readings.models import Reading
 
     target = date.fromisoformat(base_date) + timedelta(days=1)
+    # The run first: counted after it, the fortunes are those of a run already seen finished. Counted before
+    # it, a chunk could store its last fortunes and close the run in between, and a finished run would show
+    # users without a fortune (the cause of the kill test's rare "22 == 24").
+    run = BatchRun.objects.filter(target_date=target).order_by("-pk").first()
     per_user: list[int] = []
     for page in daily_target_id_pages(page_size=500):
         for user_id in page:
@@ -49,7 +53,6 @@ def report(base_date: str) -> None:
             assert profile is not None
             keys = daily_cache_keys(birth=profile_birth_mapping(profile=profile), day=target)
             per_user.append(Reading.objects.filter(cache_key__in=keys).count())
-    run = BatchRun.objects.filter(target_date=target).order_by("-pk").first()
     print(
         json.dumps(
             {
