@@ -6,7 +6,7 @@
         --uvicorn-ladder 12,50,100,200 --gthread-ladder 6,12,24                # quick run (~3 min)
 
 Targets
-- `uvicorn`: scripts/serve.sh's flags (uvloop, httptools) with `--workers 2`, the real service's
+- `uvicorn`: scripts/serve.sh's flags (uvloop, its httptools protocol) with `--workers 2`, the real service's
   `POST /api/v1/readings/stream` (prod settings, SQLite, rate limits and budget off, a distinct birth per
   request so no cache hit and no single-flight sharing) - the environment of bench/streams.py.
 - `gthread`: `gunicorn -k gthread -w 3 --threads 4` serving bench/seed_sync (a sync view relaying the
@@ -42,6 +42,7 @@ import psutil
 from streams import (
     PYTHON,
     ROOT,
+    SERVICE_HTTP,
     STREAM_PATH,
     TTFT_P99_LIMIT,
     PhaseResult,
@@ -100,7 +101,7 @@ class Server:
                 "--loop",
                 "uvloop",
                 "--http",
-                "httptools",
+                SERVICE_HTTP,
                 "--lifespan",
                 "off",
                 "--no-access-log",

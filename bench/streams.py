@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 STREAM_PATH = "/api/v1/readings/stream"
 CHILDREN: list[subprocess.Popen[Any]] = []  # stopped in main() whatever happens
+SERVICE_HTTP = "unse.core.http_protocol:LeanHttpToolsProtocol"  # scripts/serve.sh's --http
 TTFT_P99_LIMIT = 1.0
 GAP_P99_LIMIT = 0.5
 
@@ -155,8 +156,8 @@ def _body_readings(index: int) -> bytes:
 
 
 TARGETS = {
-    "naive": {"app": "bench.naive_relay.asgi:application", "body": _body_naive},
-    "readings": {"app": "config.asgi:application", "body": _body_readings},
+    "naive": {"app": "bench.naive_relay.asgi:application", "body": _body_naive, "http": "httptools"},
+    "readings": {"app": "config.asgi:application", "body": _body_readings, "http": SERVICE_HTTP},
 }
 
 
@@ -240,7 +241,7 @@ class Server:
                 "--loop",
                 "uvloop",
                 "--http",
-                "httptools",
+                TARGETS[target]["http"],
                 "--no-access-log",
                 "--log-level",
                 "warning",

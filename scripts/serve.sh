@@ -30,7 +30,7 @@ fi
 
 exec "$UVICORN" config.asgi:application \
   --host "$HOST" --port "$PORT" --workers "$WORKERS" \
-  --loop uvloop --http httptools --lifespan off \
+  --loop uvloop --http unse.core.http_protocol:LeanHttpToolsProtocol --lifespan off \
   --timeout-graceful-shutdown "${GRACEFUL_TIMEOUT:-120}" \
   --timeout-keep-alive "${KEEPALIVE_TIMEOUT:-75}" \
   --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}" \
