@@ -5,8 +5,9 @@
     .venv/bin/python bench/streams.py --settings prod --db postgres://postgres@127.0.0.1:5432/unse_bench_streams \
         --fixed 400 --burst 300 --slow 1000 --ladder ""      # the headline run (BENCHMARKS.md)
 
-Layout: ONE service worker (uvicorn, uvloop + httptools) pinned with taskset to `--server-core`; the fake
-LLM (`python -m tools.fakellm`) and this load generator pinned to `--client-core`. Provider profile: one
+Layout: ONE service worker (uvicorn, uvloop + httptools; the service runs scripts/serve.sh's protocol, the
+naive relay uvicorn's own) pinned with taskset to `--server-core`; the fake LLM (`python -m tools.fakellm`)
+and this load generator pinned to `--client-core`. Provider profile: one
 token per upstream chunk, `--tokens` tokens at `--tps` tokens/s after `--ttft`.
 
 Per target it reports

@@ -2,12 +2,13 @@
 
 uvicorn gives every connection two `asyncio.Event`s (the request cycle's message event and the flow
 control's writable event) and a `deque` for pipelined requests. Each of these allocates a deque block
-(≈ 0.75 KiB) whether or not anybody ever waits: ≈ 2.2 KiB of an open AI stream's ≈ 32 KiB (issue 19,
-measured with tracemalloc in a worker holding 300 slow streams). Here the events are `Flag`s, whose waiter
-list exists only while somebody waits, and the pipeline is a list (pipelining is rare; the order is the
-same: requests are added on the left and taken from the right).
+(≈ 0.75 KiB) whether or not anybody ever waits: ≈ 2 KiB of an open AI stream's ≈ 33 KiB of Python memory
+(issue 19; bench/stream_memory.py, tracemalloc in a worker holding 300 slow streams). Here the events are
+`Flag`s, whose waiter list exists only while somebody waits, and the pipeline is a list (pipelining is
+rare; the order is the same: requests are added on the left and taken from the right).
 
-Everything else is uvicorn's code: the classes below only swap these three objects after uvicorn made them.
+Everything else is uvicorn's code: the classes below only swap these three objects after uvicorn made them
+(the objects made and dropped cost a little CPU per connection and request, no memory that stays).
 `UVICORN_SOURCES_SHA256` pins the modules this follows, and a test fails when uvicorn changes them
 (docs/decisions.md).
 """
@@ -112,7 +113,9 @@ class LeanHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         previous = self.cycle
         super().on_headers_complete()
-        if self.cycle is not previous:  # a new request (not an upgrade, which keeps the cycle)
-            # Nothing has set or waited on the new cycle's event yet: its task starts at the loop's next turn
-            # and the body's callbacks come after this one.
+        # A new request (an upgrade keeps the cycle). Nothing has set or waited on its event yet: the body's
+        # callbacks come after this one, and the request's task only starts at the loop's next turn. A task
+        # factory (e.g. asyncio's eager one) could run the app into `receive()` before this line, leaving it
+        # to wait on the event swapped out: with one, uvicorn's event stays.
+        if self.cycle is not previous and self.loop.get_task_factory() is None:
             self.cycle.message_event = Flag()  # type: ignore[assignment]
