@@ -6,7 +6,9 @@ from __future__ import annotations
 from io import StringIO
 from typing import Any
 
+import numpy as np
 import pytest
+import zxingcpp
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django_otp.oath import TOTP
@@ -89,3 +91,31 @@ def test_admin_totp_command_enrols_a_device_whose_token_opens_the_admin(
         call_command("admin_totp", "chief")
     with pytest.raises(CommandError, match="관리자 계정이 없습니다"):
         call_command("admin_totp", "nobody")
+
+
+# segno's compact terminal QR: each character is two modules stacked, a space both dark (the terminal's
+# background), a full block both light.
+_HALF_BLOCKS = {" ": (1, 1), "\u2580": (0, 1), "\u2584": (1, 0), "\u2588": (0, 0)}
+
+
+def _scan(output: str) -> str:
+    """What a phone reads from the QR code in the command's output (zxing-cpp, the reader's own decoder)."""
+    lines = [line for line in output.splitlines() if line and set(line) <= set(_HALF_BLOCKS) and line.strip()]
+    rows = [[_HALF_BLOCKS[char][half] for char in line] for line in lines for half in (0, 1)]
+    assert rows, "no QR code in the output"
+    image = np.kron(255 * (1 - np.array(rows, dtype=np.uint8)), np.ones((4, 4), dtype=np.uint8))
+    found = zxingcpp.read_barcodes(image)
+    assert len(found) == 1, "the QR code does not scan"
+    return str(found[0].text)
+
+
+def test_admin_totp_command_prints_a_qr_code_a_phone_reads_as_the_enrolment_address(
+    django_user_model: Any,
+) -> None:
+    django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    out = StringIO()
+    call_command("admin_totp", "chief", stdout=out)
+    device = TOTPDevice.objects.get(user__username="chief")
+    assert _scan(out.getvalue()) == device.config_url
+    assert "QR 코드를 찍거나" in out.getvalue()
+    assert max(len(line) for line in out.getvalue().splitlines() if set(line) <= set(_HALF_BLOCKS)) <= 80
