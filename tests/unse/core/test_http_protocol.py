@@ -46,6 +46,13 @@ async def serving(app: App, http: type[asyncio.Protocol] = LeanHttpToolsProtocol
         await task
 
 
+async def respond(send: Send, body: bytes) -> None:
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"%d" % len(body))]}
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 async def read_response(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
     length = next(
@@ -75,14 +82,7 @@ async def test_a_body_that_comes_in_pieces_is_read_whole() -> None:
             if not message.get("more_body"):
                 break
         reply = f"{len(body)}:{body[-5:].decode()}".encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-length", b"%d" % len(reply))],
-            }
-        )
-        await send({"type": "http.response.body", "body": reply})
+        await respond(send, reply)
 
     async with serving(app) as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -121,14 +121,7 @@ async def test_pipelined_requests_are_answered_in_order() -> None:
             return
         await receive()
         reply = scope["path"].encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-length", b"%d" % len(reply))],
-            }
-        )
-        await send({"type": "http.response.body", "body": reply})
+        await respond(send, reply)
 
     async with serving(app) as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
