@@ -73,6 +73,10 @@ def test_main_pages_have_no_axe_violations(browser, live_server_url: LiveServer,
         link = page.locator(".share-row .share-url").first.inner_text().strip()
         page.goto("/me/shares/")
         found += _violations(page)
+        for signed_in in ("/me/", "/me/library/", "/me/favourites/", "/chat/"):  # library: one saved reading
+            response = visit(page, signed_in)
+            assert response is not None and response.ok and page.url.endswith(signed_in), page.url
+            found += _violations(page)
         page.goto(link)
         found += _violations(page)  # the shared page
     finally:
