@@ -3,16 +3,16 @@ Before, a staff password alone opened the console."""
 
 from __future__ import annotations
 
-from io import StringIO
-from typing import Any
+from io import BytesIO, StringIO, TextIOWrapper
+from typing import Any, TextIO
 
-import numpy as np
 import pytest
 import zxingcpp
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 
 pytestmark = pytest.mark.django_db
 
@@ -96,17 +96,27 @@ def test_admin_totp_command_enrols_a_device_whose_token_opens_the_admin(
 # segno's compact terminal QR: each character is two modules stacked, a space both dark (the terminal's
 # background), a full block both light.
 _HALF_BLOCKS = {" ": (1, 1), "\u2580": (0, 1), "\u2584": (1, 0), "\u2588": (0, 0)}
+_PIXELS = 4  # per module
 
 
 def _scan(output: str) -> str:
-    """What a phone reads from the QR code in the command's output (zxing-cpp, the reader's own decoder)."""
+    """What a phone reads from the QR code in the command's output (zxing-cpp, an independent decoder; dark
+    on light only, as some phone scanners)."""
     lines = [line for line in output.splitlines() if line and set(line) <= set(_HALF_BLOCKS) and line.strip()]
     rows = [[_HALF_BLOCKS[char][half] for char in line] for line in lines for half in (0, 1)]
     assert rows, "no QR code in the output"
-    image = np.kron(255 * (1 - np.array(rows, dtype=np.uint8)), np.ones((4, 4), dtype=np.uint8))
-    found = zxingcpp.read_barcodes(image)
+    modules = Image.frombytes(
+        "L", (len(rows[0]), len(rows)), bytes(0 if dark else 255 for row in rows for dark in row)
+    )
+    image = modules.resize((modules.width * _PIXELS, modules.height * _PIXELS), Image.Resampling.NEAREST)
+    found = zxingcpp.read_barcodes(image, try_invert=False)
     assert len(found) == 1, "the QR code does not scan"
     return str(found[0].text)
+
+
+def _enrol(username: str, stdout: TextIO) -> TOTPDevice:
+    call_command("admin_totp", username, stdout=stdout)
+    return TOTPDevice.objects.get(user__username=username)
 
 
 def test_admin_totp_command_prints_a_qr_code_a_phone_reads_as_the_enrolment_address(
@@ -114,8 +124,44 @@ def test_admin_totp_command_prints_a_qr_code_a_phone_reads_as_the_enrolment_addr
 ) -> None:
     django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
     out = StringIO()
-    call_command("admin_totp", "chief", stdout=out)
-    device = TOTPDevice.objects.get(user__username="chief")
+    device = _enrol("chief", out)
     assert _scan(out.getvalue()) == device.config_url
-    assert "QR 코드를 찍거나" in out.getvalue()
+    assert "QR 코드를 찍으세요" in out.getvalue()
+    assert "\x1b[" not in out.getvalue()  # colours only on a terminal
     assert max(len(line) for line in out.getvalue().splitlines() if set(line) <= set(_HALF_BLOCKS)) <= 80
+
+
+def test_a_terminal_that_cannot_draw_the_qr_code_still_gets_the_secret(django_user_model: Any) -> None:
+    django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    raw = BytesIO()
+    cp949 = TextIOWrapper(raw, encoding="cp949")  # Korean encodes, block characters do not
+    device = _enrol("chief", cp949)
+    cp949.flush()
+    printed = raw.getvalue().decode("cp949")
+    assert f"비밀 키: {device.config_url.split('secret=')[1].split('&')[0]}" in printed
+    assert "이 터미널은 QR 코드를 그릴 수 없습니다" in printed
+
+
+def test_an_address_too_wide_for_the_terminal_gets_no_qr_code(django_user_model: Any) -> None:
+    long_name = "운영" * 20  # each Korean letter is 9 characters in the address
+    django_user_model.objects.create_superuser(long_name, "long@example.com", PASSWORD)
+    out = StringIO()
+    _enrol(long_name, out)
+    assert "QR 코드가 80칸보다 넓어서 보여 드릴 수 없습니다" in out.getvalue()
+    assert "비밀 키: " in out.getvalue()
+    assert not any(set(line) <= set(_HALF_BLOCKS) and line.strip() for line in out.getvalue().splitlines())
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_qr_code_is_white_on_black_whatever_the_theme(django_user_model: Any) -> None:
+    django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    out = _Terminal()
+    device = _enrol("chief", out)
+    coloured = [line for line in out.getvalue().splitlines() if line.startswith("\x1b[97;40m")]
+    assert coloured and all(line.endswith("\x1b[0m") for line in coloured)
+    plain = out.getvalue().replace("\x1b[97;40m", "").replace("\x1b[0m", "")
+    assert _scan(plain) == device.config_url
