@@ -19,7 +19,6 @@ import asyncio
 import collections
 import os
 import signal
-import subprocess
 import tempfile
 import time
 import tracemalloc
@@ -61,15 +60,7 @@ async def main_async(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="stream-memory-"))
     snapshot = workdir / "streams.snapshot"
     os.environ["STREAM_MEMORY_OUT"] = str(snapshot)  # the server inherits it (bench/streams.py's env)
-    fake = subprocess.Popen(  # noqa: ASYNC220 - once, before any load
-        ["taskset", "-c", str(args.client_core), streams.PYTHON, "-m", "tools.fakellm", "--port", "0",
-         "--tokens", "600", "--tps", "2", "--ttft", "0.2"],
-        cwd=streams.ROOT, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(streams.ROOT / "src")},
-    )  # fmt: skip
-    streams.CHILDREN.append(fake)
-    assert fake.stdout is not None
-    llm_port = int(fake.stdout.readline().split()[1])
+    fake, llm_port = streams.start_fake_llm(core=args.client_core, tokens=600, tps=2.0, ttft=0.2)
     # This process only: the `readings` target (database, settings, --http) serving the traced app.
     streams.TARGETS["readings"]["app"] = "bench.stream_memory_app:application"
     server_args = argparse.Namespace(server_core=args.server_core, settings="prod", db=args.db)

@@ -474,33 +474,27 @@ async def slow_phase(
     return slow.summary()
 
 
-async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
-    os.sched_setaffinity(0, {args.client_core})
-    fake_proc = subprocess.Popen(  # noqa: ASYNC220 - once, before any load
-        [
-            "taskset",
-            "-c",
-            str(args.client_core),
-            PYTHON,
-            "-m",
-            "tools.fakellm",
-            "--port",
-            "0",
-            "--tokens",
-            str(args.tokens),
-            "--tps",
-            str(args.tps),
-            "--ttft",
-            str(args.ttft),
-        ],
+def start_fake_llm(*, core: int, tokens: int, tps: float, ttft: float) -> tuple[subprocess.Popen[str], int]:
+    """The fake LLM (`python -m tools.fakellm`) pinned to `core`, and its port; stopped by the caller (or with
+    CHILDREN)."""
+    options = ["--port", "0", "--tokens", str(tokens), "--tps", str(tps), "--ttft", str(ttft)]
+    process = subprocess.Popen(
+        ["taskset", "-c", str(core), PYTHON, "-m", "tools.fakellm", *options],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
-    CHILDREN.append(fake_proc)
-    assert fake_proc.stdout is not None
-    llm_port = int(fake_proc.stdout.readline().split()[1])
+    CHILDREN.append(process)
+    assert process.stdout is not None
+    return process, int(process.stdout.readline().split()[1])
+
+
+async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
+    os.sched_setaffinity(0, {args.client_core})
+    fake_proc, llm_port = start_fake_llm(
+        core=args.client_core, tokens=args.tokens, tps=args.tps, ttft=args.ttft
+    )
     fake = psutil.Process(fake_proc.pid)
     reports = []
     try:
